@@ -1,0 +1,48 @@
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace shop::core {
+
+/// The error codes of the API envelope (CONTRACT section 2). Each maps to one HTTP status.
+enum class ErrorCode {
+    BadRequest,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    MethodNotAllowed,
+    Conflict,
+    IdempotencyKeyReused,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    RateLimited,
+    Internal,
+    BadGateway,
+    UpstreamUnavailable,
+    UpstreamTimeout,
+};
+
+/// The wire name of a code, e.g. "BAD_REQUEST".
+std::string_view errorCodeName(ErrorCode code);
+
+/// The one mapping from error code to HTTP status.
+int httpStatus(ErrorCode code);
+
+/// A failure the API reports to the caller with a code and a message that is safe to show.
+/// Anything else thrown out of a handler becomes INTERNAL with a generic message.
+class ApiError final : public std::runtime_error {
+public:
+    ApiError(ErrorCode code, std::string message)
+        : std::runtime_error(std::move(message)), m_code(code) {}
+    ErrorCode code() const noexcept { return m_code; }
+
+private:
+    ErrorCode m_code;
+};
+
+/// Renders the envelope `{"error":{"code","message","request_id"}}`.
+std::string errorEnvelope(ErrorCode code, std::string_view message, std::string_view requestId);
+
+}  // namespace shop::core

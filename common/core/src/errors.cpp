@@ -1,0 +1,84 @@
+#include "shop/core/errors.hpp"
+
+#include "shop/domain/json.hpp"
+
+namespace shop::core {
+
+std::string_view errorCodeName(ErrorCode code) {
+    switch (code) {
+        case ErrorCode::BadRequest:
+            return "BAD_REQUEST";
+        case ErrorCode::Unauthorized:
+            return "UNAUTHORIZED";
+        case ErrorCode::Forbidden:
+            return "FORBIDDEN";
+        case ErrorCode::NotFound:
+            return "NOT_FOUND";
+        case ErrorCode::MethodNotAllowed:
+            return "METHOD_NOT_ALLOWED";
+        case ErrorCode::Conflict:
+            return "CONFLICT";
+        case ErrorCode::IdempotencyKeyReused:
+            return "IDEMPOTENCY_KEY_REUSED";
+        case ErrorCode::PayloadTooLarge:
+            return "PAYLOAD_TOO_LARGE";
+        case ErrorCode::UnsupportedMediaType:
+            return "UNSUPPORTED_MEDIA_TYPE";
+        case ErrorCode::RateLimited:
+            return "RATE_LIMITED";
+        case ErrorCode::Internal:
+            return "INTERNAL";
+        case ErrorCode::BadGateway:
+            return "BAD_GATEWAY";
+        case ErrorCode::UpstreamUnavailable:
+            return "UPSTREAM_UNAVAILABLE";
+        case ErrorCode::UpstreamTimeout:
+            return "UPSTREAM_TIMEOUT";
+    }
+    return "INTERNAL";
+}
+
+int httpStatus(ErrorCode code) {
+    switch (code) {
+        case ErrorCode::BadRequest:
+            return 400;
+        case ErrorCode::Unauthorized:
+            return 401;
+        case ErrorCode::Forbidden:
+            return 403;
+        case ErrorCode::NotFound:
+            return 404;
+        case ErrorCode::MethodNotAllowed:
+            return 405;
+        case ErrorCode::Conflict:
+            return 409;
+        case ErrorCode::IdempotencyKeyReused:
+            return 422;
+        case ErrorCode::PayloadTooLarge:
+            return 413;
+        case ErrorCode::UnsupportedMediaType:
+            return 415;
+        case ErrorCode::RateLimited:
+            return 429;
+        case ErrorCode::Internal:
+            return 500;
+        case ErrorCode::BadGateway:
+            return 502;
+        case ErrorCode::UpstreamUnavailable:
+            return 503;
+        case ErrorCode::UpstreamTimeout:
+            return 504;
+    }
+    return 500;
+}
+
+std::string errorEnvelope(ErrorCode code, std::string_view message, std::string_view requestId) {
+    std::string out;
+    out.reserve(96 + message.size());
+    out.append(R"({"error":{"code":")").append(errorCodeName(code)).append(R"(","message":)");
+    out.append(domain::jsonQuote(message));
+    out.append(R"(,"request_id":)").append(domain::jsonQuote(requestId)).append("}}");
+    return out;
+}
+
+}  // namespace shop::core

@@ -1,0 +1,280 @@
+#include "shop/http/server.hpp"
+
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/ThreadPool.h>
+
+#include <chrono>
+#include <istream>
+#include <mutex>
+
+#include "shop/core/errors.hpp"
+#include "shop/core/log.hpp"
+#include "shop/domain/uuid.hpp"
+
+namespace shop::http {
+
+using core::ApiError;
+using core::ErrorCode;
+
+bool isAcceptableRequestId(std::string_view id) {
+    if (id.empty() || id.size() > 128) {
+        return false;
+    }
+    for (char c : id) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                        c == '.' || c == '_' || c == ':' || c == '-';
+        if (!ok) {
+            return false;
+        }
+    }
+    return true;
+}
+
+namespace {
+
+struct Shared {
+    Router router;
+    std::size_t bodyLimit;
+    std::mutex observerMutex;
+    RequestObserver observer;
+};
+
+std::string lower(std::string_view text) {
+    std::string out(text);
+    for (auto& c : out) {
+        if (c >= 'A' && c <= 'Z') {
+            c = static_cast<char>(c - 'A' + 'a');
+        }
+    }
+    return out;
+}
+
+bool isJsonContentType(std::string_view value) {
+    const auto semicolon = value.find(';');
+    std::string media = lower(value.substr(0, semicolon));
+    while (!media.empty() && media.back() == ' ') {
+        media.pop_back();
+    }
+    return media == "application/json";
+}
+
+/// Reads at most limit+1 bytes so an oversized chunked body is detected without buffering it all.
+bool readBody(std::istream& in, std::size_t limit, std::string& out) {
+    out.clear();
+    char buffer[8192];
+    while (in) {
+        in.read(buffer, sizeof buffer);
+        const auto n = static_cast<std::size_t>(in.gcount());
+        if (n == 0) {
+            break;
+        }
+        if (out.size() + n > limit) {
+            return false;
+        }
+        out.append(buffer, n);
+    }
+    return true;
+}
+
+class DispatchHandler final : public Poco::Net::HTTPRequestHandler {
+public:
+    explicit DispatchHandler(Shared& shared) : m_shared(shared) {}
+
+    void handleRequest(Poco::Net::HTTPServerRequest& in,
+                       Poco::Net::HTTPServerResponse& out) override {
+        const auto started = std::chrono::steady_clock::now();
+        Request request;
+        const std::string incomingId = in.get("X-Request-Id", "");
+        request.requestId = isAcceptableRequestId(incomingId) ? incomingId : domain::newUuid();
+        request.method = in.getMethod();
+        request.clientAddress = in.clientAddress().host().toString();
+
+        std::string pattern = "unmatched";
+        Response response;
+        try {
+            response = dispatch(in, request, pattern);
+        } catch (const ApiError& error) {
+            response = errorResponse(error.code(), error.what(), request.requestId);
+        } catch (const std::exception& error) {
+            core::logError("unhandled error", {{"request_id", request.requestId},
+                                               {"route", pattern},
+                                               {"error", error.what()}});
+            response = errorResponse(ErrorCode::Internal, "internal error", request.requestId);
+        }
+
+        out.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status));
+        out.setContentType(response.contentType);
+        out.set("X-Request-Id", request.requestId);
+        for (const auto& [name, value] : response.headers) {
+            out.set(name, value);
+        }
+        out.setContentLength(static_cast<std::streamsize>(response.body.size()));
+        try {
+            out.sendBuffer(response.body.data(), response.body.size());
+        } catch (const std::exception& error) {
+            core::logWarn("client went away", {{"request_id", request.requestId},
+                                               {"error", error.what()}});
+        }
+
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        const std::string status = std::to_string(response.status);
+        const std::string millis = std::to_string(static_cast<long long>(seconds * 1000.0));
+        core::log(response.status >= 500 ? core::LogLevel::Warn : core::LogLevel::Info, "http",
+                  {{"request_id", request.requestId},
+                   {"method", request.method},
+                   {"route", pattern},
+                   {"status", status},
+                   {"ms", millis}});
+        RequestObserver observer;
+        {
+            std::lock_guard lock(m_shared.observerMutex);
+            observer = m_shared.observer;
+        }
+        if (observer) {
+            observer(pattern, response.status, seconds);
+        }
+    }
+
+private:
+    static Response errorResponse(ErrorCode code, std::string_view message,
+                                  std::string_view requestId) {
+        Response response;
+        response.status = core::httpStatus(code);
+        response.body = core::errorEnvelope(code, message, requestId);
+        return response;
+    }
+
+    Response dispatch(Poco::Net::HTTPServerRequest& in, Request& request, std::string& pattern) {
+        const std::string& uri = in.getURI();
+        request.target = uri;
+        const auto questionMark = uri.find('?');
+        const std::string_view rawPath = std::string_view(uri).substr(0, questionMark);
+        auto path = percentDecode(rawPath, false);
+        if (!path || path->empty() || path->front() != '/') {
+            throw ApiError(ErrorCode::BadRequest, "malformed request path");
+        }
+        request.path = std::move(*path);
+        if (questionMark != std::string::npos) {
+            request.rawQuery = uri.substr(questionMark + 1);
+            auto query = parseQuery(request.rawQuery);
+            if (!query) {
+                throw ApiError(ErrorCode::BadRequest, "malformed query string");
+            }
+            request.query = std::move(*query);
+        }
+        for (const auto& [name, value] : in) {
+            request.headers.emplace_back(lower(name), value);
+        }
+
+        auto match = m_shared.router.match(request.method, request.path);
+        if (match.handler == nullptr) {
+            if (match.pathMatched) {
+                throw ApiError(ErrorCode::MethodNotAllowed,
+                               "method " + request.method + " is not allowed on this path");
+            }
+            throw ApiError(ErrorCode::NotFound, "no such endpoint");
+        }
+        pattern = match.pattern;
+        request.params = std::move(match.params);
+
+        const bool hasLength = in.hasContentLength();
+        const auto length = hasLength ? in.getContentLength64() : 0;
+        if (hasLength && length > static_cast<Poco::Int64>(m_shared.bodyLimit)) {
+            throw ApiError(ErrorCode::PayloadTooLarge,
+                           "request body is larger than " +
+                               std::to_string(m_shared.bodyLimit / 1024) + " KiB");
+        }
+        if (length > 0 || in.getChunkedTransferEncoding()) {
+            if (!readBody(in.stream(), m_shared.bodyLimit, request.body)) {
+                throw ApiError(ErrorCode::PayloadTooLarge,
+                               "request body is larger than " +
+                                   std::to_string(m_shared.bodyLimit / 1024) + " KiB");
+            }
+        }
+        if (!request.body.empty() && !isJsonContentType(in.getContentType())) {
+            throw ApiError(ErrorCode::UnsupportedMediaType,
+                           "request body must be application/json");
+        }
+        return (*match.handler)(request);
+    }
+
+    Shared& m_shared;
+};
+
+class Factory final : public Poco::Net::HTTPRequestHandlerFactory {
+public:
+    explicit Factory(Shared& shared) : m_shared(shared) {}
+    Poco::Net::HTTPRequestHandler* createRequestHandler(
+        const Poco::Net::HTTPServerRequest&) override {
+        return new DispatchHandler(m_shared);
+    }
+
+private:
+    Shared& m_shared;
+};
+
+}  // namespace
+
+struct Server::Impl {
+    ServerOptions options;
+    Shared shared;
+    std::unique_ptr<Poco::ThreadPool> pool;
+    std::unique_ptr<Poco::Net::HTTPServer> server;
+    std::uint16_t boundPort = 0;
+};
+
+Server::Server(ServerOptions options, Router router) : m_impl(std::make_unique<Impl>()) {
+    m_impl->options = std::move(options);
+    m_impl->shared.router = std::move(router);
+    m_impl->shared.bodyLimit = m_impl->options.bodyLimit;
+}
+
+Server::~Server() { stop(); }
+
+void Server::setObserver(RequestObserver observer) {
+    std::lock_guard lock(m_impl->shared.observerMutex);
+    m_impl->shared.observer = std::move(observer);
+}
+
+void Server::start() {
+    const auto& options = m_impl->options;
+    Poco::Net::ServerSocket socket;
+    socket.bind(Poco::Net::SocketAddress(options.host, options.port), true);
+    socket.listen(options.maxQueued);
+    m_impl->boundPort = socket.address().port();
+
+    auto* params = new Poco::Net::HTTPServerParams;
+    params->setMaxThreads(options.threads);
+    params->setMaxQueued(options.maxQueued);
+    params->setKeepAlive(true);
+    params->setKeepAliveTimeout(Poco::Timespan(options.keepAlive.count(), 0));
+    params->setMaxKeepAliveRequests(0);
+    params->setTimeout(Poco::Timespan(30, 0));
+    m_impl->pool = std::make_unique<Poco::ThreadPool>(2, options.threads);
+    m_impl->server = std::make_unique<Poco::Net::HTTPServer>(
+        new Factory(m_impl->shared), *m_impl->pool, socket, params);
+    m_impl->server->start();
+}
+
+void Server::stop() {
+    if (m_impl->server) {
+        m_impl->server->stopAll(false);
+        m_impl->server.reset();
+    }
+    if (m_impl->pool) {
+        m_impl->pool->joinAll();
+        m_impl->pool.reset();
+    }
+}
+
+std::uint16_t Server::port() const { return m_impl->boundPort; }
+
+}  // namespace shop::http

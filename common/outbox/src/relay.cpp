@@ -1,0 +1,176 @@
+#include "shop/outbox/relay.hpp"
+
+#include <memory>
+
+#include "shop/amqp/backoff.hpp"
+#include "shop/amqp/connection.hpp"
+#include "shop/amqp/topology.hpp"
+#include "shop/amqp/url.hpp"
+#include "shop/core/log.hpp"
+#include "shop/outbox/outbox.hpp"
+#include "shop/pg/errors.hpp"
+#include "shop/pg/transaction.hpp"
+
+namespace shop::outbox {
+
+Relay::Relay(RelayOptions options, pg::Pool& pool) : m_options(std::move(options)), m_pool(pool) {}
+
+Relay::~Relay() { stop(); }
+
+void Relay::start() {
+    m_thread = std::jthread([this](std::stop_token stop) { loop(stop); });
+}
+
+void Relay::stop() {
+    if (m_thread.joinable()) {
+        m_thread.request_stop();
+        m_thread.join();
+    }
+}
+
+void Relay::loop(const std::stop_token& stop) {
+    amqp::Backoff backoff;
+    std::unique_ptr<amqp::Connection> broker;
+    std::unique_ptr<amqp::Publisher> publisher;
+    std::unique_ptr<pg::Connection> listener;
+    while (!stop.stop_requested()) {
+        try {
+            if (!publisher) {
+                broker = std::make_unique<amqp::Connection>(
+                    amqp::parseUrl(m_options.amqpUrl),
+                    amqp::ConnectionOptions{.connectionName = m_options.name});
+                amqp::declareExchange(*broker, m_options.exchange);
+                publisher = std::make_unique<amqp::Publisher>(*broker);
+                m_stats.brokerConnected = true;
+                core::logInfo("relay connected to the broker", {{"relay", m_options.name}});
+            }
+            if (!listener) {
+                listener = std::make_unique<pg::Connection>(m_options.dbUrl, m_options.name);
+                listener->listen(kNotifyChannel);
+            }
+            const int claimed = publishBatch(*publisher);
+            backoff.reset();
+            if (claimed < m_options.batchSize) {
+                waitForWork(*listener, stop);
+            }
+        } catch (const amqp::Error& error) {
+            core::logWarn("relay lost the broker",
+                          {{"relay", m_options.name}, {"error", error.what()}});
+            m_stats.brokerConnected = false;
+            publisher.reset();
+            broker.reset();
+            amqp::sleepFor(backoff.next(), stop);
+        } catch (const pg::Error& error) {
+            core::logWarn("relay lost the database",
+                          {{"relay", m_options.name}, {"error", error.what()}});
+            listener.reset();
+            amqp::sleepFor(backoff.next(), stop);
+        } catch (const std::exception& error) {
+            core::logError("relay failed", {{"relay", m_options.name}, {"error", error.what()}});
+            amqp::sleepFor(backoff.next(), stop);
+        }
+    }
+    m_stats.brokerConnected = false;
+}
+
+int Relay::publishBatch(amqp::Publisher& publisher) {
+    pg::Transaction tx(m_pool);
+    auto rows = tx.exec(
+        "SELECT id, event_type, routing_key, correlation_id, payload, COALESCE(request_id, ''), "
+        "extract(epoch FROM created_at)::bigint "
+        "FROM outbox WHERE published_at IS NULL AND next_attempt_at <= clock_timestamp() "
+        "ORDER BY next_attempt_at, created_at LIMIT $1 FOR UPDATE SKIP LOCKED",
+        m_options.batchSize);
+    const int count = rows.rows();
+    if (count == 0) {
+        tx.commit();
+        return 0;
+    }
+
+    std::vector<amqp::Outgoing> batch;
+    batch.reserve(static_cast<std::size_t>(count));
+    for (int row = 0; row < count; ++row) {
+        amqp::Outgoing out;
+        out.routingKey = rows.str(row, 2);
+        out.message.messageId = rows.str(row, 0);
+        out.message.type = rows.str(row, 1);
+        out.message.correlationId = rows.str(row, 3);
+        out.message.body = rows.str(row, 4);
+        out.message.timestamp = rows.int64(row, 6);
+        if (auto requestId = rows.str(row, 5); !requestId.empty()) {
+            out.message.headers.emplace_back("x-request-id", std::move(requestId));
+        }
+        batch.push_back(std::move(out));
+    }
+
+    const auto outcomes = publisher.publishBatch(m_options.exchange, batch, m_options.confirmTimeout);
+
+    std::vector<std::string> published;
+    std::vector<std::string> failed;
+    std::string lastError;
+    bool timedOut = false;
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        const auto outcome = outcomes[i];
+        const bool optionalRoute = m_options.optionalRouteKeys.contains(batch[i].routingKey);
+        if (outcome == amqp::PublishOutcome::Confirmed ||
+            (outcome == amqp::PublishOutcome::Returned && optionalRoute)) {
+            published.push_back(batch[i].message.messageId);
+            continue;
+        }
+        failed.push_back(batch[i].message.messageId);
+        switch (outcome) {
+            case amqp::PublishOutcome::Returned:
+                lastError = "unroutable: no queue bound for " + batch[i].routingKey;
+                break;
+            case amqp::PublishOutcome::Nacked:
+                lastError = "nacked by the broker";
+                break;
+            default:
+                lastError = "no confirm before the timeout";
+                timedOut = true;
+                break;
+        }
+    }
+    if (!published.empty()) {
+        tx.exec(
+            "UPDATE outbox SET published_at = clock_timestamp(), attempts = attempts + 1 "
+            "WHERE id = ANY($1::uuid[])",
+            published);
+    }
+    if (!failed.empty()) {
+        // Retry after 0.2 s, 0.4 s, ... capped at a minute.
+        tx.exec(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = $2, "
+            "next_attempt_at = clock_timestamp() + "
+            "make_interval(secs => least(60, 0.2 * power(2, least(attempts, 12)))) "
+            "WHERE id = ANY($1::uuid[])",
+            failed, lastError);
+    }
+    tx.commit();
+    m_stats.published += published.size();
+    m_stats.failed += failed.size();
+    if (!failed.empty()) {
+        core::logWarn("relay could not publish", {{"relay", m_options.name},
+                                                  {"rows", std::to_string(failed.size())},
+                                                  {"error", lastError}});
+    }
+    if (timedOut) {
+        // A missing confirm usually means a dead connection: reconnect before the next round.
+        throw amqp::ConnectionError("publisher confirms timed out");
+    }
+    return count;
+}
+
+void Relay::waitForWork(pg::Connection& listener, const std::stop_token& stop) {
+    const auto deadline = std::chrono::steady_clock::now() + m_options.pollInterval;
+    while (!stop.stop_requested() && std::chrono::steady_clock::now() < deadline) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        const auto slice = std::min(left, std::chrono::milliseconds(200));
+        if (!listener.waitForNotifications(slice).empty()) {
+            return;
+        }
+    }
+}
+
+}  // namespace shop::outbox

@@ -1,0 +1,67 @@
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "shop/core/config.hpp"
+#include "shop/http/router.hpp"
+#include "shop/http/server.hpp"
+#include "shop/outbox/consumer.hpp"
+#include "shop/outbox/relay.hpp"
+#include "shop/pg/pool.hpp"
+
+namespace shop::service {
+
+/// Settings shared by the orders and payments services, read from the environment.
+struct ServiceConfig {
+    std::string name;
+    http::ServerOptions http;
+    std::string dbUrl;
+    std::string amqpUrl;
+    int dbPoolSize = 16;
+    bool runApi = true;
+    bool runRelay = true;
+    bool runConsumer = true;
+};
+
+/// Reads SHOP_HTTP_ADDR, SHOP_HTTP_THREADS, SHOP_DB_URL, SHOP_DB_POOL_SIZE, SHOP_AMQP_URL and
+/// SHOP_ROLES (comma list of api, relay, consumer; default all). Records problems in `env`.
+ServiceConfig readServiceConfig(core::EnvReader& env, std::string name,
+                                std::string_view defaultAddress);
+
+/// The pieces of a service process: a pool, an HTTP server with health endpoints, an outbox relay
+/// and a consumer, each switched on by its role. Shuts down in the order that loses nothing:
+/// stop accepting HTTP, stop consuming (unacked deliveries return to the queue), stop the relay.
+class ServiceHost final {
+public:
+    explicit ServiceHost(ServiceConfig config);
+    ~ServiceHost();
+
+    pg::Pool& pool() { return *m_pool; }
+    const ServiceConfig& config() const { return m_config; }
+
+    /// Adds /health/live, /health and /health/ready (database ping and broker connection).
+    void addHealthRoutes(http::Router& router);
+    void setRouter(http::Router router) { m_router = std::move(router); }
+    void setConsumer(outbox::ConsumerOptions options, outbox::DeliveryHandler handler);
+    void setRelay(outbox::RelayOptions options);
+
+    /// Starts the enabled roles; throws if the HTTP port cannot be bound.
+    void start();
+    void stop();
+    std::uint16_t httpPort() const;
+
+private:
+    bool brokerConnected() const;
+
+    ServiceConfig m_config;
+    std::unique_ptr<pg::Pool> m_pool;
+    http::Router m_router;
+    std::unique_ptr<http::Server> m_server;
+    std::unique_ptr<outbox::Relay> m_relay;
+    std::unique_ptr<outbox::ConsumerWorker> m_consumer;
+};
+
+}  // namespace shop::service

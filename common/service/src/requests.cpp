@@ -1,0 +1,40 @@
+#include "shop/service/requests.hpp"
+
+#include "shop/core/errors.hpp"
+#include "shop/domain/uuid.hpp"
+
+namespace shop::service {
+
+using core::ApiError;
+using core::ErrorCode;
+
+domain::Json parseJsonBody(const http::Request& request, bool emptyIsObject) {
+    if (request.body.empty()) {
+        if (emptyIsObject) {
+            return domain::Json::makeObject({});
+        }
+        throw ApiError(ErrorCode::BadRequest, "request body must be a JSON object");
+    }
+    std::string error;
+    auto json = domain::parseJson(request.body, error);
+    if (!json) {
+        throw ApiError(ErrorCode::BadRequest, error);
+    }
+    return std::move(*json);
+}
+
+void requireValid(const domain::FieldReader& reader) {
+    if (!reader.ok()) {
+        throw ApiError(ErrorCode::BadRequest, reader.error());
+    }
+}
+
+std::string uuidParam(const http::Request& request, std::string_view name) {
+    auto id = domain::normalizeUuid(request.param(name));
+    if (!id) {
+        throw ApiError(ErrorCode::BadRequest, std::string(name) + " must be a UUID");
+    }
+    return *id;
+}
+
+}  // namespace shop::service

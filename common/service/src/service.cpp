@@ -1,0 +1,125 @@
+#include "shop/service/service.hpp"
+
+#include "shop/core/log.hpp"
+#include "shop/domain/json.hpp"
+
+namespace shop::service {
+
+ServiceConfig readServiceConfig(core::EnvReader& env, std::string name,
+                                std::string_view defaultAddress) {
+    ServiceConfig config;
+    config.name = std::move(name);
+    auto [host, port] = env.address("SHOP_HTTP_ADDR", defaultAddress);
+    config.http.host = host;
+    config.http.port = port;
+    config.http.threads = static_cast<int>(env.integer("SHOP_HTTP_THREADS", 16, 1, 512));
+    config.dbUrl = env.required("SHOP_DB_URL");
+    config.amqpUrl = env.required("SHOP_AMQP_URL");
+    config.dbPoolSize = static_cast<int>(env.integer("SHOP_DB_POOL_SIZE", 16, 1, 256));
+    const std::string roles = env.string("SHOP_ROLES", "api,relay,consumer");
+    config.runApi = config.runRelay = config.runConsumer = false;
+    std::string_view rest = roles;
+    while (!rest.empty()) {
+        const auto comma = rest.find(',');
+        const std::string_view role = rest.substr(0, comma);
+        rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+        if (role == "api") {
+            config.runApi = true;
+        } else if (role == "relay") {
+            config.runRelay = true;
+        } else if (role == "consumer") {
+            config.runConsumer = true;
+        } else if (!role.empty()) {
+            env.addProblem("SHOP_ROLES must list only api, relay, consumer; got '" +
+                           std::string(role) + "'");
+        }
+    }
+    return config;
+}
+
+ServiceHost::ServiceHost(ServiceConfig config) : m_config(std::move(config)) {
+    m_pool = std::make_unique<pg::Pool>(m_config.dbUrl, static_cast<std::size_t>(m_config.dbPoolSize),
+                                        std::chrono::milliseconds(5000), m_config.name);
+}
+
+ServiceHost::~ServiceHost() { stop(); }
+
+void ServiceHost::addHealthRoutes(http::Router& router) {
+    auto live = [](const http::Request&) {
+        return http::Response::data(200, R"({"status":"ok"})");
+    };
+    router.add("GET", "/health/live", live);
+    router.add("GET", "/health", live);
+    router.add("GET", "/health/ready", [this](const http::Request&) {
+        const bool database = m_pool->ping();
+        const bool broker = brokerConnected();
+        const bool ready = database && broker;
+        domain::JsonWriter out;
+        out.beginObject()
+            .field("status", ready ? "ok" : "unavailable")
+            .key("checks")
+            .beginObject()
+            .field("database", database ? "ok" : "down")
+            .field("broker", broker ? "ok" : "down")
+            .endObject()
+            .endObject();
+        return http::Response::data(ready ? 200 : 503, out.take());
+    });
+}
+
+void ServiceHost::setConsumer(outbox::ConsumerOptions options, outbox::DeliveryHandler handler) {
+    if (m_config.runConsumer) {
+        m_consumer = std::make_unique<outbox::ConsumerWorker>(std::move(options), std::move(handler));
+    }
+}
+
+void ServiceHost::setRelay(outbox::RelayOptions options) {
+    if (m_config.runRelay) {
+        m_relay = std::make_unique<outbox::Relay>(std::move(options), *m_pool);
+    }
+}
+
+bool ServiceHost::brokerConnected() const {
+    bool connected = true;
+    if (m_relay) {
+        connected = connected && m_relay->stats().brokerConnected;
+    }
+    if (m_consumer) {
+        connected = connected && m_consumer->stats().connected;
+    }
+    return connected;
+}
+
+void ServiceHost::start() {
+    if (m_config.runApi) {
+        m_server = std::make_unique<http::Server>(m_config.http, std::move(m_router));
+        m_server->start();
+    }
+    if (m_relay) {
+        m_relay->start();
+    }
+    if (m_consumer) {
+        m_consumer->start();
+    }
+    core::logInfo("started", {{"http_port", m_server ? std::to_string(m_server->port()) : "off"},
+                              {"relay", m_relay ? "on" : "off"},
+                              {"consumer", m_consumer ? "on" : "off"},
+                              {"db", core::maskSecrets(m_config.dbUrl)},
+                              {"amqp", core::maskSecrets(m_config.amqpUrl)}});
+}
+
+void ServiceHost::stop() {
+    if (m_server) {
+        m_server->stop();
+    }
+    if (m_consumer) {
+        m_consumer->stop();
+    }
+    if (m_relay) {
+        m_relay->stop();
+    }
+}
+
+std::uint16_t ServiceHost::httpPort() const { return m_server ? m_server->port() : 0; }
+
+}  // namespace shop::service

@@ -1,0 +1,23 @@
+// The API gateway: the only entry point to the system.
+#include <cstdio>
+
+#include "app/gateway_app.hpp"
+#include "shop/core/log.hpp"
+#include "shop/core/signals.hpp"
+
+int main() {
+    const auto waitForTermination = shop::core::interceptTerminationSignals();
+    shop::core::setLogService("gateway");
+    try {
+        shop::core::EnvReader env;
+        shop::gateway::Gateway gateway(shop::gateway::readGatewayConfig(env));
+        gateway.start();
+        waitForTermination();
+        gateway.stop();
+        shop::core::logInfo("stopped");
+        return 0;
+    } catch (const std::exception& error) {
+        std::fprintf(stderr, "gateway: %s\n", error.what());
+        return 1;
+    }
+}

@@ -1,0 +1,64 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "shop/http/message.hpp"
+
+namespace Poco::Net {
+class HTTPClientSession;
+}
+
+namespace shop::gateway {
+
+struct UpstreamOptions {
+    std::string name;  ///< "orders", "payments": for logs and error messages
+    std::string host;
+    std::uint16_t port = 0;
+    std::chrono::milliseconds connectTimeout{1000};
+    std::chrono::milliseconds timeout{5000};  ///< per send / receive
+    std::size_t maxIdle = 64;
+    std::chrono::milliseconds maxIdleAge{4000};  ///< below the upstream's keep-alive timeout
+};
+
+/// Parses `http://host:port`; throws std::invalid_argument otherwise.
+UpstreamOptions upstreamFromUrl(std::string name, const std::string& url);
+
+/// One upstream service reached over a pool of keep-alive connections.
+/// forward() never throws: a refused connection becomes 503 UPSTREAM_UNAVAILABLE and a timeout
+/// 504 UPSTREAM_TIMEOUT, in the error envelope. Thread-safe.
+class Upstream final {
+public:
+    explicit Upstream(UpstreamOptions options);
+    ~Upstream();
+    Upstream(const Upstream&) = delete;
+    Upstream& operator=(const Upstream&) = delete;
+
+    /// Sends the request (method, target, body and the end-to-end headers) and returns the answer.
+    http::Response forward(const http::Request& request);
+
+    /// GET `path` with a short timeout; the status and body, or nullopt when unreachable.
+    std::optional<std::pair<int, std::string>> probe(const std::string& path,
+                                                     std::chrono::milliseconds timeout);
+
+    const UpstreamOptions& options() const { return m_options; }
+
+private:
+    struct Idle {
+        std::unique_ptr<Poco::Net::HTTPClientSession> session;
+        std::chrono::steady_clock::time_point since;
+    };
+    std::unique_ptr<Poco::Net::HTTPClientSession> take(bool& reused);
+    void giveBack(std::unique_ptr<Poco::Net::HTTPClientSession> session);
+    http::Response exchange(Poco::Net::HTTPClientSession& session, const http::Request& request);
+
+    UpstreamOptions m_options;
+    std::mutex m_mutex;
+    std::vector<Idle> m_idle;
+};
+
+}  // namespace shop::gateway

@@ -1,0 +1,95 @@
+#include "repository/orders_repository.hpp"
+
+namespace shop::orders::orders_repository {
+namespace {
+
+const std::string& columns() {
+    static const std::string kColumns =
+        "order_id::text, user_id::text, amount, description, status, failure_reason, version, " +
+        service::rfc3339Sql("created_at") + ", " + service::rfc3339Sql("updated_at") +
+        ", (extract(epoch FROM created_at) * 1000000)::bigint";
+    return kColumns;
+}
+
+std::vector<OrderRow> rowsOf(const pg::Result& result) {
+    std::vector<OrderRow> rows;
+    rows.reserve(static_cast<std::size_t>(result.rows()));
+    for (int i = 0; i < result.rows(); ++i) {
+        OrderRow row;
+        row.orderId = result.str(i, 0);
+        row.userId = result.str(i, 1);
+        row.amount = result.int64(i, 2);
+        row.description = result.str(i, 3);
+        row.status = domain::parseOrderStatus(result.text(i, 4)).value_or(domain::OrderStatus::New);
+        if (!result.isNull(i, 5)) {
+            row.failureReason = domain::parseFailureReason(result.text(i, 5));
+        }
+        row.version = result.int64(i, 6);
+        row.createdAt = result.str(i, 7);
+        row.updatedAt = result.str(i, 8);
+        row.createdMicros = result.int64(i, 9);
+        rows.push_back(std::move(row));
+    }
+    return rows;
+}
+
+std::optional<OrderRow> first(const pg::Result& result) {
+    if (result.empty()) {
+        return std::nullopt;
+    }
+    return rowsOf(result).front();
+}
+
+}  // namespace
+
+OrderRow insert(pg::Transaction& tx, const std::string& orderId, const std::string& userId,
+                domain::Minor amount, const std::string& description) {
+    static const std::string kSql =
+        "INSERT INTO orders (order_id, user_id, amount, description, status) "
+        "VALUES ($1, $2, $3, $4, 'NEW') RETURNING " + columns();
+    return rowsOf(tx.exec(kSql, orderId, userId, amount, description)).front();
+}
+
+std::optional<OrderRow> find(pg::Transaction& tx, const std::string& orderId) {
+    static const std::string kSql = "SELECT " + columns() + " FROM orders WHERE order_id = $1";
+    return first(tx.exec(kSql, orderId));
+}
+
+std::vector<OrderRow> page(pg::Transaction& tx, const OrderFilter& filter, int limit,
+                           const std::optional<service::Cursor>& before) {
+    // Each combination of filters becomes its own statement, so every one can use its index.
+    std::string sql = "SELECT " + columns() + " FROM orders WHERE true";
+    std::vector<pg::Param> params;
+    auto next = [&params](pg::Param value) {
+        params.push_back(std::move(value));
+        return "$" + std::to_string(params.size());
+    };
+    if (filter.userId) {
+        sql += " AND user_id = " + next(*filter.userId) + "::uuid";
+    }
+    if (filter.status) {
+        sql += " AND status = " + next(std::string(domain::toString(*filter.status)));
+    }
+    if (before) {
+        sql += " AND (created_at, order_id) < (to_timestamp(0) + " + next(std::to_string(before->micros)) +
+               " * interval '1 microsecond', " + next(before->id) + "::uuid)";
+    }
+    sql += " ORDER BY created_at DESC, order_id DESC LIMIT " + next(std::to_string(limit));
+    return rowsOf(tx.execParams(sql, params));
+}
+
+std::optional<OrderRow> settle(pg::Transaction& tx, const std::string& orderId,
+                               domain::OrderStatus status,
+                               const std::optional<domain::FailureReason>& reason) {
+    static const std::string kSql =
+        "UPDATE orders SET status = $2, failure_reason = $3, version = version + 1, "
+        "updated_at = clock_timestamp() WHERE order_id = $1 AND status = 'NEW' RETURNING " +
+        columns();
+    std::optional<std::string> reasonText;
+    if (reason) {
+        reasonText = std::string(domain::toString(*reason));
+    }
+    return first(tx.exec(kSql, orderId, std::string(domain::toString(status)), reasonText));
+}
+
+}  // namespace shop::orders::orders_repository

@@ -1,0 +1,49 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "shop/domain/money.hpp"
+#include "shop/domain/order_status.hpp"
+#include "shop/pg/transaction.hpp"
+#include "shop/service/pagination.hpp"
+
+namespace shop::orders {
+
+struct OrderRow {
+    std::string orderId;
+    std::string userId;
+    domain::Minor amount = 0;
+    std::string description;
+    domain::OrderStatus status = domain::OrderStatus::New;
+    std::optional<domain::FailureReason> failureReason;
+    std::int64_t version = 1;
+    std::string createdAt;
+    std::string updatedAt;
+    std::int64_t createdMicros = 0;
+};
+
+struct OrderFilter {
+    std::optional<std::string> userId;
+    std::optional<domain::OrderStatus> status;
+};
+
+/// All SQL of the orders table, with $n parameters only.
+namespace orders_repository {
+
+OrderRow insert(pg::Transaction& tx, const std::string& orderId, const std::string& userId,
+                domain::Minor amount, const std::string& description);
+std::optional<OrderRow> find(pg::Transaction& tx, const std::string& orderId);
+/// Newest first, up to `limit` rows older than the cursor.
+std::vector<OrderRow> page(pg::Transaction& tx, const OrderFilter& filter, int limit,
+                           const std::optional<service::Cursor>& before);
+/// Moves a NEW order to its final status and bumps the version; nullopt when the order is missing
+/// or no longer NEW (the change already happened).
+std::optional<OrderRow> settle(pg::Transaction& tx, const std::string& orderId,
+                               domain::OrderStatus status,
+                               const std::optional<domain::FailureReason>& reason);
+
+}  // namespace orders_repository
+}  // namespace shop::orders

@@ -1,0 +1,61 @@
+#include "workers/payment_result_handler.hpp"
+
+#include "repository/orders_repository.hpp"
+#include "shop/core/log.hpp"
+#include "shop/events/events.hpp"
+#include "shop/outbox/outbox.hpp"
+#include "shop/pg/transaction.hpp"
+#include "workers/status_events.hpp"
+
+namespace shop::orders {
+
+outbox::Disposition handlePaymentResult(pg::Pool& pool, const amqp::Delivery& delivery) {
+    const std::string& messageId = delivery.message.messageId;
+    const std::string* requestIdHeader = delivery.message.header("x-request-id");
+    const std::string requestId = requestIdHeader ? *requestIdHeader : "";
+    events::PaymentResult result;
+    try {
+        if (messageId.empty()) {
+            throw events::MalformedEvent("message has no message_id");
+        }
+        result = events::parsePaymentResult(delivery.message.body);
+    } catch (const events::MalformedEvent& error) {
+        core::logWarn("dead-lettering malformed PaymentResult",
+                      {{"message_id", messageId}, {"request_id", requestId}, {"error", error.what()}});
+        return outbox::Disposition::DeadLetter;
+    }
+
+    pg::Transaction tx(pool);
+    if (!outbox::claimInbox(tx, kOrdersConsumer, messageId)) {
+        tx.commit();
+        core::logInfo("duplicate PaymentResult ignored",
+                      {{"message_id", messageId}, {"order_id", result.orderId}, {"request_id", requestId}});
+        return outbox::Disposition::Ack;
+    }
+    const bool succeeded = result.outcome == events::PaymentOutcome::Succeeded;
+    auto order = orders_repository::settle(
+        tx, result.orderId, succeeded ? domain::OrderStatus::Finished : domain::OrderStatus::Cancelled,
+        result.failureReason);
+    if (!order) {
+        if (!orders_repository::find(tx, result.orderId)) {
+            // Roll back the inbox row too: the message goes to the DLQ, where it can be re-driven.
+            tx.rollback();
+            core::logWarn("dead-lettering PaymentResult for an unknown order",
+                          {{"message_id", messageId}, {"order_id", result.orderId}, {"request_id", requestId}});
+            return outbox::Disposition::DeadLetter;
+        }
+        tx.commit();
+        core::logInfo("PaymentResult for a settled order ignored",
+                      {{"message_id", messageId}, {"order_id", result.orderId}, {"request_id", requestId}});
+        return outbox::Disposition::Ack;
+    }
+    enqueueStatusChanged(tx, *order, requestId);
+    tx.commit();
+    core::logInfo("order settled", {{"message_id", messageId},
+                                    {"order_id", order->orderId},
+                                    {"status", domain::toString(order->status)},
+                                    {"request_id", requestId}});
+    return outbox::Disposition::Ack;
+}
+
+}  // namespace shop::orders

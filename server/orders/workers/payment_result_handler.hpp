@@ -1,0 +1,19 @@
+#pragma once
+
+#include <string_view>
+
+#include "shop/amqp/message.hpp"
+#include "shop/outbox/consumer.hpp"
+#include "shop/pg/pool.hpp"
+
+namespace shop::orders {
+
+inline constexpr std::string_view kOrdersConsumer = "orders.payment-result";
+
+/// Applies one PaymentResult in one transaction: inbox row (dedupe), the status change (only from
+/// NEW, with a version bump) and an OrderStatusChanged in the outbox. A duplicate, or a result for
+/// an order already settled, has no effect; a malformed message or one for an unknown order is
+/// dead-lettered.
+outbox::Disposition handlePaymentResult(pg::Pool& pool, const amqp::Delivery& delivery);
+
+}  // namespace shop::orders

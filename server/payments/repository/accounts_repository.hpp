@@ -1,0 +1,52 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "shop/domain/money.hpp"
+#include "shop/pg/transaction.hpp"
+#include "shop/service/pagination.hpp"
+
+namespace shop::payments {
+
+struct AccountRow {
+    std::string userId;
+    domain::Minor balance = 0;
+    std::string createdAt;
+    std::string updatedAt;
+    std::int64_t createdMicros = 0;
+};
+
+enum class LedgerKind { Opening, TopUp, Debit };
+
+/// All SQL of the accounts, the ledger and the payments, with $n parameters only.
+namespace accounts_repository {
+
+/// Inserts a new account; nullopt when the user already has one.
+std::optional<AccountRow> insert(pg::Transaction& tx, const std::string& userId,
+                                 domain::Minor balance);
+std::optional<AccountRow> find(pg::Transaction& tx, const std::string& userId);
+/// Up to `limit` accounts after the cursor, oldest first.
+std::vector<AccountRow> page(pg::Transaction& tx, int limit,
+                             const std::optional<service::Cursor>& after);
+/// Adds `amount`; nullopt when there is no such account.
+std::optional<AccountRow> credit(pg::Transaction& tx, const std::string& userId,
+                                 domain::Minor amount);
+/// Subtracts `amount` only if the balance covers it (the row lock makes it race-free);
+/// returns the new balance, or nullopt when the account is missing or cannot afford it.
+std::optional<domain::Minor> debitIfAffordable(pg::Transaction& tx, const std::string& userId,
+                                               domain::Minor amount);
+bool exists(pg::Transaction& tx, const std::string& userId);
+void appendLedger(pg::Transaction& tx, const std::string& userId, LedgerKind kind,
+                  domain::Minor amount, const std::optional<std::string>& orderId);
+
+/// True when a payment for this order was already decided.
+bool paymentExists(pg::Transaction& tx, const std::string& orderId);
+void insertPayment(pg::Transaction& tx, const std::string& orderId, const std::string& userId,
+                   domain::Minor amount, bool succeeded, const std::optional<std::string>& reason,
+                   const std::optional<domain::Minor>& balanceAfter);
+
+}  // namespace accounts_repository
+}  // namespace shop::payments
