@@ -44,6 +44,7 @@ struct Shared {
     std::size_t bodyLimit;
     std::mutex observerMutex;
     RequestObserver observer;
+    ErrorTranslator translator;
 };
 
 std::string lower(std::string_view text) {
@@ -103,10 +104,17 @@ public:
         } catch (const ApiError& error) {
             response = errorResponse(error.code(), error.what(), request.requestId);
         } catch (const std::exception& error) {
-            core::logError("unhandled error", {{"request_id", request.requestId},
-                                               {"route", pattern},
-                                               {"error", error.what()}});
-            response = errorResponse(ErrorCode::Internal, "internal error", request.requestId);
+            std::optional<ApiError> translated;
+            if (m_shared.translator) {
+                translated = m_shared.translator(error);
+            }
+            core::logError("request failed", {{"request_id", request.requestId},
+                                              {"route", pattern},
+                                              {"error", error.what()}});
+            response = translated ? errorResponse(translated->code(), translated->what(),
+                                                  request.requestId)
+                                  : errorResponse(ErrorCode::Internal, "internal error",
+                                                  request.requestId);
         }
 
         out.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status));
@@ -273,6 +281,10 @@ void Server::stop() {
         m_impl->pool->joinAll();
         m_impl->pool.reset();
     }
+}
+
+void Server::setErrorTranslator(ErrorTranslator translator) {
+    m_impl->shared.translator = std::move(translator);
 }
 
 std::uint16_t Server::port() const { return m_impl->boundPort; }

@@ -12,6 +12,11 @@
 #include "shop/pg/transaction.hpp"
 
 namespace shop::outbox {
+namespace {
+
+constexpr auto kKeepAliveEvery = std::chrono::seconds(10);
+
+}  // namespace
 
 Relay::Relay(RelayOptions options, pg::Pool& pool) : m_options(std::move(options)), m_pool(pool) {}
 
@@ -33,6 +38,7 @@ void Relay::loop(const std::stop_token& stop) {
     std::unique_ptr<amqp::Connection> broker;
     std::unique_ptr<amqp::Publisher> publisher;
     std::unique_ptr<pg::Connection> listener;
+    auto lastBrokerUse = std::chrono::steady_clock::now();
     while (!stop.stop_requested()) {
         try {
             if (!publisher) {
@@ -50,6 +56,15 @@ void Relay::loop(const std::stop_token& stop) {
             }
             const int claimed = publishBatch(*publisher);
             backoff.reset();
+            const auto now = std::chrono::steady_clock::now();
+            if (claimed > 0) {
+                lastBrokerUse = now;
+            } else if (now - lastBrokerUse > kKeepAliveEvery) {
+                // rabbitmq-c serves heartbeats only inside library calls: an idle relay makes a
+                // cheap idempotent call now and then so the broker does not drop it.
+                amqp::declareExchange(*broker, m_options.exchange);
+                lastBrokerUse = now;
+            }
             if (claimed < m_options.batchSize) {
                 waitForWork(*listener, stop);
             }

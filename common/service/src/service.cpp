@@ -2,6 +2,7 @@
 
 #include "shop/core/log.hpp"
 #include "shop/domain/json.hpp"
+#include "shop/pg/errors.hpp"
 
 namespace shop::service {
 
@@ -93,6 +94,14 @@ bool ServiceHost::brokerConnected() const {
 void ServiceHost::start() {
     if (m_config.runApi) {
         m_server = std::make_unique<http::Server>(m_config.http, std::move(m_router));
+        m_server->setErrorTranslator([](const std::exception& error) -> std::optional<core::ApiError> {
+            const auto* database = dynamic_cast<const pg::Error*>(&error);
+            if (database != nullptr && pg::isTransient(*database)) {
+                return core::ApiError(core::ErrorCode::UpstreamUnavailable,
+                                      "the database is unavailable, try again");
+            }
+            return std::nullopt;
+        });
         m_server->start();
     }
     if (m_relay) {

@@ -4,8 +4,10 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
+#include "shop/core/errors.hpp"
 #include "shop/http/router.hpp"
 
 namespace shop::http {
@@ -23,6 +25,10 @@ struct ServerOptions {
 using RequestObserver =
     std::function<void(std::string_view routePattern, int status, double seconds)>;
 
+/// Turns an exception a handler let through into an API error (e.g. a lost database connection
+/// into 503); nullopt leaves it a 500.
+using ErrorTranslator = std::function<std::optional<core::ApiError>(const std::exception&)>;
+
 /// An HTTP/1.1 server on Poco that applies the API rules to every request before a handler runs:
 /// X-Request-Id taken or generated and echoed; bodies over the limit get 413, bodies that are not
 /// application/json get 415; unknown paths 404 and wrong methods 405, in the error envelope;
@@ -35,6 +41,7 @@ public:
     Server& operator=(const Server&) = delete;
 
     void setObserver(RequestObserver observer);
+    void setErrorTranslator(ErrorTranslator translator);
     /// Binds and starts accepting; throws on a bind failure.
     void start();
     /// Stops accepting and waits for in-flight requests (bounded).
