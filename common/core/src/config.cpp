@@ -3,6 +3,8 @@
 #include <charconv>
 #include <cstdlib>
 
+#include "shop/core/log.hpp"
+
 namespace shop::core {
 
 std::optional<std::string> processEnv(std::string_view name) {
@@ -83,6 +85,15 @@ std::pair<std::string, std::uint16_t> EnvReader::address(std::string_view name,
         return {"127.0.0.1", 0};
     }
     return {value.substr(0, colon), static_cast<std::uint16_t>(port)};
+}
+
+void EnvReader::applyLogLevel() {
+    const std::string name = string("SHOP_LOG_LEVEL", "info");
+    if (auto level = parseLogLevel(name)) {
+        setLogLevel(*level);
+    } else {
+        m_problems.push_back("SHOP_LOG_LEVEL must be debug, info, warn or error, got '" + name + "'");
+    }
 }
 
 void EnvReader::finish() const {

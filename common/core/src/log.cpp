@@ -69,6 +69,15 @@ std::string timestamp() {
 
 }  // namespace
 
+std::optional<LogLevel> parseLogLevel(std::string_view name) {
+    for (auto level : {LogLevel::Debug, LogLevel::Info, LogLevel::Warn, LogLevel::Error}) {
+        if (levelName(level) == name) {
+            return level;
+        }
+    }
+    return std::nullopt;
+}
+
 void setLogLevel(LogLevel level) { g_level.store(static_cast<int>(level)); }
 
 bool logEnabled(LogLevel level) { return static_cast<int>(level) >= g_level.load(); }

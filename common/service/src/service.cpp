@@ -10,6 +10,7 @@ ServiceConfig readServiceConfig(core::EnvReader& env, std::string name,
                                 std::string_view defaultAddress) {
     ServiceConfig config;
     config.name = std::move(name);
+    env.applyLogLevel();
     auto [host, port] = env.address("SHOP_HTTP_ADDR", defaultAddress);
     config.http.host = host;
     config.http.port = port;

@@ -9,6 +9,7 @@ namespace shop::gateway {
 
 GatewayConfig readGatewayConfig(core::EnvReader& env) {
     GatewayConfig config;
+    env.applyLogLevel();
     auto [host, port] = env.address("SHOP_HTTP_ADDR", "127.0.0.1:8080");
     config.http.host = host;
     config.http.port = port;

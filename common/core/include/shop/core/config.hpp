@@ -37,6 +37,9 @@ public:
     /// `host:port`; the port must be 0..65535.
     std::pair<std::string, std::uint16_t> address(std::string_view name, std::string_view fallback);
 
+    /// SHOP_LOG_LEVEL (debug, info, warn, error; default info), applied to the process at once.
+    void applyLogLevel();
+
     /// Records a problem found by the caller's own checks.
     void addProblem(std::string message) { m_problems.push_back(std::move(message)); }
 

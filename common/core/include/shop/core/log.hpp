@@ -1,6 +1,7 @@
 #pragma once
 
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -15,6 +16,9 @@ using LogField = std::pair<std::string_view, std::string_view>;
 /// Writes one line `ts=... level=... msg=... k=v ...` to stderr, atomically per line.
 /// Thread-safe; never throws.
 void log(LogLevel level, std::string_view message, std::initializer_list<LogField> fields = {});
+
+/// "debug", "info", "warn" or "error"; nullopt otherwise.
+std::optional<LogLevel> parseLogLevel(std::string_view name);
 
 /// Lines below this level are dropped. Read once from SHOP_LOG_LEVEL by the services.
 void setLogLevel(LogLevel level);

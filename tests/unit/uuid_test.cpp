@@ -1,0 +1,99 @@
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "shop/domain/uuid.hpp"
+
+namespace shop::domain {
+namespace {
+
+TEST(NormalizeUuid, AcceptsCanonicalFormInAnyCase) {
+    const std::pair<std::string_view, std::string_view> rows[] = {
+        {"6f1c2a9e-4b3d-4c1e-9a7f-0b5d8e2c1a3f", "6f1c2a9e-4b3d-4c1e-9a7f-0b5d8e2c1a3f"},
+        {"6F1C2A9E-4B3D-4C1E-9A7F-0B5D8E2C1A3F", "6f1c2a9e-4b3d-4c1e-9a7f-0b5d8e2c1a3f"},
+        {"6f1C2a9E-4b3D-4c1E-9a7F-0b5D8e2C1a3F", "6f1c2a9e-4b3d-4c1e-9a7f-0b5d8e2c1a3f"},
+        {"00000000-0000-0000-0000-000000000000", "00000000-0000-0000-0000-000000000000"},
+        {"FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF", "ffffffff-ffff-ffff-ffff-ffffffffffff"},
+    };
+    for (const auto& [input, canonical] : rows) {
+        SCOPED_TRACE(input);
+        const std::optional<std::string> normalized = normalizeUuid(input);
+        ASSERT_TRUE(normalized.has_value());
+        EXPECT_EQ(*normalized, canonical);
+    }
+}
+
+TEST(NormalizeUuid, RejectsEverythingElse) {
+    const std::string_view rows[] = {
+        "",
+        "{6f1c2a9e-4b3d-4c1e-9a7f-0b5d8e2c1a3f}",
+        "urn:uuid:6f1c2a9e-4b3d-4c1e-9a7f-0b5d8e2c1a3f",
+        "6f1c2a9e4b3d4c1e9a7f0b5d8e2c1a3f",
+        "6f1c2a9e-4b3d-4c1e-9a7f-0b5d8e2c1a3",
+        "6f1c2a9e-4b3d-4c1e-9a7f-0b5d8e2c1a3f0",
+        "6f1c2a9g-4b3d-4c1e-9a7f-0b5d8e2c1a3f",
+        "6f1c2a9e-4b3d-4c1e-9a7f_0b5d8e2c1a3f",
+        "6f1c2a9e4-b3d-4c1e-9a7f-0b5d8e2c1a3f",
+        " 6f1c2a9e-4b3d-4c1e-9a7f-0b5d8e2c1a3",
+        "6f1c2a9e-4b3d-4c1e-9a7f-0b5d8e2c1a3 ",
+        "6f1c2a9e-4b3d-4c1e-9a7f-0b5d8e2c1a3\n",
+        "------------------------------------",
+        "6f1c2a9e-4b3d-4c1e-9a7f-0b5d8e2c1a\xC3\xA9",
+        "not a uuid",
+    };
+    for (std::string_view input : rows) {
+        SCOPED_TRACE(input);
+        EXPECT_EQ(normalizeUuid(input), std::nullopt);
+    }
+}
+
+void expectVersion4(const std::string& uuid) {
+    ASSERT_EQ(uuid.size(), 36u);
+    EXPECT_EQ(normalizeUuid(uuid), uuid) << "not canonical lowercase: " << uuid;
+    EXPECT_EQ(uuid[14], '4') << uuid;
+    EXPECT_NE(std::string_view("89ab").find(uuid[19]), std::string_view::npos) << uuid;
+}
+
+TEST(NewUuid, IsCanonicalVersion4AndUnique) {
+    std::set<std::string> seen;
+    for (int i = 0; i < 10000; ++i) {
+        const std::string uuid = newUuid();
+        expectVersion4(uuid);
+        EXPECT_TRUE(seen.insert(uuid).second) << "duplicate " << uuid;
+    }
+    EXPECT_EQ(seen.size(), 10000u);
+}
+
+TEST(NewUuid, IsUniqueAcrossThreads) {
+    constexpr int kThreads = 4;
+    constexpr int kPerThread = 2500;
+    std::vector<std::vector<std::string>> results(kThreads);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+        threads.emplace_back([&results, t] {
+            for (int i = 0; i < kPerThread; ++i) {
+                results[static_cast<std::size_t>(t)].push_back(newUuid());
+            }
+        });
+    }
+    for (std::thread& thread : threads) {
+        thread.join();
+    }
+    std::set<std::string> seen;
+    for (const auto& batch : results) {
+        for (const std::string& uuid : batch) {
+            expectVersion4(uuid);
+            seen.insert(uuid);
+        }
+    }
+    EXPECT_EQ(seen.size(), static_cast<std::size_t>(kThreads * kPerThread));
+}
+
+}  // namespace
+}  // namespace shop::domain
