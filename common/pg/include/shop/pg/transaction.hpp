@@ -1,0 +1,66 @@
+#pragma once
+
+#include <array>
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include "shop/pg/connection.hpp"
+#include "shop/pg/pool.hpp"
+
+namespace shop::pg {
+
+enum class Isolation { ReadCommitted, RepeatableRead, Serializable };
+
+/// A database transaction: BEGIN on construction, ROLLBACK on destruction unless commit()
+/// succeeded. The destructor never throws. After any statement fails, the transaction is
+/// aborted: further exec() and commit() throw, and it rolls back when destroyed.
+class Transaction final {
+  public:
+    /// Begins on `conn`, which must not already be inside a transaction (Error 25001).
+    explicit Transaction(Connection& conn, Isolation isolation = Isolation::ReadCommitted);
+    /// Leases a connection from `pool` for the lifetime of the transaction and begins on it.
+    explicit Transaction(Pool& pool, Isolation isolation = Isolation::ReadCommitted);
+    ~Transaction();
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+
+    /// Same as Connection::exec. Throws Error 25P02 without contacting the server once the
+    /// transaction is aborted, and a plain Error once it is finished.
+    template <class... Args>
+    Result exec(std::string_view sql, const Args&... args) {
+        if constexpr (sizeof...(Args) == 0) {
+            return execParams(sql, {});
+        } else {
+            const std::array<Param, sizeof...(Args)> params{toParam(args)...};
+            return execParams(sql, params);
+        }
+    }
+    Result execParams(std::string_view sql, std::span<const Param> params);
+    /// Connection::execScript inside the transaction (a script must not COMMIT or ROLLBACK).
+    Result execScript(std::string_view sql);
+
+    /// Commits. Throws CommitInDoubt if the connection broke while COMMIT was in flight; the
+    /// server's error (e.g. SerializationFailure, a deferred constraint) if it refused; Error
+    /// 25P02 if an earlier statement had failed (the transaction is then rolled back).
+    void commit();
+
+    /// Rolls back now; never throws (a broken connection rolls back on the server by itself).
+    void rollback() noexcept;
+
+    /// True until commit() or rollback() ran, even after a failed statement.
+    bool open() const noexcept { return m_state == State::Active || m_state == State::Aborted; }
+
+    Connection& connection() const noexcept { return *m_conn; }
+
+  private:
+    enum class State { Active, Aborted, Committed, RolledBack };
+    void begin(Isolation isolation);
+    void ensureActive() const;
+
+    std::optional<Pool::Lease> m_lease;
+    Connection* m_conn;
+    State m_state = State::Active;
+};
+
+}  // namespace shop::pg

@@ -1,0 +1,117 @@
+#include "shop/pg/transaction.hpp"
+
+namespace shop::pg {
+namespace {
+
+const char* beginStatement(Isolation isolation) {
+    switch (isolation) {
+        case Isolation::RepeatableRead:
+            return "BEGIN ISOLATION LEVEL REPEATABLE READ";
+        case Isolation::Serializable:
+            return "BEGIN ISOLATION LEVEL SERIALIZABLE";
+        case Isolation::ReadCommitted:
+            break;
+    }
+    return "BEGIN ISOLATION LEVEL READ COMMITTED";
+}
+
+}  // namespace
+
+Transaction::Transaction(Connection& conn, Isolation isolation) : m_conn(&conn) {
+    begin(isolation);
+}
+
+Transaction::Transaction(Pool& pool, Isolation isolation)
+    : m_lease(pool.acquire()), m_conn(&m_lease->connection()) {
+    begin(isolation);
+}
+
+Transaction::~Transaction() {
+    rollback();
+}
+
+void Transaction::begin(Isolation isolation) {
+    // A second BEGIN would only warn, and our ROLLBACK would then end the outer transaction.
+    if (m_conn->healthy() && m_conn->inTransaction()) {
+        throw Error("the connection is already inside a transaction", "25001");
+    }
+    m_conn->exec(beginStatement(isolation));
+}
+
+void Transaction::ensureActive() const {
+    if (m_state == State::Aborted) {
+        throw Error(
+            "the transaction is aborted: an earlier statement failed; roll back and start again",
+            "25P02");
+    }
+    if (m_state != State::Active) {
+        throw Error("the transaction has already been committed or rolled back");
+    }
+}
+
+Result Transaction::execParams(std::string_view sql, std::span<const Param> params) {
+    ensureActive();
+    try {
+        return m_conn->execParams(sql, params);
+    } catch (...) {
+        m_state = State::Aborted;
+        throw;
+    }
+}
+
+Result Transaction::execScript(std::string_view sql) {
+    ensureActive();
+    try {
+        return m_conn->execScript(sql);
+    } catch (...) {
+        m_state = State::Aborted;
+        throw;
+    }
+}
+
+void Transaction::commit() {
+    if (m_state == State::Aborted) {
+        rollback();
+        throw Error(
+            "cannot commit: an earlier statement failed and the transaction was rolled back",
+            "25P02");
+    }
+    ensureActive();
+    Result result;
+    try {
+        result = m_conn->exec("COMMIT");
+    } catch (const ConnectionLost& lost) {
+        m_state = State::RolledBack;  // as far as this object is concerned: nothing left to do
+        throw CommitInDoubt(
+            std::string("connection lost during COMMIT; the transaction may or may not have "
+                        "been committed: ") +
+                lost.what(),
+            lost.sqlstate());
+    } catch (...) {
+        // A failed COMMIT (serialization failure, deferred constraint) ends the transaction.
+        m_state = State::RolledBack;
+        throw;
+    }
+    m_state = State::Committed;
+    if (result.commandTag() != "COMMIT") {
+        // The server answers COMMIT of an aborted transaction with ROLLBACK, not an error.
+        throw Error("the server rolled the transaction back instead of committing it", "40000");
+    }
+}
+
+void Transaction::rollback() noexcept {
+    if (!open()) {
+        return;
+    }
+    m_state = State::RolledBack;
+    if (!m_conn->healthy()) {
+        return;  // the server rolls back a transaction whose session ended
+    }
+    try {
+        m_conn->exec("ROLLBACK");
+    } catch (...) {
+        // A connection left inside the transaction is closed by the pool, not reused.
+    }
+}
+
+}  // namespace shop::pg

@@ -1,0 +1,123 @@
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <mutex>
+#include <set>
+
+#include "outbox_fixture.hpp"
+#include "shop/amqp/publisher.hpp"
+#include "shop/domain/uuid.hpp"
+#include "shop/outbox/consumer.hpp"
+#include "shop/pg/errors.hpp"
+
+namespace shop::testing {
+namespace {
+
+class ConsumerWorkerTest : public OutboxFixture {
+protected:
+    outbox::ConsumerOptions options() {
+        outbox::ConsumerOptions consumer;
+        consumer.amqpUrl = amqpUrl();
+        consumer.exchange = m_exchange;
+        consumer.queue = m_queue;
+        consumer.bindingKeys = {"test.#"};
+        consumer.deliveryLimit = 5;
+        consumer.prefetch = 10;
+        consumer.name = "consumer-test";
+        return consumer;
+    }
+
+    void publish(const std::string& id, const std::string& body) {
+        amqp::Connection connection(amqpUrl());
+        amqp::Publisher publisher(connection);
+        amqp::Message message;
+        message.messageId = id;
+        message.body = body;
+        ASSERT_EQ(publisher.publish(m_exchange, "test.work", message, std::chrono::seconds(5)),
+                  amqp::PublishOutcome::Confirmed);
+    }
+
+    std::uint32_t deadLettered() {
+        amqp::Connection connection(amqpUrl());
+        return amqp::messageCount(connection, amqp::deadLetterQueueName(m_queue));
+    }
+
+    std::uint32_t waiting() {
+        amqp::Connection connection(amqpUrl());
+        return amqp::messageCount(connection, m_queue);
+    }
+};
+
+TEST_F(ConsumerWorkerTest, AcksHandledMessagesAndDeadLettersPoisonAtOnce) {
+    std::mutex mutex;
+    std::set<std::string> handled;
+    outbox::ConsumerWorker worker(options(), [&](const amqp::Delivery& delivery) {
+        std::lock_guard lock(mutex);
+        handled.insert(delivery.message.messageId);
+        return delivery.message.body == "poison" ? outbox::Disposition::DeadLetter
+                                                 : outbox::Disposition::Ack;
+    });
+    worker.start();
+    const std::string poison = domain::newUuid();
+    const std::string good = domain::newUuid();
+    publish(poison, "poison");
+    publish(good, "fine");
+    ASSERT_TRUE(waitUntil([&] {
+        std::lock_guard lock(mutex);
+        return handled.count(good) == 1;
+    }));
+    EXPECT_TRUE(waitUntil([&] { return deadLettered() == 1; }));
+    EXPECT_TRUE(waitUntil([&] { return worker.stats().deadLettered.load() == 1; }));
+    worker.stop();
+    EXPECT_EQ(waiting(), 0u);
+    amqp::Connection connection(amqpUrl());
+    auto dead = amqp::getOne(connection, amqp::deadLetterQueueName(m_queue), true);
+    ASSERT_TRUE(dead.has_value());
+    EXPECT_EQ(dead->message.messageId, poison);
+}
+
+TEST_F(ConsumerWorkerTest, AMessageThatKeepsFailingEndsInTheDeadLetterQueue) {
+    std::atomic<int> attempts{0};
+    outbox::ConsumerWorker worker(options(), [&](const amqp::Delivery&) -> outbox::Disposition {
+        ++attempts;
+        throw std::runtime_error("handler bug");
+    });
+    worker.start();
+    publish(domain::newUuid(), "always fails");
+    EXPECT_TRUE(waitUntil([&] { return deadLettered() == 1; }, std::chrono::seconds(20)));
+    // The first delivery and then one per allowed redelivery (x-delivery-limit 5).
+    EXPECT_GE(attempts.load(), 5);
+    EXPECT_LE(attempts.load(), 7);
+}
+
+TEST_F(ConsumerWorkerTest, TransientDatabaseErrorsAreRetriedWithoutBurningTheDeliveryLimit) {
+    std::atomic<int> attempts{0};
+    outbox::ConsumerWorker worker(options(), [&](const amqp::Delivery&) {
+        if (++attempts <= 6) {
+            throw pg::ConnectionLost("server closed the connection unexpectedly", "08006");
+        }
+        return outbox::Disposition::Ack;
+    });
+    worker.start();
+    publish(domain::newUuid(), "needs the database");
+    ASSERT_TRUE(waitUntil([&] { return attempts.load() == 7; }, std::chrono::seconds(30)));
+    worker.stop();
+    // More transient failures than the delivery limit, yet handled once and not dead-lettered.
+    EXPECT_EQ(deadLettered(), 0u);
+    EXPECT_EQ(waiting(), 0u);
+    EXPECT_EQ(worker.stats().retried.load(), 0u);
+}
+
+TEST_F(ConsumerWorkerTest, StoppingLeavesUnhandledMessagesInTheQueue) {
+    outbox::ConsumerWorker worker(options(), [&](const amqp::Delivery&) {
+        return outbox::Disposition::Ack;
+    });
+    worker.start();
+    ASSERT_TRUE(waitUntil([&] { return worker.stats().connected.load(); }));
+    worker.stop();
+    publish(domain::newUuid(), "after stop");
+    EXPECT_EQ(waiting(), 1u);
+}
+
+}  // namespace
+}  // namespace shop::testing

@@ -1,0 +1,238 @@
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "pg_test_support.hpp"
+#include "shop/pg/transaction.hpp"
+#include "shop/testing/env.hpp"
+
+using shop::pg::Connection;
+using shop::pg::Pool;
+using shop::pg::Transaction;
+using shop::pgtest::PgTest;
+namespace pg = shop::pg;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::int64_t countRows(Connection& conn, const std::string& table) {
+    return conn.exec("SELECT count(*) FROM " + table).int64(0, 0);
+}
+
+}  // namespace
+
+TEST_F(PgTest, TransactionRollsBackUnlessCommitted) {
+    Connection conn = connect();
+    conn.exec("CREATE TABLE notes (body text NOT NULL)");
+    Pool pool(url(), 1, 5s, "pg-it");
+    {
+        Transaction tx(pool);
+        tx.exec("INSERT INTO notes VALUES ($1)", "forgotten");
+        EXPECT_EQ(tx.exec("SELECT count(*) FROM notes").int64(0, 0), 1);
+    }
+    EXPECT_EQ(countRows(conn, "notes"), 0);
+    {
+        Transaction tx(pool);
+        tx.exec("INSERT INTO notes VALUES ($1)", "kept");
+        tx.commit();
+        EXPECT_FALSE(tx.open());
+        EXPECT_THROW(tx.exec("SELECT 1"), pg::Error);
+    }
+    EXPECT_EQ(countRows(conn, "notes"), 1);
+    {
+        Transaction tx(conn);
+        tx.exec("INSERT INTO notes VALUES ($1)", "undone");
+        tx.rollback();
+        EXPECT_FALSE(tx.open());
+    }
+    EXPECT_EQ(countRows(conn, "notes"), 1);
+    EXPECT_FALSE(conn.inTransaction());
+    EXPECT_EQ(pool.stats().idle, 1u);  // the leased connection came back clean
+}
+
+TEST_F(PgTest, AbortedTransactionRefusesFurtherWork) {
+    Connection conn = connect();
+    conn.exec("CREATE TABLE uniq (k text PRIMARY KEY)");
+    Pool pool(url(), 1, 5s, "pg-it");
+    {
+        Transaction tx(pool);
+        tx.exec("INSERT INTO uniq VALUES ($1)", "a");
+        EXPECT_THROW(tx.exec("INSERT INTO uniq VALUES ($1)", "a"), pg::UniqueViolation);
+        EXPECT_TRUE(tx.open());
+        try {
+            tx.exec("INSERT INTO uniq VALUES ($1)", "b");
+            ADD_FAILURE() << "exec in an aborted transaction succeeded";
+        } catch (const pg::Error& error) {
+            EXPECT_EQ(error.sqlstate(), "25P02");
+        }
+        try {
+            tx.commit();
+            ADD_FAILURE() << "commit of an aborted transaction succeeded";
+        } catch (const pg::Error& error) {
+            EXPECT_EQ(error.sqlstate(), "25P02");
+        }
+    }
+    EXPECT_EQ(countRows(conn, "uniq"), 0);
+    EXPECT_EQ(pool.stats().idle, 1u);  // rolled back, so reusable
+}
+
+TEST_F(PgTest, TransactionRefusesToNest) {
+    Connection conn = connect();
+    Transaction outer(conn);
+    try {
+        Transaction inner(conn);
+        ADD_FAILURE() << "nested transaction began";
+    } catch (const pg::Error& error) {
+        EXPECT_EQ(error.sqlstate(), "25001");
+    }
+    EXPECT_EQ(outer.exec("SELECT 1").int64(0, 0), 1);
+    outer.commit();
+}
+
+TEST_F(PgTest, TransactionIsolationLevels) {
+    Connection conn = connect();
+    {
+        Transaction tx(conn);
+        EXPECT_EQ(tx.exec("SELECT current_setting('transaction_isolation')").str(0, 0),
+                  "read committed");
+    }
+    {
+        Transaction tx(conn, pg::Isolation::RepeatableRead);
+        EXPECT_EQ(tx.exec("SELECT current_setting('transaction_isolation')").str(0, 0),
+                  "repeatable read");
+    }
+    {
+        Transaction tx(conn, pg::Isolation::Serializable);
+        EXPECT_EQ(tx.exec("SELECT current_setting('transaction_isolation')").str(0, 0),
+                  "serializable");
+    }
+}
+
+TEST_F(PgTest, ConcurrentUpdateIsSerializationFailure) {
+    Connection a = connect();
+    Connection b = connect();
+    a.exec("CREATE TABLE balances (id int PRIMARY KEY, amount bigint NOT NULL)");
+    a.exec("INSERT INTO balances VALUES ($1, $2)", 1, 100);
+
+    Transaction first(a, pg::Isolation::RepeatableRead);
+    EXPECT_EQ(first.exec("SELECT amount FROM balances WHERE id = $1", 1).int64(0, 0), 100);
+    {
+        Transaction second(b);
+        second.exec("UPDATE balances SET amount = amount - $1 WHERE id = $2", 30, 1);
+        second.commit();
+    }
+    try {
+        first.exec("UPDATE balances SET amount = amount - $1 WHERE id = $2", 50, 1);
+        ADD_FAILURE() << "lost update was allowed";
+    } catch (const pg::SerializationFailure& error) {
+        EXPECT_EQ(error.sqlstate(), "40001");
+        EXPECT_TRUE(pg::isTransient(error));
+    }
+}
+
+TEST_F(PgTest, DeadlockIsDetected) {
+    Connection a = connect();
+    Connection b = connect();
+    a.execScript(
+        "CREATE TABLE locks (id int PRIMARY KEY, n int); INSERT INTO locks VALUES (1, 0), (2, 0);");
+    a.exec("SET deadlock_timeout = '100ms'");
+    b.exec("SET deadlock_timeout = '100ms'");
+
+    std::optional<Transaction> first(std::in_place, a);
+    std::optional<Transaction> second(std::in_place, b);
+    first->exec("UPDATE locks SET n = n + 1 WHERE id = $1", 1);
+    second->exec("UPDATE locks SET n = n + 1 WHERE id = $1", 2);
+
+    std::atomic<bool> firstDeadlocked{false};
+    std::thread blocked([&] {
+        try {
+            first->exec("UPDATE locks SET n = n + 1 WHERE id = $1", 2);
+        } catch (const pg::DeadlockDetected&) {
+            firstDeadlocked = true;
+        } catch (const std::exception& error) {
+            ADD_FAILURE() << "unexpected: " << error.what();
+        }
+        first.reset();  // releases its locks either way
+    });
+    const int firstPid = a.backendPid();
+    ASSERT_TRUE(shop::testing::waitUntil([&] {
+        return admin()
+                   .exec(
+                       "SELECT count(*) FROM pg_stat_activity WHERE pid = $1 AND "
+                       "wait_event_type = 'Lock'",
+                       firstPid)
+                   .int64(0, 0) == 1;
+    }));
+    bool secondDeadlocked = false;
+    try {
+        second->exec("UPDATE locks SET n = n + 1 WHERE id = $1", 1);
+    } catch (const pg::DeadlockDetected& error) {
+        secondDeadlocked = true;
+        EXPECT_TRUE(pg::isTransient(error));
+    }
+    second.reset();
+    blocked.join();
+    EXPECT_NE(firstDeadlocked.load(), secondDeadlocked) << "exactly one side is the victim";
+}
+
+TEST_F(PgTest, ConnectionLostBeforeCommitIsCommitInDoubt) {
+    Connection conn = connect();
+    conn.exec("CREATE TABLE doubt (n int)");
+    Transaction tx(conn);
+    tx.exec("INSERT INTO doubt VALUES ($1)", 1);
+    terminate(conn.backendPid());
+    try {
+        tx.commit();
+        ADD_FAILURE() << "commit succeeded on a dead connection";
+    } catch (const pg::CommitInDoubt& error) {
+        EXPECT_FALSE(pg::isTransient(error));
+    }
+    EXPECT_FALSE(tx.open());
+    EXPECT_FALSE(conn.healthy());
+    EXPECT_EQ(countRows(admin(), schema() + ".doubt"), 0);  // this time it was not committed
+}
+
+TEST_F(PgTest, ConnectionLostInsideTransactionAbortsIt) {
+    Connection conn = connect();
+    Transaction tx(conn);
+    terminate(conn.backendPid());
+    EXPECT_THROW(tx.exec("SELECT 1"), pg::ConnectionLost);
+    try {
+        tx.exec("SELECT 1");
+        ADD_FAILURE() << "exec after connection loss succeeded";
+    } catch (const pg::Error& error) {
+        EXPECT_EQ(error.sqlstate(), "25P02");
+    }
+}
+
+TEST_F(PgTest, NotifyInRolledBackTransactionIsNeverDelivered) {
+    Connection listener = connect();
+    Connection sender = connect();
+    const std::string channel = "tx_" + shop::testing::uniqueSuffix();
+    listener.listen(channel);
+    {
+        Transaction tx(sender);
+        tx.exec("SELECT pg_notify($1, $2)", channel, "rolled-back");
+    }
+    {
+        Transaction tx(sender);
+        sender.notify(channel, "committed");
+        // Nothing is delivered before the commit.
+        EXPECT_TRUE(listener.waitForNotifications(0ms).empty());
+        tx.commit();
+    }
+    // Notifications arrive in commit order: once "committed" is here, nothing else can come.
+    std::vector<std::string> payloads;
+    ASSERT_TRUE(shop::testing::waitUntil([&] {
+        for (const auto& n : listener.waitForNotifications(100ms)) {
+            payloads.push_back(n.payload);
+        }
+        return !payloads.empty() && payloads.back() == "committed";
+    }));
+    EXPECT_EQ(payloads, std::vector<std::string>{"committed"});
+}
