@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""Checks docker/compose.yaml and docker/Dockerfile without a Docker engine.
+
+Parses the compose file with a real YAML parser and checks its structure, that every SHOP_*
+variable it sets is one the binaries read, and that the Dockerfile builds with the same Debian
+package names ./shop installs. Prints one line per check and '<n> passed, <m> failed'.
+"""
+import pathlib
+import re
+import sys
+
+import yaml
+
+ROOT = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else ".").resolve()
+results = []
+
+
+def check(name, condition, detail=""):
+    results.append((name, bool(condition)))
+    print(("ok    " if condition else "FAIL  ") + name + (f" ({detail})" if detail and not condition else ""))
+
+
+compose = yaml.safe_load((ROOT / "docker/compose.yaml").read_text())
+services = compose.get("services", {})
+dockerfile = (ROOT / "docker/Dockerfile").read_text()
+driver = (ROOT / "shop").read_text()
+
+# --- structure -------------------------------------------------------------------------------
+expected = {"orders-db", "payments-db", "rabbitmq", "orders-migrate", "payments-migrate",
+            "orders", "payments", "gateway"}
+check("compose has every service", expected <= set(services), sorted(expected - set(services)))
+
+published = {name: svc.get("ports", []) for name, svc in services.items() if svc.get("ports")}
+check("only the gateway and the RabbitMQ UI are published",
+      set(published) == {"gateway", "rabbitmq"}, published)
+check("the gateway is published on 8080", any(str(p).endswith(":8080") for p in published.get("gateway", [])))
+check("the RabbitMQ UI is published", any(str(p).endswith(":15672") for p in published.get("rabbitmq", [])))
+
+for name in ("orders", "payments"):
+    svc = services.get(name, {})
+    check(f"{name} can be scaled (no container_name, no host port)",
+          "container_name" not in svc and "ports" not in svc)
+    check(f"{name} declares deploy.replicas", "replicas" in svc.get("deploy", {}))
+    deps = svc.get("depends_on", {})
+    check(f"{name} waits for its migration to complete",
+          deps.get(f"{name}-migrate", {}).get("condition") == "service_completed_successfully", deps)
+    check(f"{name} waits for a healthy broker",
+          deps.get("rabbitmq", {}).get("condition") == "service_healthy", deps)
+
+gateway_deps = services.get("gateway", {}).get("depends_on", {})
+check("the gateway waits for healthy orders and payments",
+      all(gateway_deps.get(s, {}).get("condition") == "service_healthy" for s in ("orders", "payments")),
+      gateway_deps)
+for db in ("orders-db", "payments-db"):
+    check(f"{db} has a health check and a named volume",
+          "healthcheck" in services.get(db, {}) and any(
+              str(v).split(":")[0] in compose.get("volumes", {}) for v in services[db].get("volumes", [])))
+    migrate = db.replace("-db", "-migrate")
+    check(f"{migrate} waits for a healthy {db}",
+          services.get(migrate, {}).get("depends_on", {}).get(db, {}).get("condition") == "service_healthy")
+
+# --- environment names match what the binaries read ------------------------------------------
+sources = list((ROOT / "common").rglob("*.cpp")) + list((ROOT / "server").rglob("*.cpp"))
+read_by_binaries = set()
+for source in sources:
+    read_by_binaries |= set(re.findall(r'"(SHOP_[A-Z0-9_]+)"', source.read_text()))
+for name in ("orders", "payments", "gateway", "orders-migrate", "payments-migrate"):
+    env = services.get(name, {}).get("environment", {})
+    names = {k for k in env if k.startswith("SHOP_")}
+    unknown = sorted(names - read_by_binaries)
+    check(f"{name}: every SHOP_* variable is read by the binaries", not unknown, unknown)
+for name in ("orders", "payments"):
+    env = services.get(name, {}).get("environment", {})
+    check(f"{name}: sets SHOP_DB_URL, SHOP_AMQP_URL and SHOP_HTTP_ADDR",
+          {"SHOP_DB_URL", "SHOP_AMQP_URL", "SHOP_HTTP_ADDR"} <= set(env), sorted(env))
+gateway_env = services.get("gateway", {}).get("environment", {})
+check("gateway: points at the orders and payments services",
+      gateway_env.get("SHOP_ORDERS_URL", "").startswith("http://orders:")
+      and gateway_env.get("SHOP_PAYMENTS_URL", "").startswith("http://payments:"))
+
+# --- Dockerfile -------------------------------------------------------------------------------
+def apt_installs(text):
+    """Package lists of every `apt-get install` in the file, in order."""
+    lists = []
+    joined = text.replace("\\\n", " ")
+    for match in re.finditer(r"apt-get install ([^&\n]*)", joined):
+        lists.append([w for w in match.group(1).split() if not w.startswith("-")])
+    return lists
+
+
+driver_packages = set(re.search(r"APT_PACKAGES=\(([^)]*)\)", driver, re.S).group(1).split())
+installs = apt_installs(dockerfile)
+check("the Dockerfile installs packages in a build and a runtime stage", len(installs) == 2, len(installs))
+if installs:
+    build_packages = set(installs[0])
+    check("build-stage packages are ones ./shop installs too", build_packages <= driver_packages,
+          sorted(build_packages - driver_packages))
+    check("./shop installs every library the build stage needs",
+          {"libpoco-dev", "libpq-dev", "librabbitmq-dev", "cmake", "ninja-build"} <= driver_packages)
+stages = re.findall(r"^FROM (\S+) AS (\S+)", dockerfile, re.M)
+check("builds on debian:bookworm, runs on debian:bookworm-slim",
+      ("debian:bookworm", "build") in stages and ("debian:bookworm-slim", "runtime") in stages, stages)
+check("the runtime stage runs as a non-root user", re.search(r"^USER (?!root)\S+", dockerfile, re.M))
+for target in ("gateway", "orders", "payments"):
+    section = dockerfile.split(f"AS {target}\n", 1)[-1].split("\nFROM ", 1)[0]
+    check(f"{target} has a HEALTHCHECK on its health endpoint", "HEALTHCHECK" in section and "/health/" in section)
+    check(f"{target} image is built from the runtime stage", f"FROM runtime AS {target}" in dockerfile)
+
+failed = sum(1 for _, ok in results if not ok)
+print(f"{len(results) - failed} passed, {failed} failed")
+sys.exit(1 if failed else 0)
