@@ -39,6 +39,8 @@ bool isAcceptableRequestId(std::string_view id) {
 
 namespace {
 
+constexpr Poco::Int64 kDrainLimit = 1024 * 1024;
+
 struct Shared {
     Router router;
     std::size_t bodyLimit;
@@ -196,6 +198,11 @@ private:
         const bool hasLength = in.hasContentLength();
         const auto length = hasLength ? in.getContentLength64() : 0;
         if (hasLength && length > static_cast<Poco::Int64>(m_shared.bodyLimit)) {
+            // Read a moderately oversized body before answering: a client that sends its whole
+            // body before reading would otherwise see a broken pipe instead of the 413.
+            if (length <= kDrainLimit) {
+                in.stream().ignore(static_cast<std::streamsize>(length));
+            }
             throw ApiError(ErrorCode::PayloadTooLarge,
                            "request body is larger than " +
                                std::to_string(m_shared.bodyLimit / 1024) + " KiB");

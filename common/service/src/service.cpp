@@ -14,7 +14,7 @@ ServiceConfig readServiceConfig(core::EnvReader& env, std::string name,
     auto [host, port] = env.address("SHOP_HTTP_ADDR", defaultAddress);
     config.http.host = host;
     config.http.port = port;
-    config.http.threads = static_cast<int>(env.integer("SHOP_HTTP_THREADS", 16, 1, 512));
+    config.http.threads = static_cast<int>(env.integer("SHOP_HTTP_THREADS", 64, 1, 1024));
     config.dbUrl = env.required("SHOP_DB_URL");
     config.amqpUrl = env.required("SHOP_AMQP_URL");
     config.dbPoolSize = static_cast<int>(env.integer("SHOP_DB_POOL_SIZE", 16, 1, 256));

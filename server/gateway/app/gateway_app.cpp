@@ -13,7 +13,7 @@ GatewayConfig readGatewayConfig(core::EnvReader& env) {
     auto [host, port] = env.address("SHOP_HTTP_ADDR", "127.0.0.1:8080");
     config.http.host = host;
     config.http.port = port;
-    config.http.threads = static_cast<int>(env.integer("SHOP_HTTP_THREADS", 32, 1, 1024));
+    config.http.threads = static_cast<int>(env.integer("SHOP_HTTP_THREADS", 128, 1, 4096));
     config.ordersUrl = env.string("SHOP_ORDERS_URL", "http://127.0.0.1:8081");
     config.paymentsUrl = env.string("SHOP_PAYMENTS_URL", "http://127.0.0.1:8082");
     config.upstreamTimeout =

@@ -53,19 +53,39 @@ Upstream::Upstream(UpstreamOptions options) : m_options(std::move(options)) {}
 
 Upstream::~Upstream() = default;
 
+void Upstream::pruneLocked(std::chrono::steady_clock::time_point now) {
+    // Oldest first: drop every idle connection the upstream may be about to close.
+    std::size_t stale = 0;
+    while (stale < m_idle.size() && now - m_idle[stale].since >= m_options.maxIdleAge) {
+        ++stale;
+    }
+    if (stale > 0) {
+        m_idle.erase(m_idle.begin(), m_idle.begin() + static_cast<std::ptrdiff_t>(stale));
+        m_open -= stale;
+        m_released.notify_all();
+    }
+}
+
 std::unique_ptr<Poco::Net::HTTPClientSession> Upstream::take(bool& reused) {
-    {
-        std::lock_guard lock(m_mutex);
-        const auto now = std::chrono::steady_clock::now();
-        while (!m_idle.empty()) {
-            Idle idle = std::move(m_idle.back());
+    std::unique_lock lock(m_mutex);
+    const auto deadline = std::chrono::steady_clock::now() + m_options.timeout;
+    while (true) {
+        pruneLocked(std::chrono::steady_clock::now());
+        if (!m_idle.empty()) {
+            auto session = std::move(m_idle.back().session);
             m_idle.pop_back();
-            if (now - idle.since < m_options.maxIdleAge) {
-                reused = true;
-                return std::move(idle.session);
-            }
+            reused = true;
+            return session;
+        }
+        if (m_open < m_options.maxConnections) {
+            ++m_open;
+            break;
+        }
+        if (m_released.wait_until(lock, deadline) == std::cv_status::timeout) {
+            return nullptr;
         }
     }
+    lock.unlock();
     reused = false;
     auto session = std::make_unique<Poco::Net::HTTPClientSession>(m_options.host, m_options.port);
     session->setKeepAlive(true);
@@ -76,9 +96,17 @@ std::unique_ptr<Poco::Net::HTTPClientSession> Upstream::take(bool& reused) {
 
 void Upstream::giveBack(std::unique_ptr<Poco::Net::HTTPClientSession> session) {
     std::lock_guard lock(m_mutex);
-    if (m_idle.size() < m_options.maxIdle) {
-        m_idle.push_back(Idle{std::move(session), std::chrono::steady_clock::now()});
-    }
+    const auto now = std::chrono::steady_clock::now();
+    pruneLocked(now);
+    m_idle.push_back(Idle{std::move(session), now});
+    m_released.notify_one();
+}
+
+void Upstream::discard(std::unique_ptr<Poco::Net::HTTPClientSession> session) {
+    session.reset();
+    std::lock_guard lock(m_mutex);
+    --m_open;
+    m_released.notify_one();
 }
 
 http::Response Upstream::exchange(Poco::Net::HTTPClientSession& session,
@@ -119,16 +147,28 @@ http::Response Upstream::forward(const http::Request& request) {
     for (int attempt = 0; attempt < 2; ++attempt) {
         bool reused = false;
         auto session = take(reused);
+        if (!session) {
+            core::logWarn("upstream saturated",
+                          {{"upstream", m_options.name}, {"request_id", request.requestId}});
+            return failure(ErrorCode::UpstreamUnavailable,
+                           m_options.name + " is overloaded, try again", request.requestId);
+        }
         try {
             http::Response response = exchange(*session, request);
-            giveBack(std::move(session));
+            if (session->getKeepAlive()) {
+                giveBack(std::move(session));
+            } else {
+                discard(std::move(session));
+            }
             return response;
         } catch (const Poco::TimeoutException&) {
+            discard(std::move(session));
             core::logWarn("upstream timed out",
                           {{"upstream", m_options.name}, {"request_id", request.requestId}});
             return failure(ErrorCode::UpstreamTimeout, m_options.name + " did not answer in time",
                            request.requestId);
         } catch (const Poco::Exception& error) {
+            discard(std::move(session));
             if (reused && safeToRepeat) {
                 continue;
             }
@@ -138,6 +178,7 @@ http::Response Upstream::forward(const http::Request& request) {
             return failure(ErrorCode::UpstreamUnavailable, m_options.name + " is unavailable",
                            request.requestId);
         } catch (const std::exception& error) {
+            discard(std::move(session));
             core::logWarn("upstream failed", {{"upstream", m_options.name},
                                               {"request_id", request.requestId},
                                               {"error", error.what()}});

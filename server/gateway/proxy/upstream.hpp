@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -21,8 +22,11 @@ struct UpstreamOptions {
     std::uint16_t port = 0;
     std::chrono::milliseconds connectTimeout{1000};
     std::chrono::milliseconds timeout{5000};  ///< per send / receive
-    std::size_t maxIdle = 64;
-    std::chrono::milliseconds maxIdleAge{4000};  ///< below the upstream's keep-alive timeout
+    /// Connections open at once (busy + idle). Each one holds a worker thread of the upstream's
+    /// Poco server for as long as it is open, so keep it below the upstream's SHOP_HTTP_THREADS
+    /// divided by the number of gateways.
+    std::size_t maxConnections = 32;
+    std::chrono::milliseconds maxIdleAge{4000};  ///< well below the upstream's keep-alive timeout
 };
 
 /// Parses `http://host:port`; throws std::invalid_argument otherwise.
@@ -52,13 +56,20 @@ private:
         std::unique_ptr<Poco::Net::HTTPClientSession> session;
         std::chrono::steady_clock::time_point since;
     };
+    /// A pooled or new connection, or null when all maxConnections stay busy for `timeout`.
     std::unique_ptr<Poco::Net::HTTPClientSession> take(bool& reused);
     void giveBack(std::unique_ptr<Poco::Net::HTTPClientSession> session);
+    /// Forgets a connection that failed (closing it frees its slot).
+    void discard(std::unique_ptr<Poco::Net::HTTPClientSession> session);
+    /// Closes idle connections past maxIdleAge; the caller holds m_mutex.
+    void pruneLocked(std::chrono::steady_clock::time_point now);
     http::Response exchange(Poco::Net::HTTPClientSession& session, const http::Request& request);
 
     UpstreamOptions m_options;
     std::mutex m_mutex;
-    std::vector<Idle> m_idle;
+    std::condition_variable m_released;
+    std::vector<Idle> m_idle;  ///< most recently used last
+    std::size_t m_open = 0;    ///< busy + idle
 };
 
 }  // namespace shop::gateway

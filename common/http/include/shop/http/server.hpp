@@ -15,10 +15,12 @@ namespace shop::http {
 struct ServerOptions {
     std::string host = "127.0.0.1";
     std::uint16_t port = 0;  ///< 0 picks a free port; see Server::port()
-    int threads = 16;
+    /// Poco serves a connection on one worker thread for as long as it stays open, idle
+    /// keep-alive time included: size this above the number of keep-alive clients.
+    int threads = 64;
     int maxQueued = 512;
     std::size_t bodyLimit = 64 * 1024;
-    std::chrono::seconds keepAlive{15};
+    std::chrono::seconds keepAlive{10};
 };
 
 /// Called once per request after the response is sent (for metrics).
