@@ -44,11 +44,10 @@ http::Response createOrder(pg::Pool& pool, const http::Request& request) {
 
     events::PaymentRequested payment{domain::newUuid(), order.orderId, order.userId, order.amount,
                                      core::nowRfc3339()};
-    outbox::enqueue(tx, outbox::OutboxMessage{payment.eventId,
-                                              std::string(events::kPaymentRequestedType),
-                                              std::string(events::kPaymentRequestedKey),
-                                              order.orderId, events::toJson(payment),
-                                              request.requestId});
+    outbox::enqueue(
+        tx, outbox::OutboxMessage{payment.eventId, std::string(events::kPaymentRequestedType),
+                                  std::string(events::kPaymentRequestedKey), order.orderId,
+                                  events::toJson(payment), request.requestId});
     enqueueStatusChanged(tx, order, request.requestId);
 
     auto response = http::Response::data(201, orderJson(order));
@@ -77,24 +76,10 @@ http::Response listOrders(pg::Pool& pool, const http::Request& request) {
     pg::Transaction tx(pool);
     auto rows = orders_repository::page(tx, filter, page.limit + 1, page.after);
     tx.commit();
-    const bool more = static_cast<int>(rows.size()) > page.limit;
-    if (more) {
-        rows.pop_back();
-    }
-    domain::JsonWriter out;
-    out.beginObject().key("items").beginArray();
-    for (const auto& row : rows) {
-        writeOrder(out, row);
-    }
-    out.endArray();
-    if (more) {
-        out.field("next_cursor",
-                  service::encodeCursor({rows.back().createdMicros, rows.back().orderId}));
-    } else {
-        out.fieldNull("next_cursor");
-    }
-    out.endObject();
-    return http::Response::data(200, out.take());
+    return http::Response::data(
+        200, service::pageJson(rows, page.limit, writeOrder, [](const OrderRow& row) {
+            return service::Cursor{row.createdMicros, row.orderId};
+        }));
 }
 
 http::Response getOrder(pg::Pool& pool, const http::Request& request) {

@@ -56,23 +56,10 @@ http::Response listAccounts(pg::Pool& pool, const http::Request& request) {
     pg::Transaction tx(pool);
     auto rows = accounts_repository::page(tx, page.limit + 1, page.after);
     tx.commit();
-    const bool more = static_cast<int>(rows.size()) > page.limit;
-    if (more) {
-        rows.pop_back();
-    }
-    domain::JsonWriter out;
-    out.beginObject().key("items").beginArray();
-    for (const auto& row : rows) {
-        writeAccount(out, row);
-    }
-    out.endArray();
-    if (more) {
-        out.field("next_cursor", service::encodeCursor({rows.back().createdMicros, rows.back().userId}));
-    } else {
-        out.fieldNull("next_cursor");
-    }
-    out.endObject();
-    return http::Response::data(200, out.take());
+    return http::Response::data(
+        200, service::pageJson(rows, page.limit, writeAccount, [](const AccountRow& row) {
+            return service::Cursor{row.createdMicros, row.userId};
+        }));
 }
 
 http::Response getAccount(pg::Pool& pool, const http::Request& request) {
@@ -121,11 +108,14 @@ http::Response topUp(pg::Pool& pool, const http::Request& request) {
 }  // namespace
 
 void addAccountRoutes(http::Router& router, pg::Pool& pool) {
-    router.add("POST", "/accounts", [&pool](const http::Request& r) { return createAccount(pool, r); });
-    router.add("GET", "/accounts", [&pool](const http::Request& r) { return listAccounts(pool, r); });
+    router.add("POST", "/accounts",
+               [&pool](const http::Request& r) { return createAccount(pool, r); });
+    router.add("GET", "/accounts",
+               [&pool](const http::Request& r) { return listAccounts(pool, r); });
     router.add("GET", "/accounts/{user_id}",
                [&pool](const http::Request& r) { return getAccount(pool, r); });
-    router.add("POST", "/accounts/topup", [&pool](const http::Request& r) { return topUp(pool, r); });
+    router.add("POST", "/accounts/topup",
+               [&pool](const http::Request& r) { return topUp(pool, r); });
 }
 
 }  // namespace shop::payments

@@ -4,6 +4,9 @@
 #include <optional>
 #include <string>
 
+#include <vector>
+
+#include "shop/domain/json.hpp"
 #include "shop/http/message.hpp"
 
 namespace shop::service {
@@ -23,6 +26,29 @@ struct PageRequest {
     std::optional<Cursor> after;
 };
 PageRequest readPageRequest(const http::Request& request);
+
+/// Renders a page `{"items": [...], "next_cursor": ...}` from rows fetched with limit + 1: the
+/// extra row only says that a next page exists, and the cursor points after the last row shown.
+template <class Row, class WriteItem, class CursorOf>
+std::string pageJson(std::vector<Row>& rows, int limit, WriteItem writeItem, CursorOf cursorOf) {
+    const bool more = static_cast<int>(rows.size()) > limit;
+    if (more) {
+        rows.resize(static_cast<std::size_t>(limit));
+    }
+    domain::JsonWriter out;
+    out.beginObject().key("items").beginArray();
+    for (const auto& row : rows) {
+        writeItem(out, row);
+    }
+    out.endArray();
+    if (more) {
+        out.field("next_cursor", encodeCursor(cursorOf(rows.back())));
+    } else {
+        out.fieldNull("next_cursor");
+    }
+    out.endObject();
+    return out.take();
+}
 
 /// SQL for an RFC 3339 UTC rendering of a timestamptz column, e.g. rfc3339Sql("created_at").
 std::string rfc3339Sql(std::string_view column);
