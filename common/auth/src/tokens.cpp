@@ -1,0 +1,74 @@
+#include "shop/auth/tokens.hpp"
+
+#include <Poco/JWT/Signer.h>
+#include <Poco/JWT/Token.h>
+#include <Poco/Timestamp.h>
+
+#include <stdexcept>
+
+namespace shop::auth {
+namespace {
+
+constexpr const char* kIssuer = "shop-gateway";
+constexpr const char* kRoleClaim = "role";
+constexpr const char* kUserClaim = "user_id";
+
+}  // namespace
+
+std::string_view toString(Role role) { return role == Role::Operator ? "operator" : "account"; }
+
+TokenIssuer::TokenIssuer(std::string secret, std::chrono::seconds lifetime)
+    : m_secret(std::move(secret)), m_lifetime(lifetime) {
+    if (m_secret.size() < 32) {
+        throw std::invalid_argument("the token secret must be at least 32 bytes");
+    }
+}
+
+std::string TokenIssuer::issue(const Principal& principal) const {
+    Poco::JWT::Token token;
+    token.setType("JWT");
+    token.setIssuer(kIssuer);
+    token.setSubject(principal.subject);
+    token.payload().set(kRoleClaim, std::string(toString(principal.role)));
+    if (!principal.userId.empty()) {
+        token.payload().set(kUserClaim, principal.userId);
+    }
+    Poco::Timestamp now;
+    token.setIssuedAt(now);
+    token.setExpiration(now + Poco::Timespan(static_cast<long>(m_lifetime.count()), 0));
+    Poco::JWT::Signer signer(m_secret);
+    return signer.sign(token, Poco::JWT::Signer::ALGO_HS256);
+}
+
+std::optional<Principal> TokenIssuer::verify(const std::string& text) const {
+    try {
+        Poco::JWT::Signer signer(m_secret);  // accepts HS256 only by default
+        Poco::JWT::Token token;
+        if (!signer.tryVerify(text, token)) {
+            return std::nullopt;
+        }
+        if (token.getIssuer() != kIssuer || !token.payload().has("exp") ||
+            token.getExpiration() <= Poco::Timestamp()) {
+            return std::nullopt;
+        }
+        Principal principal;
+        const std::string role = token.payload().optValue<std::string>(kRoleClaim, "");
+        if (role == "operator") {
+            principal.role = Role::Operator;
+        } else if (role == "account") {
+            principal.role = Role::Account;
+            principal.userId = token.payload().optValue<std::string>(kUserClaim, "");
+            if (principal.userId.empty()) {
+                return std::nullopt;
+            }
+        } else {
+            return std::nullopt;
+        }
+        principal.subject = token.getSubject();
+        return principal;
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+}
+
+}  // namespace shop::auth
