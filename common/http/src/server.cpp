@@ -8,6 +8,7 @@
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/WebSocket.h>
 #include <Poco/ThreadPool.h>
 
 #include <chrono>
@@ -28,8 +29,8 @@ bool isAcceptableRequestId(std::string_view id) {
         return false;
     }
     for (char c : id) {
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                        c == '.' || c == '_' || c == ':' || c == '-';
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                        (c >= '0' && c <= '9') || c == '.' || c == '_' || c == ':' || c == '-';
         if (!ok) {
             return false;
         }
@@ -47,6 +48,7 @@ struct Shared {
     std::mutex observerMutex;
     RequestObserver observer;
     ErrorTranslator translator;
+    UpgradeHandler upgradeHandler;
 };
 
 std::string lower(std::string_view text) {
@@ -57,6 +59,10 @@ std::string lower(std::string_view text) {
         }
     }
     return out;
+}
+
+bool containsToken(std::string_view value, std::string_view token) {
+    return lower(value).find(token) != std::string::npos;
 }
 
 bool isJsonContentType(std::string_view value) {
@@ -87,7 +93,7 @@ bool readBody(std::istream& in, std::size_t limit, std::string& out) {
 }
 
 class DispatchHandler final : public Poco::Net::HTTPRequestHandler {
-public:
+  public:
     explicit DispatchHandler(Shared& shared) : m_shared(shared) {}
 
     void handleRequest(Poco::Net::HTTPServerRequest& in,
@@ -101,36 +107,30 @@ public:
 
         std::string pattern = "unmatched";
         Response response;
+        bool upgraded = false;
         try {
-            response = dispatch(in, request, pattern);
+            response = dispatch(in, out, request, pattern, upgraded);
         } catch (const ApiError& error) {
             response = errorResponse(error.code(), error.what(), request.requestId);
         } catch (const std::exception& error) {
+            // After an upgrade the socket belongs to the upgrade handler: only the log remains.
             std::optional<ApiError> translated;
             if (m_shared.translator) {
                 translated = m_shared.translator(error);
             }
-            core::logError("request failed", {{"request_id", request.requestId},
-                                              {"route", pattern},
-                                              {"error", error.what()}});
-            response = translated ? errorResponse(translated->code(), translated->what(),
-                                                  request.requestId)
-                                  : errorResponse(ErrorCode::Internal, "internal error",
-                                                  request.requestId);
+            core::logError(
+                "request failed",
+                {{"request_id", request.requestId}, {"route", pattern}, {"error", error.what()}});
+            response =
+                translated
+                    ? errorResponse(translated->code(), translated->what(), request.requestId)
+                    : errorResponse(ErrorCode::Internal, "internal error", request.requestId);
         }
 
-        out.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status));
-        out.setContentType(response.contentType);
-        out.set("X-Request-Id", request.requestId);
-        for (const auto& [name, value] : response.headers) {
-            out.set(name, value);
-        }
-        out.setContentLength(static_cast<std::streamsize>(response.body.size()));
-        try {
-            out.sendBuffer(response.body.data(), response.body.size());
-        } catch (const std::exception& error) {
-            core::logWarn("client went away", {{"request_id", request.requestId},
-                                               {"error", error.what()}});
+        if (upgraded) {
+            response.status = 101;
+        } else {
+            send(out, response, request.requestId);
         }
 
         const double seconds =
@@ -149,11 +149,27 @@ public:
             observer = m_shared.observer;
         }
         if (observer) {
-            observer(pattern, response.status, seconds);
+            observer(request.method, pattern, response.status, seconds);
         }
     }
 
-private:
+  private:
+    static void send(Poco::Net::HTTPServerResponse& out, const Response& response,
+                     const std::string& requestId) {
+        out.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status));
+        out.setContentType(response.contentType);
+        out.set("X-Request-Id", requestId);
+        for (const auto& [name, value] : response.headers) {
+            out.set(name, value);
+        }
+        out.setContentLength(static_cast<std::streamsize>(response.body.size()));
+        try {
+            out.sendBuffer(response.body.data(), response.body.size());
+        } catch (const std::exception& error) {
+            core::logWarn("client went away", {{"request_id", requestId}, {"error", error.what()}});
+        }
+    }
+
     static Response errorResponse(ErrorCode code, std::string_view message,
                                   std::string_view requestId) {
         Response response;
@@ -162,7 +178,32 @@ private:
         return response;
     }
 
-    Response dispatch(Poco::Net::HTTPServerRequest& in, Request& request, std::string& pattern) {
+    /// Hands a WebSocket upgrade to the upgrade handler; `upgraded` is set once the handshake
+    /// went out (the socket is no longer the server's).
+    void upgrade(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out,
+                 const Request& request, bool& upgraded) {
+        const AcceptWebSocket accept = [&]() {
+            if (upgraded) {
+                throw std::logic_error("a WebSocket upgrade can be accepted only once");
+            }
+            out.set("X-Request-Id", request.requestId);
+            try {
+                Poco::Net::WebSocket socket(in, out);
+                upgraded = true;
+                return socket;
+            } catch (const Poco::Net::WebSocketException& error) {
+                throw ApiError(ErrorCode::BadRequest,
+                               "invalid WebSocket handshake: " + error.message());
+            }
+        };
+        m_shared.upgradeHandler(request, accept);
+        if (!upgraded) {
+            throw std::logic_error("the upgrade handler neither accepted nor refused");
+        }
+    }
+
+    Response dispatch(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out,
+                      Request& request, std::string& pattern, bool& upgraded) {
         const std::string& uri = in.getURI();
         request.target = uri;
         const auto questionMark = uri.find('?');
@@ -193,7 +234,13 @@ private:
             throw ApiError(ErrorCode::NotFound, "no such endpoint");
         }
         pattern = match.pattern;
+        request.route = match.pattern;
         request.params = std::move(match.params);
+        if (m_shared.upgradeHandler && request.method == "GET" &&
+            containsToken(in.get("Upgrade", ""), "websocket")) {
+            upgrade(in, out, request, upgraded);
+            return {};
+        }
 
         const bool hasLength = in.hasContentLength();
         const auto length = hasLength ? in.getContentLength64() : 0;
@@ -225,14 +272,14 @@ private:
 };
 
 class Factory final : public Poco::Net::HTTPRequestHandlerFactory {
-public:
+  public:
     explicit Factory(Shared& shared) : m_shared(shared) {}
     Poco::Net::HTTPRequestHandler* createRequestHandler(
         const Poco::Net::HTTPServerRequest&) override {
         return new DispatchHandler(m_shared);
     }
 
-private:
+  private:
     Shared& m_shared;
 };
 
@@ -252,7 +299,9 @@ Server::Server(ServerOptions options, Router router) : m_impl(std::make_unique<I
     m_impl->shared.bodyLimit = m_impl->options.bodyLimit;
 }
 
-Server::~Server() { stop(); }
+Server::~Server() {
+    stop();
+}
 
 void Server::setObserver(RequestObserver observer) {
     std::lock_guard lock(m_impl->shared.observerMutex);
@@ -274,8 +323,8 @@ void Server::start() {
     params->setMaxKeepAliveRequests(0);
     params->setTimeout(Poco::Timespan(30, 0));
     m_impl->pool = std::make_unique<Poco::ThreadPool>(2, options.threads);
-    m_impl->server = std::make_unique<Poco::Net::HTTPServer>(
-        new Factory(m_impl->shared), *m_impl->pool, socket, params);
+    m_impl->server = std::make_unique<Poco::Net::HTTPServer>(new Factory(m_impl->shared),
+                                                             *m_impl->pool, socket, params);
     m_impl->server->start();
 }
 
@@ -290,10 +339,16 @@ void Server::stop() {
     }
 }
 
+void Server::setUpgradeHandler(UpgradeHandler handler) {
+    m_impl->shared.upgradeHandler = std::move(handler);
+}
+
 void Server::setErrorTranslator(ErrorTranslator translator) {
     m_impl->shared.translator = std::move(translator);
 }
 
-std::uint16_t Server::port() const { return m_impl->boundPort; }
+std::uint16_t Server::port() const {
+    return m_impl->boundPort;
+}
 
 }  // namespace shop::http

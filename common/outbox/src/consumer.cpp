@@ -56,6 +56,10 @@ void ConsumerWorker::loop(const std::stop_token& stop) {
                     case Disposition::Ack:
                         consumer.ack(delivery->deliveryTag);
                         break;
+                    case Disposition::Duplicate:
+                        ++m_stats.duplicates;
+                        consumer.ack(delivery->deliveryTag);
+                        break;
                     case Disposition::DeadLetter:
                         ++m_stats.deadLettered;
                         consumer.reject(delivery->deliveryTag, false);

@@ -3,8 +3,28 @@
 #include "shop/core/log.hpp"
 #include "shop/domain/json.hpp"
 #include "shop/pg/errors.hpp"
+#include "shop/service/service_metrics.hpp"
 
 namespace shop::service {
+namespace {
+
+std::chrono::seconds readDuration(core::EnvReader& env, std::string_view name,
+                                  std::string_view fallback, std::chrono::seconds min) {
+    const std::string text = env.string(name, fallback);
+    const auto value = outbox::parseDuration(text);
+    if (!value) {
+        env.addProblem(std::string(name) + " must be a duration like 30s, 15m, 24h or 7d; got '" +
+                       text + "'");
+        return *outbox::parseDuration(fallback);
+    }
+    if (*value < min) {
+        env.addProblem(std::string(name) + " must be at least " + std::to_string(min.count()) +
+                       " s; got '" + text + "'");
+    }
+    return *value;
+}
+
+}  // namespace
 
 ServiceConfig readServiceConfig(core::EnvReader& env, std::string name,
                                 std::string_view defaultAddress) {
@@ -36,6 +56,19 @@ ServiceConfig readServiceConfig(core::EnvReader& env, std::string name,
                            std::string(role) + "'");
         }
     }
+    config.retention.outboxAge =
+        readDuration(env, "SHOP_OUTBOX_RETENTION", "1d", std::chrono::seconds(0));
+    // The dedupe window must outlast any redelivery or republish, which takes minutes at most.
+    config.retention.inboxAge =
+        readDuration(env, "SHOP_INBOX_RETENTION", "7d", std::chrono::hours(1));
+    // The contract keeps Idempotency-Keys at least 24 hours.
+    config.retention.idempotencyAge =
+        readDuration(env, "SHOP_IDEMPOTENCY_RETENTION", "24h", std::chrono::hours(24));
+    config.retention.interval = std::chrono::duration_cast<std::chrono::milliseconds>(
+        readDuration(env, "SHOP_RETENTION_INTERVAL", "10m", std::chrono::seconds(1)));
+    config.retention.batchSize =
+        static_cast<int>(env.integer("SHOP_RETENTION_BATCH", 1000, 1, 100000));
+    config.retention.name = config.name + "-retention";
     return config;
 }
 
@@ -67,10 +100,17 @@ void ServiceHost::addHealthRoutes(http::Router& router) {
             .endObject();
         return http::Response::data(ready ? 200 : 503, out.take());
     });
+    router.add("GET", "/metrics", [this](const http::Request&) {
+        http::Response response;
+        response.body = m_metrics.render();
+        response.contentType = std::string(metrics::kContentType);
+        return response;
+    });
 }
 
 void ServiceHost::setConsumer(outbox::ConsumerOptions options, outbox::DeliveryHandler handler) {
     if (m_config.runConsumer) {
+        m_consumerQueue = options.queue;
         m_consumer = std::make_unique<outbox::ConsumerWorker>(std::move(options), std::move(handler));
     }
 }
@@ -93,8 +133,14 @@ bool ServiceHost::brokerConnected() const {
 }
 
 void ServiceHost::start() {
+    registerServiceMetrics(m_metrics, MetricSources{m_pool.get(), m_relay.get(), m_consumer.get(),
+                                                    m_consumerQueue});
     if (m_config.runApi) {
         m_server = std::make_unique<http::Server>(m_config.http, std::move(m_router));
+        m_server->setObserver([this](std::string_view method, std::string_view route, int status,
+                                     double seconds) {
+            m_httpMetrics.observe(method, route, status, seconds);
+        });
         m_server->setErrorTranslator([](const std::exception& error) -> std::optional<core::ApiError> {
             const auto* database = dynamic_cast<const pg::Error*>(&error);
             if (database != nullptr && pg::isTransient(*database)) {
@@ -107,6 +153,8 @@ void ServiceHost::start() {
     }
     if (m_relay) {
         m_relay->start();
+        m_retention = std::make_unique<outbox::RetentionJob>(m_config.retention, *m_pool);
+        m_retention->start();
     }
     if (m_consumer) {
         m_consumer->start();
@@ -124,6 +172,9 @@ void ServiceHost::stop() {
     }
     if (m_consumer) {
         m_consumer->stop();
+    }
+    if (m_retention) {
+        m_retention->stop();
     }
     if (m_relay) {
         m_relay->stop();

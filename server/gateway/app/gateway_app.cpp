@@ -2,6 +2,7 @@
 
 #include <future>
 
+#include "app/gateway_metrics.hpp"
 #include "shop/core/log.hpp"
 #include "shop/domain/json.hpp"
 
@@ -18,6 +19,16 @@ GatewayConfig readGatewayConfig(core::EnvReader& env) {
     config.paymentsUrl = env.string("SHOP_PAYMENTS_URL", "http://127.0.0.1:8082");
     config.upstreamTimeout =
         std::chrono::milliseconds(env.integer("SHOP_UPSTREAM_TIMEOUT_MS", 5000, 100, 600000));
+    config.amqpUrl = env.required("SHOP_AMQP_URL");
+    config.websocket.maxConnections =
+        static_cast<std::size_t>(env.integer("SHOP_WS_MAX_CONNECTIONS", 10000, 1, 1000000));
+    config.websocket.pingInterval =
+        std::chrono::milliseconds(env.integer("SHOP_WS_PING_INTERVAL_MS", 25000, 100, 3600000));
+    config.websocket.pongTimeout =
+        std::chrono::milliseconds(env.integer("SHOP_WS_PONG_TIMEOUT_MS", 10000, 100, 600000));
+    config.websocket.maxQueuedBytes = static_cast<std::size_t>(
+        env.integer("SHOP_WS_SEND_QUEUE_BYTES", 256 * 1024, 1024, 64 * 1024 * 1024));
+    config.swaggerUiDir = env.string("SHOP_SWAGGER_UI_DIR", SHOP_DEFAULT_SWAGGER_UI_DIR);
     for (const auto* url : {&config.ordersUrl, &config.paymentsUrl}) {
         try {
             upstreamFromUrl("upstream", *url);
@@ -40,15 +51,31 @@ UpstreamOptions withTimeout(UpstreamOptions options, std::chrono::milliseconds t
 
 Gateway::Gateway(GatewayConfig config)
     : m_config(std::move(config)),
-      m_orders(withTimeout(upstreamFromUrl("orders", m_config.ordersUrl), m_config.upstreamTimeout)),
-      m_payments(withTimeout(upstreamFromUrl("payments", m_config.paymentsUrl),
-                             m_config.upstreamTimeout)) {}
+      m_orders(
+          withTimeout(upstreamFromUrl("orders", m_config.ordersUrl), m_config.upstreamTimeout)),
+      m_payments(
+          withTimeout(upstreamFromUrl("payments", m_config.paymentsUrl), m_config.upstreamTimeout)),
+      m_hub(m_config.websocket),
+      m_feed(StatusFeedOptions{.amqpUrl = m_config.amqpUrl},
+             [this](const events::OrderStatusChanged& event, const std::string& requestId) {
+                 const std::size_t sockets = m_streams.publish(event);
+                 core::logInfo("order status pushed", {{"order_id", event.orderId},
+                                                       {"status", domain::toString(event.status)},
+                                                       {"version", std::to_string(event.version)},
+                                                       {"sockets", std::to_string(sockets)},
+                                                       {"request_id", requestId}});
+             }),
+      m_docs(m_config.swaggerUiDir) {}
 
-Gateway::~Gateway() { stop(); }
+Gateway::~Gateway() {
+    stop();
+}
 
 http::Router Gateway::makeRouter() {
     http::Router router;
-    auto live = [](const http::Request&) { return http::Response::data(200, R"({"status":"ok"})"); };
+    auto live = [](const http::Request&) {
+        return http::Response::data(200, R"({"status":"ok"})");
+    };
     router.add("GET", "/health/live", live);
     router.add("GET", "/health", live);
     router.add("GET", "/health/ready", [this](const http::Request& r) { return ready(r); });
@@ -63,6 +90,15 @@ http::Router Gateway::makeRouter() {
     router.add("POST", "/orders", toOrders);
     router.add("GET", "/orders", toOrders);
     router.add("GET", "/orders/{order_id}", toOrders);
+
+    WsEndpoint::addRoutes(router);
+    m_docs.addRoutes(router);
+    router.add("GET", "/metrics", [this](const http::Request&) {
+        http::Response response;
+        response.body = m_metrics.render();
+        response.contentType = std::string(metrics::kContentType);
+        return response;
+    });
     return router;
 }
 
@@ -70,8 +106,8 @@ http::Response Gateway::ready(const http::Request&) {
     const auto timeout = std::chrono::milliseconds(2000);
     auto orders = std::async(std::launch::async,
                              [this, timeout] { return m_orders.probe("/health/ready", timeout); });
-    auto payments = std::async(std::launch::async,
-                               [this, timeout] { return m_payments.probe("/health/ready", timeout); });
+    auto payments = std::async(
+        std::launch::async, [this, timeout] { return m_payments.probe("/health/ready", timeout); });
     const auto ordersResult = orders.get();
     const auto paymentsResult = payments.get();
 
@@ -97,7 +133,13 @@ http::Response Gateway::ready(const http::Request&) {
         }
         out.endObject();
     };
-    out.key("checks").beginObject().key("gateway").beginObject().field("status", "ok").endObject();
+    // The gateway itself is ready when its status feed is connected (pushes would stall).
+    const bool feed = m_feed.stats().connected;
+    ok = ok && feed;
+    out.key("checks").beginObject().key("gateway").beginObject();
+    out.field("status", feed ? "ok" : "unavailable");
+    out.key("checks").beginObject().field("broker", feed ? "ok" : "down").endObject();
+    out.endObject();
     check("orders", ordersResult);
     check("payments", paymentsResult);
     out.endObject();
@@ -106,11 +148,27 @@ http::Response Gateway::ready(const http::Request&) {
 }
 
 void Gateway::start() {
+    registerGatewayMetrics(m_metrics, m_hub, m_streams, m_feed);
+    m_hub.start();
+    m_feed.start();
     m_server = std::make_unique<http::Server>(m_config.http, makeRouter());
+    m_server->setObserver(
+        [this](std::string_view method, std::string_view route, int status, double seconds) {
+            m_httpMetrics.observe(method, route, status, seconds);
+        });
+    m_server->setUpgradeHandler(
+        [this](const http::Request& request, const http::AcceptWebSocket& accept) {
+            m_endpoint.handle(request, accept);
+        });
     m_server->start();
-    core::logInfo("started", {{"http_port", std::to_string(m_server->port())},
-                              {"orders", m_config.ordersUrl},
-                              {"payments", m_config.paymentsUrl}});
+    core::logInfo(
+        "started",
+        {{"http_port", std::to_string(m_server->port())},
+         {"orders", m_config.ordersUrl},
+         {"payments", m_config.paymentsUrl},
+         {"amqp", core::maskSecrets(m_config.amqpUrl)},
+         {"ws_max_connections", std::to_string(m_config.websocket.maxConnections)},
+         {"swagger_ui", m_docs.swaggerUiAvailable() ? m_config.swaggerUiDir : "missing"}});
 }
 
 void Gateway::stop() {
@@ -118,6 +176,8 @@ void Gateway::stop() {
         m_server->stop();
         m_server.reset();
     }
+    m_feed.stop();
+    m_hub.stop();
 }
 
 }  // namespace shop::gateway

@@ -30,7 +30,7 @@ outbox::Disposition handlePaymentResult(pg::Pool& pool, const amqp::Delivery& de
         tx.commit();
         core::logInfo("duplicate PaymentResult ignored",
                       {{"message_id", messageId}, {"order_id", result.orderId}, {"request_id", requestId}});
-        return outbox::Disposition::Ack;
+        return outbox::Disposition::Duplicate;
     }
     const bool succeeded = result.outcome == events::PaymentOutcome::Succeeded;
     auto order = orders_repository::settle(

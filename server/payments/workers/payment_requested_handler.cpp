@@ -32,7 +32,7 @@ outbox::Disposition handlePaymentRequested(pg::Pool& pool, const amqp::Delivery&
         tx.commit();
         core::logInfo("duplicate PaymentRequested ignored",
                       {{"message_id", messageId}, {"order_id", request.orderId}, {"request_id", requestId}});
-        return outbox::Disposition::Ack;
+        return outbox::Disposition::Duplicate;
     }
 
     events::PaymentResult result;

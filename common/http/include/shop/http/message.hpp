@@ -12,12 +12,13 @@ namespace shop::http {
 /// A parsed request as handlers see it: no Poco types, so handlers are testable on their own.
 struct Request {
     std::string method;
-    std::string path;  ///< decoded path, without the query
+    std::string path;      ///< decoded path, without the query
     std::string target;    ///< the request-target as received (path and query, still encoded)
     std::string rawQuery;  ///< the query as received, without '?'
     std::vector<std::pair<std::string, std::string>> query;    ///< decoded, in order
     std::vector<std::pair<std::string, std::string>> headers;  ///< names lowercased
     std::map<std::string, std::string, std::less<>> params;    ///< from the route pattern
+    std::string route;  ///< the matched route pattern, e.g. `/orders/{order_id}`
     std::string body;
     std::string requestId;
     std::string clientAddress;

@@ -15,7 +15,8 @@ namespace shop::outbox {
 
 /// What to do with a delivery once its handler returns.
 enum class Disposition {
-    Ack,         ///< handled (or a duplicate): remove it
+    Ack,         ///< handled: remove it
+    Duplicate,   ///< already handled before (the inbox had it): remove it, counted apart
     DeadLetter,  ///< can never be handled (malformed, unknown order): to `<queue>.dlq` at once
     Retry,       ///< failed for a reason that may pass: back to the queue (dead-lettered past the delivery limit)
 };
@@ -38,6 +39,7 @@ struct ConsumerOptions {
 struct ConsumerStats {
     std::atomic<bool> connected{false};
     std::atomic<std::uint64_t> consumed{0};
+    std::atomic<std::uint64_t> duplicates{0};  ///< absorbed by the inbox
     std::atomic<std::uint64_t> deadLettered{0};
     std::atomic<std::uint64_t> retried{0};
 };

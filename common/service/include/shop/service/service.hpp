@@ -8,8 +8,11 @@
 #include "shop/core/config.hpp"
 #include "shop/http/router.hpp"
 #include "shop/http/server.hpp"
+#include "shop/metrics/http_metrics.hpp"
+#include "shop/metrics/registry.hpp"
 #include "shop/outbox/consumer.hpp"
 #include "shop/outbox/relay.hpp"
+#include "shop/outbox/retention.hpp"
 #include "shop/pg/pool.hpp"
 
 namespace shop::service {
@@ -24,10 +27,16 @@ struct ServiceConfig {
     bool runApi = true;
     bool runRelay = true;
     bool runConsumer = true;
+    /// Cleanup of published outbox rows, old inbox rows and expired Idempotency-Keys; runs in
+    /// every process with the relay role.
+    outbox::RetentionOptions retention;
 };
 
 /// Reads SHOP_HTTP_ADDR, SHOP_HTTP_THREADS, SHOP_DB_URL, SHOP_DB_POOL_SIZE, SHOP_AMQP_URL and
-/// SHOP_ROLES (comma list of api, relay, consumer; default all). Records problems in `env`.
+/// SHOP_ROLES (comma list of api, relay, consumer; default all), and the retention settings
+/// SHOP_OUTBOX_RETENTION (1d), SHOP_INBOX_RETENTION (7d, at least 1h), SHOP_IDEMPOTENCY_RETENTION
+/// (24h, at least 24h), SHOP_RETENTION_INTERVAL (10m) and SHOP_RETENTION_BATCH (1000); durations
+/// are an integer with s, m, h or d. Records problems in `env`.
 ServiceConfig readServiceConfig(core::EnvReader& env, std::string name,
                                 std::string_view defaultAddress);
 
@@ -42,8 +51,11 @@ public:
     pg::Pool& pool() { return *m_pool; }
     const ServiceConfig& config() const { return m_config; }
 
-    /// Adds /health/live, /health and /health/ready (database ping and broker connection).
+    /// Adds /health/live, /health, /health/ready (database ping and broker connection) and
+    /// /metrics (Prometheus text: HTTP, consumer, relay, outbox backlog, connections).
     void addHealthRoutes(http::Router& router);
+    /// The service's metrics; an app may register its own before start().
+    metrics::Registry& metrics() { return m_metrics; }
     void setRouter(http::Router router) { m_router = std::move(router); }
     void setConsumer(outbox::ConsumerOptions options, outbox::DeliveryHandler handler);
     void setRelay(outbox::RelayOptions options);
@@ -57,11 +69,15 @@ private:
     bool brokerConnected() const;
 
     ServiceConfig m_config;
+    metrics::Registry m_metrics;  // first in, last out: everything below may feed it
+    metrics::HttpMetrics m_httpMetrics{m_metrics};
+    std::string m_consumerQueue;
     std::unique_ptr<pg::Pool> m_pool;
     http::Router m_router;
     std::unique_ptr<http::Server> m_server;
     std::unique_ptr<outbox::Relay> m_relay;
     std::unique_ptr<outbox::ConsumerWorker> m_consumer;
+    std::unique_ptr<outbox::RetentionJob> m_retention;
 };
 
 }  // namespace shop::service

@@ -1,0 +1,64 @@
+#include "core/input_validation.hpp"
+
+#include <QList>
+#include <string>
+
+#include "shop/domain/money.hpp"
+#include "shop/domain/uuid.hpp"
+
+namespace shop::client {
+namespace {
+
+constexpr qsizetype kMaxDescriptionChars = 500;
+
+FieldCheck failed(QString message) {
+    return FieldCheck{QString(), std::move(message)};
+}
+
+}  // namespace
+
+FieldCheck checkAmount(const QString& text, bool positive, const QString& field) {
+    std::string error;
+    const std::string utf8 = text.toStdString();
+    const auto minor = domain::parseMoney(utf8, error, field.toStdString());
+    if (!minor) {
+        return failed(QString::fromStdString(error));
+    }
+    if (positive && *minor <= 0) {
+        return failed(field + QStringLiteral(" must be greater than 0"));
+    }
+    return FieldCheck{QString::fromStdString(domain::formatMoney(*minor)), QString()};
+}
+
+FieldCheck checkDescription(const QString& text) {
+    const QList<uint> codePoints = text.toUcs4();
+    // The same order of checks as the orders service, so the messages agree.
+    for (const uint c : codePoints) {
+        if (c < 0x20 || c == 0x7f) {
+            return failed(QStringLiteral("description must not contain control characters"));
+        }
+    }
+    if (codePoints.isEmpty()) {
+        return failed(QStringLiteral("description must not be empty"));
+    }
+    if (codePoints.size() > kMaxDescriptionChars) {
+        return failed(
+            QStringLiteral("description must be at most %1 characters").arg(kMaxDescriptionChars));
+    }
+    return FieldCheck{text, QString()};
+}
+
+FieldCheck checkUserId(const QString& text, bool optional) {
+    if (text.isEmpty()) {
+        return optional ? FieldCheck{} : failed(QStringLiteral("user id is required"));
+    }
+    const auto normalized = domain::normalizeUuid(text.toStdString());
+    if (!normalized) {
+        return failed(
+            QStringLiteral("user id must be a UUID such as "
+                           "3f2b6c1e-8a4d-4e8f-9b1a-2c3d4e5f6a7b"));
+    }
+    return FieldCheck{QString::fromStdString(*normalized), QString()};
+}
+
+}  // namespace shop::client

@@ -1,0 +1,27 @@
+#pragma once
+
+#include <QString>
+
+namespace shop::client {
+
+/// The verdict on one input field: `error` is empty when the input is accepted, and `value`
+/// then holds what to send (money normalized to two decimals, ids in lowercase).
+struct FieldCheck {
+    QString value;
+    QString error;
+
+    bool ok() const { return error.isEmpty(); }
+};
+
+/// An amount typed by a person, checked by the same parser the services use (at most two
+/// decimals, no sign, no exponent, no whitespace, at most 1,000,000,000.00); with `positive`,
+/// zero is refused as the API refuses it. `field` names the input in the message.
+FieldCheck checkAmount(const QString& text, bool positive, const QString& field = "amount");
+
+/// An order description: 1..500 characters (Unicode code points), no control characters.
+FieldCheck checkDescription(const QString& text);
+
+/// A user id: a UUID (any case); empty is accepted when `optional`.
+FieldCheck checkUserId(const QString& text, bool optional);
+
+}  // namespace shop::client

@@ -1,0 +1,228 @@
+#include "core/order_model.hpp"
+
+#include <algorithm>
+
+#include "core/time_text.hpp"
+
+namespace shop::client {
+QString describeFailureReason(const QString& reason) {
+    if (reason == QLatin1StringView("INSUFFICIENT_FUNDS")) {
+        return OrderModel::tr("Insufficient funds");
+    }
+    if (reason == QLatin1StringView("ACCOUNT_NOT_FOUND")) {
+        return OrderModel::tr("Account not found");
+    }
+    return reason;
+}
+
+OrderModel::OrderModel(QObject* parent) : QAbstractTableModel(parent) {}
+
+int OrderModel::rowCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : static_cast<int>(m_orders.size());
+}
+
+int OrderModel::columnCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant OrderModel::data(const QModelIndex& index, int role) const {
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) {
+        return {};
+    }
+    const Order& order = m_orders.at(index.row());
+    switch (role) {
+        case Qt::DisplayRole:
+            switch (index.column()) {
+                case StatusColumn:
+                    return order.status;
+                case AmountColumn:
+                    return order.amount;
+                case DescriptionColumn:
+                    return order.description;
+                case ReasonColumn:
+                    return describeFailureReason(order.failureReason);
+                case AccountColumn:
+                    return order.userId.left(8);
+                case CreatedColumn:
+                    return shortTimeText(order.createdAt);
+                case UpdatedColumn:
+                    return shortTimeText(order.updatedAt);
+                case OrderIdColumn:
+                    return order.orderId.left(8);
+                default:
+                    return {};
+            }
+        case Qt::ToolTipRole:
+            switch (index.column()) {
+                case AccountColumn:
+                    return order.userId;
+                case OrderIdColumn:
+                    return order.orderId;
+                case ReasonColumn:
+                    return order.failureReason;
+                case DescriptionColumn:
+                    return order.description;
+                case StatusColumn:
+                    return tr("%1, version %2").arg(order.status).arg(order.version);
+                case CreatedColumn:
+                    return fullTimeText(order.createdAt);
+                case UpdatedColumn:
+                    return fullTimeText(order.updatedAt);
+                default:
+                    return {};
+            }
+        case Qt::TextAlignmentRole:
+            if (index.column() == AmountColumn) {
+                return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+            }
+            return {};
+        case OrderIdRole:
+            return order.orderId;
+        case UserIdRole:
+            return order.userId;
+        case StatusRole:
+            return order.status;
+        case VersionRole:
+            return order.version;
+        default:
+            return {};
+    }
+}
+
+QVariant OrderModel::headerData(int section, Qt::Orientation orientation, int role) const {
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole) {
+        return QAbstractTableModel::headerData(section, orientation, role);
+    }
+    switch (section) {
+        case StatusColumn:
+            return tr("Status");
+        case AmountColumn:
+            return tr("Amount");
+        case DescriptionColumn:
+            return tr("Description");
+        case ReasonColumn:
+            return tr("Failure reason");
+        case AccountColumn:
+            return tr("Account");
+        case CreatedColumn:
+            return tr("Created");
+        case UpdatedColumn:
+            return tr("Updated");
+        case OrderIdColumn:
+            return tr("Order");
+        default:
+            return {};
+    }
+}
+
+void OrderModel::reset(const QList<Order>& orders) {
+    beginResetModel();
+    m_orders.clear();
+    for (const Order& order : orders) {
+        // A page never holds an order twice, but be safe: keep the newest version.
+        const auto it = std::find_if(m_orders.begin(), m_orders.end(),
+                                     [&](const Order& o) { return o.orderId == order.orderId; });
+        if (it == m_orders.end()) {
+            m_orders.append(order);
+        } else if (order.version > it->version) {
+            *it = order;
+        }
+    }
+    endResetModel();
+}
+
+void OrderModel::append(const QList<Order>& orders) {
+    QList<Order> fresh;
+    for (const Order& order : orders) {
+        const int row = rowOf(order.orderId);
+        if (row >= 0) {
+            if (order.version > m_orders.at(row).version) {
+                replaceRow(row, order);
+            }
+        } else if (std::none_of(fresh.begin(), fresh.end(),
+                                [&](const Order& o) { return o.orderId == order.orderId; })) {
+            fresh.append(order);
+        }
+    }
+    if (fresh.isEmpty()) {
+        return;
+    }
+    const int first = static_cast<int>(m_orders.size());
+    beginInsertRows({}, first, first + static_cast<int>(fresh.size()) - 1);
+    m_orders.append(fresh);
+    endInsertRows();
+}
+
+bool OrderModel::upsert(const Order& order) {
+    const int row = rowOf(order.orderId);
+    if (row < 0) {
+        insertSorted(order);
+        return true;
+    }
+    if (order.version <= m_orders.at(row).version) {
+        return false;
+    }
+    replaceRow(row, order);
+    return true;
+}
+
+OrderModel::EventOutcome OrderModel::applyEvent(const OrderEvent& event) {
+    const int row = rowOf(event.orderId);
+    if (row < 0) {
+        return EventOutcome::Unknown;
+    }
+    Order order = m_orders.at(row);
+    if (event.version <= order.version) {
+        return EventOutcome::Stale;
+    }
+    order.status = event.status;
+    order.failureReason = event.failureReason;
+    order.version = event.version;
+    if (!event.amount.isEmpty()) {
+        order.amount = event.amount;
+    }
+    if (event.updatedAt.isValid()) {
+        order.updatedAt = event.updatedAt;
+    }
+    replaceRow(row, order);
+    return EventOutcome::Updated;
+}
+
+int OrderModel::rowOf(const QString& orderId) const {
+    for (qsizetype i = 0; i < m_orders.size(); ++i) {
+        if (m_orders.at(i).orderId == orderId) {
+            return static_cast<int>(i);
+        }
+    }
+    return -1;
+}
+
+std::optional<Order> OrderModel::orderAt(int row) const {
+    if (row < 0 || row >= m_orders.size()) {
+        return std::nullopt;
+    }
+    return m_orders.at(row);
+}
+
+void OrderModel::insertSorted(const Order& order) {
+    // Newest first; among equal times the newcomer goes first.
+    const auto it = std::find_if(m_orders.begin(), m_orders.end(),
+                                 [&](const Order& o) { return o.createdAt <= order.createdAt; });
+    const int row = static_cast<int>(it - m_orders.begin());
+    beginInsertRows({}, row, row);
+    m_orders.insert(row, order);
+    endInsertRows();
+    if (m_orders.size() > kMaxRows) {
+        const int last = static_cast<int>(m_orders.size()) - 1;
+        beginRemoveRows({}, kMaxRows, last);
+        m_orders.remove(kMaxRows, m_orders.size() - kMaxRows);
+        endRemoveRows();
+    }
+}
+
+void OrderModel::replaceRow(int row, const Order& order) {
+    m_orders[row] = order;
+    emit dataChanged(index(row, 0), index(row, ColumnCount - 1));
+}
+
+}  // namespace shop::client

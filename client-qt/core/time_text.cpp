@@ -1,0 +1,23 @@
+#include "core/time_text.hpp"
+
+namespace shop::client {
+
+QString shortTimeText(const QDateTime& time, const QDate& today) {
+    if (!time.isValid()) {
+        return {};
+    }
+    const QDateTime local = time.toLocalTime();
+    return local.date() == today ? local.toString(QStringLiteral("HH:mm:ss"))
+                                 : local.toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+}
+
+QString fullTimeText(const QDateTime& time) {
+    if (!time.isValid()) {
+        return {};
+    }
+    return QStringLiteral("%1 (%2)").arg(
+        time.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz")),
+        time.toUTC().toString(Qt::ISODateWithMs));
+}
+
+}  // namespace shop::client

@@ -1,0 +1,15 @@
+#pragma once
+
+#include <QDateTime>
+#include <QString>
+
+namespace shop::client {
+
+/// A time for a table cell, in local time: "14:03:27" when it is on `today`, else
+/// "2025-11-21 14:03". Empty for an invalid time.
+QString shortTimeText(const QDateTime& time, const QDate& today = QDate::currentDate());
+
+/// A time for a tooltip: local "2025-11-21 14:03:27.250" and the UTC instant.
+QString fullTimeText(const QDateTime& time);
+
+}  // namespace shop::client

@@ -1,0 +1,53 @@
+// The desktop client: reads the options, makes the core objects and the main window, and hands
+// over to the event loop. Everything else lives in shop_client_core and shop_client_ui.
+#include <QApplication>
+#include <QIcon>
+#include <QNetworkAccessManager>
+#include <QProcessEnvironment>
+#include <QSettings>
+#include <cstdio>
+
+#include "core/api_client.hpp"
+#include "core/auth_session.hpp"
+#include "core/client_options.hpp"
+#include "core/event_stream.hpp"
+#include "core/health_monitor.hpp"
+#include "ui/main_window.hpp"
+#include "ui/screenshot.hpp"
+
+int main(int argc, char** argv) {
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("shop"));
+    QApplication::setApplicationName(QStringLiteral("shop-client"));
+    QApplication::setApplicationDisplayName(QStringLiteral("Shop"));
+    QIcon icon;
+    icon.addFile(QStringLiteral(":/icons/shop-64.png"));
+    icon.addFile(QStringLiteral(":/icons/shop-256.png"));
+    QApplication::setWindowIcon(icon);
+
+    const shop::client::ClientOptions options = shop::client::parseClientOptions(
+        QApplication::arguments(), QProcessEnvironment::systemEnvironment(), QSettings());
+    if (!options.error.isEmpty()) {
+        std::fprintf(stderr, "shop-client: %s\n\n%s", qPrintable(options.error),
+                     qPrintable(options.helpText));
+        return 2;
+    }
+    if (options.showHelp) {
+        std::fputs(qPrintable(options.helpText), stdout);
+        return 0;
+    }
+
+    QNetworkAccessManager network;
+    shop::client::ApiClient api(&network);
+    shop::client::AuthSession auth(&api);
+    shop::client::EventStream stream;
+    shop::client::HealthMonitor health(&api);
+    shop::client::ui::MainWindow window({&api, &auth, &stream, &health}, options);
+    window.show();
+    window.start();
+    if (!options.screenshotPath.isEmpty()) {
+        shop::client::ui::saveScreenshotLater(&window, options.screenshotPath,
+                                              options.screenshotDelayMs);
+    }
+    return QApplication::exec();
+}

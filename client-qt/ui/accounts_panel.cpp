@@ -1,0 +1,182 @@
+#include "ui/accounts_panel.hpp"
+
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSortFilterProxyModel>
+#include <QTableView>
+#include <QVBoxLayout>
+
+#include "core/account_model.hpp"
+#include "core/api_client.hpp"
+#include "ui/notification_bar.hpp"
+
+namespace shop::client::ui {
+
+AccountsPanel::AccountsPanel(ApiClient* api, NotificationBar* notifications, QWidget* parent)
+    : QWidget(parent),
+      m_api(api),
+      m_notifications(notifications),
+      m_model(new AccountModel(this)),
+      m_proxy(new QSortFilterProxyModel(this)),
+      m_view(new QTableView(this)),
+      m_filter(new QLineEdit(this)),
+      m_summary(new QLabel(this)),
+      m_more(new QPushButton(tr("Load &more"), this)) {
+    m_proxy->setSourceModel(m_model);
+    m_proxy->setFilterKeyColumn(AccountModel::UserIdColumn);
+    m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    m_view->setObjectName(QStringLiteral("accountsView"));
+    m_view->setModel(m_proxy);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_view->setAlternatingRowColors(true);
+    m_view->setWordWrap(false);
+    m_view->verticalHeader()->hide();
+    m_view->verticalHeader()->setDefaultSectionSize(26);
+    m_view->horizontalHeader()->setStretchLastSection(true);
+    m_view->setColumnWidth(AccountModel::UserIdColumn, 272);
+    m_view->setColumnWidth(AccountModel::BalanceColumn, 92);
+    m_view->setColumnHidden(AccountModel::CreatedColumn, true);
+    m_filter->setObjectName(QStringLiteral("accountFilter"));
+    m_filter->setPlaceholderText(tr("Find a loaded account by id…"));
+    m_filter->setClearButtonEnabled(true);
+    m_summary->setObjectName(QStringLiteral("accountsSummary"));
+    m_more->setObjectName(QStringLiteral("accountsLoadMore"));
+    m_more->setEnabled(false);
+
+    auto* title = new QLabel(tr("<b>Accounts</b>"), this);
+    auto* header = new QHBoxLayout;
+    header->addWidget(title);
+    header->addWidget(m_filter, 1);
+    auto* footer = new QHBoxLayout;
+    footer->addWidget(m_summary, 1);
+    footer->addWidget(m_more);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(header);
+    layout->addWidget(m_view, 1);
+    layout->addLayout(footer);
+
+    connect(m_filter, &QLineEdit::textChanged, m_proxy,
+            &QSortFilterProxyModel::setFilterFixedString);
+    connect(m_more, &QPushButton::clicked, this, &AccountsPanel::loadMore);
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this] {
+        const auto account = currentAccount();
+        const QString userId = account ? account->userId : QString();
+        if (userId != m_lastSelected) {
+            m_lastSelected = userId;
+            emit currentAccountChanged(userId);
+        }
+    });
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, &AccountsPanel::updateSummary);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &AccountsPanel::updateSummary);
+    updateSummary();
+}
+
+void AccountsPanel::reload() {
+    ++m_generation;
+    m_loading = false;
+    loadPage(QString());
+}
+
+void AccountsPanel::loadMore() {
+    if (!m_nextCursor.isEmpty() && !m_loading) {
+        loadPage(m_nextCursor);
+    }
+}
+
+void AccountsPanel::loadPage(const QString& cursor) {
+    m_loading = true;
+    m_more->setEnabled(false);
+    const int generation = m_generation;
+    const QString title = tr("Loading accounts failed:");
+    m_api->listAccounts(kPageSize, cursor, this,
+                        [this, cursor, generation, title](const ApiResult<Page<Account>>& result) {
+                            if (generation != m_generation) {
+                                return;  // a reload started since; its answer decides
+                            }
+                            m_loading = false;
+                            if (!result.ok()) {
+                                m_more->setEnabled(!m_nextCursor.isEmpty());
+                                m_notifications->showError(title, result.error(), [this, cursor] {
+                                    if (cursor.isEmpty()) {
+                                        reload();
+                                    } else {
+                                        loadPage(cursor);
+                                    }
+                                });
+                                emit loaded();
+                                return;
+                            }
+                            m_notifications->clear(title);
+                            m_nextCursor = result.value().nextCursor;
+                            if (cursor.isEmpty()) {
+                                const QString selected = m_lastSelected;
+                                m_model->reset(result.value().items);
+                                if (!selected.isEmpty() && m_model->rowOf(selected) >= 0) {
+                                    selectUserId(selected);
+                                } else if (m_model->rowCount() > 0) {
+                                    m_view->selectRow(0);
+                                }
+                            } else {
+                                m_model->append(result.value().items);
+                            }
+                            updateSummary();
+                            emit loaded();
+                        });
+}
+
+void AccountsPanel::refreshAccount(const QString& userId) {
+    if (m_model->rowOf(userId) < 0 || m_refreshing.contains(userId)) {
+        return;
+    }
+    m_refreshing.insert(userId);
+    m_api->getAccount(userId, this, [this, userId](const ApiResult<Account>& result) {
+        m_refreshing.remove(userId);
+        if (result.ok()) {
+            m_model->upsert(result.value());
+        }
+    });
+}
+
+void AccountsPanel::upsert(const Account& account, bool select) {
+    m_model->upsert(account);
+    if (select) {
+        selectUserId(account.userId);
+    }
+}
+
+std::optional<Account> AccountsPanel::currentAccount() const {
+    const QModelIndex current = m_view->selectionModel()->currentIndex();
+    if (!current.isValid()) {
+        return std::nullopt;
+    }
+    return m_model->accountAt(m_proxy->mapToSource(current).row());
+}
+
+void AccountsPanel::selectUserId(const QString& userId) {
+    const int row = m_model->rowOf(userId);
+    if (row < 0) {
+        return;
+    }
+    const QModelIndex index = m_proxy->mapFromSource(m_model->index(row, 0));
+    if (index.isValid()) {
+        m_view->selectionModel()->setCurrentIndex(
+            index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        m_view->scrollTo(index);
+    }
+}
+
+void AccountsPanel::updateSummary() {
+    const int count = m_model->rowCount();
+    m_summary->setText(m_nextCursor.isEmpty()
+                           ? tr("%n account(s)", nullptr, count)
+                           : tr("%n account(s) loaded, more on the server", nullptr, count));
+    m_more->setEnabled(!m_nextCursor.isEmpty() && !m_loading);
+}
+
+}  // namespace shop::client::ui

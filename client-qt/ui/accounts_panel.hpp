@@ -1,0 +1,77 @@
+#pragma once
+
+#include <QSet>
+#include <QWidget>
+#include <optional>
+
+#include "core/api_types.hpp"
+
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSortFilterProxyModel;
+class QTableView;
+
+namespace shop::client {
+class AccountModel;
+class ApiClient;
+}  // namespace shop::client
+
+namespace shop::client::ui {
+
+class NotificationBar;
+
+/// All accounts with their balances, paged in from GET /accounts ("Load more" fetches the next
+/// page), with a quick filter over the loaded rows. Failures go to the NotificationBar with a
+/// retry.
+class AccountsPanel final : public QWidget {
+    Q_OBJECT
+
+  public:
+    AccountsPanel(ApiClient* api, NotificationBar* notifications, QWidget* parent = nullptr);
+
+    AccountModel* model() const { return m_model; }
+    QTableView* view() const { return m_view; }
+    QLineEdit* filterEdit() const { return m_filter; }
+
+    /// Loads the first page again (the selection is kept when the account is still there).
+    void reload();
+    /// Loads the next page, if there is one.
+    void loadMore();
+    /// Re-reads one account (GET /accounts/{id}) if it is shown, e.g. after its order was paid.
+    void refreshAccount(const QString& userId);
+    /// Shows a new or changed account and, with `select`, selects it.
+    void upsert(const Account& account, bool select);
+
+    /// The selected account, if any.
+    std::optional<Account> currentAccount() const;
+
+  signals:
+    /// The selection changed; `userId` is empty when nothing is selected.
+    void currentAccountChanged(const QString& userId);
+    /// A page finished loading (successfully or not).
+    void loaded();
+
+  private:
+    void loadPage(const QString& cursor);
+    void selectUserId(const QString& userId);
+    void updateSummary();
+
+    static constexpr int kPageSize = 100;
+
+    ApiClient* m_api;
+    NotificationBar* m_notifications;
+    AccountModel* m_model;
+    QSortFilterProxyModel* m_proxy;
+    QTableView* m_view;
+    QLineEdit* m_filter;
+    QLabel* m_summary;
+    QPushButton* m_more;
+    QString m_nextCursor;
+    QString m_lastSelected;
+    int m_generation = 0;
+    bool m_loading = false;
+    QSet<QString> m_refreshing;
+};
+
+}  // namespace shop::client::ui

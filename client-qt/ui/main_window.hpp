@@ -1,0 +1,106 @@
+#pragma once
+
+#include <QMainWindow>
+#include <QPointer>
+#include <QSet>
+#include <QTimer>
+
+#include "core/client_options.hpp"
+#include "core/requests.hpp"
+
+class QAction;
+class QDockWidget;
+class QSplitter;
+
+namespace shop::client {
+class ApiClient;
+class AuthSession;
+class EventStream;
+class HealthMonitor;
+}  // namespace shop::client
+
+namespace shop::client::ui {
+
+class AccountsPanel;
+class ConnectionStatus;
+class LivePanel;
+class NotificationBar;
+class OrdersPanel;
+class SignInDialog;
+
+/// The core objects the window works with; none is owned by the window.
+struct ClientServices {
+    ApiClient* api = nullptr;
+    AuthSession* auth = nullptr;
+    EventStream* stream = nullptr;
+    HealthMonitor* health = nullptr;
+};
+
+/// The operator's window: accounts on the left, orders on the right, the live panel below,
+/// problems in a bar on top, connection state in the status bar. Every action is asynchronous;
+/// nothing here waits for the network.
+class MainWindow final : public QMainWindow {
+    Q_OBJECT
+
+  public:
+    MainWindow(const ClientServices& services, const ClientOptions& options,
+               QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    /// Restores the saved layout, asks for sign-in (skipped for a gateway known to have no
+    /// authentication), and starts health checks, the live stream and the first loads.
+    void start();
+
+    AccountsPanel* accountsPanel() const { return m_accounts; }
+    OrdersPanel* ordersPanel() const { return m_orders; }
+    LivePanel* livePanel() const { return m_live; }
+    NotificationBar* notifications() const { return m_notifications; }
+
+    /// Opens the dialogs of the main actions (also on their menu entries and shortcuts).
+    void newAccount();
+    void topUp();
+    void newOrder();
+    void manageApiKeys();
+    void openSettings();
+    /// Shows the sign-in dialog (once; a second call while it is open does nothing).
+    void showSignIn(const QString& reason);
+
+  protected:
+    void closeEvent(QCloseEvent* event) override;
+
+  private:
+    void createActions();
+    void restoreLayout();
+    void saveLayout() const;
+    void applyGateway(const QUrl& url);
+    void beginWork();
+    void reloadAll();
+    void updateAccountActions();
+    void submitNewAccount(const NewAccountRequest& request, bool isRetry);
+    void submitTopUp(const TopUpRequest& request);
+    void submitOrder(const NewOrderRequest& request);
+    void refreshBalanceSoon(const QString& userId);
+    QString authDisabledKey() const;
+
+    ClientServices m_services;
+    ClientOptions m_options;
+    NotificationBar* m_notifications;
+    AccountsPanel* m_accounts;
+    OrdersPanel* m_orders;
+    LivePanel* m_live;
+    QSplitter* m_splitter;
+    QDockWidget* m_liveDock;
+    ConnectionStatus* m_connection = nullptr;
+    QPointer<SignInDialog> m_signIn;
+    bool m_working = false;
+    bool m_signInDeclined = false;
+    QSet<QString> m_balancesToRefresh;
+    QTimer m_balanceTimer;
+
+    QAction* m_newAccountAction = nullptr;
+    QAction* m_topUpAction = nullptr;
+    QAction* m_newOrderAction = nullptr;
+    QAction* m_apiKeysAction = nullptr;
+};
+
+}  // namespace shop::client::ui

@@ -1,0 +1,36 @@
+#pragma once
+
+#include <QDialog>
+
+#include "core/requests.hpp"
+
+class QDialogButtonBox;
+class QLabel;
+class QLineEdit;
+
+namespace shop::client::ui {
+
+class AmountField;
+
+/// Collects an order for one account: an amount > 0 and a description of 1..500 characters,
+/// both checked inline.
+class NewOrderDialog final : public QDialog {
+    Q_OBJECT
+
+  public:
+    NewOrderDialog(const QString& userId, const QString& balance, QWidget* parent = nullptr);
+
+    /// The request to send, with a new Idempotency-Key; only meaningful once accepted.
+    NewOrderRequest request() const;
+
+  private:
+    void revalidate();
+
+    QString m_userId;
+    AmountField* m_amount;
+    QLineEdit* m_description;
+    QLabel* m_descriptionError;
+    QDialogButtonBox* m_buttons;
+};
+
+}  // namespace shop::client::ui

@@ -1,0 +1,92 @@
+#include "ui/notification_bar.hpp"
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+
+namespace shop::client::ui {
+
+NotificationBar::NotificationBar(QWidget* parent)
+    : QFrame(parent),
+      m_text(new QLabel(this)),
+      m_more(new QLabel(this)),
+      m_action(new QPushButton(tr("&Retry"), this)),
+      m_dismiss(new QPushButton(tr("Dismiss"), this)) {
+    setObjectName(QStringLiteral("notificationBar"));
+    setFrameShape(QFrame::StyledPanel);
+    setStyleSheet(QStringLiteral(
+        "#notificationBar { background: #fdecea; border: 1px solid #e57373; border-radius: 4px; }"
+        "#notificationBar QLabel { color: #611a15; }"));
+    m_text->setObjectName(QStringLiteral("notificationText"));
+    m_text->setWordWrap(true);
+    m_text->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_action->setObjectName(QStringLiteral("notificationAction"));
+    m_dismiss->setObjectName(QStringLiteral("notificationDismiss"));
+    auto* layout = new QHBoxLayout(this);
+    layout->setContentsMargins(8, 4, 8, 4);
+    layout->addWidget(m_text, 1);
+    layout->addWidget(m_more);
+    layout->addWidget(m_action);
+    layout->addWidget(m_dismiss);
+
+    connect(m_action, &QPushButton::clicked, this, [this] {
+        if (m_entries.isEmpty()) {
+            return;
+        }
+        const Entry entry = m_entries.takeLast();
+        refresh();
+        if (entry.action) {
+            entry.action();
+        }
+    });
+    connect(m_dismiss, &QPushButton::clicked, this, [this] {
+        if (!m_entries.isEmpty()) {
+            m_entries.removeLast();
+        }
+        refresh();
+    });
+    hide();
+}
+
+void NotificationBar::showError(const QString& title, const ApiError& error, Retry retry) {
+    push(Entry{title, error.describe(), retry ? tr("&Retry") : QString(), std::move(retry)});
+}
+
+void NotificationBar::showMessage(const QString& title, const QString& text,
+                                  const QString& actionText, Retry action) {
+    push(Entry{title, text, actionText, std::move(action)});
+}
+
+void NotificationBar::clear(const QString& title) {
+    m_entries.removeIf([&](const Entry& entry) { return entry.title == title; });
+    refresh();
+}
+
+QString NotificationBar::currentTitle() const {
+    return m_entries.isEmpty() ? QString() : m_entries.last().title;
+}
+
+void NotificationBar::push(Entry entry) {
+    m_entries.removeIf([&](const Entry& e) { return e.title == entry.title; });
+    m_entries.append(std::move(entry));
+    refresh();
+}
+
+void NotificationBar::refresh() {
+    if (m_entries.isEmpty()) {
+        hide();
+        return;
+    }
+    const Entry& entry = m_entries.last();
+    m_text->setText(QStringLiteral("<b>%1</b> %2")
+                        .arg(entry.title.toHtmlEscaped(), entry.text.toHtmlEscaped()));
+    m_action->setText(entry.actionText);
+    m_action->setVisible(static_cast<bool>(entry.action));
+    m_more->setText(m_entries.size() > 1
+                        ? tr("(%n more)", nullptr, static_cast<int>(m_entries.size() - 1))
+                        : QString());
+    m_more->setVisible(m_entries.size() > 1);
+    show();
+}
+
+}  // namespace shop::client::ui

@@ -1,0 +1,228 @@
+#include "ui/orders_panel.hpp"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPushButton>
+#include <QTableView>
+#include <QVBoxLayout>
+
+#include "core/api_client.hpp"
+#include "core/order_model.hpp"
+#include "ui/notification_bar.hpp"
+#include "ui/status_delegate.hpp"
+
+namespace shop::client::ui {
+
+OrdersPanel::OrdersPanel(ApiClient* api, NotificationBar* notifications, QWidget* parent)
+    : QWidget(parent),
+      m_api(api),
+      m_notifications(notifications),
+      m_model(new OrderModel(this)),
+      m_view(new QTableView(this)),
+      m_scope(new QComboBox(this)),
+      m_status(new QComboBox(this)),
+      m_summary(new QLabel(this)),
+      m_more(new QPushButton(tr("Load m&ore"), this)) {
+    m_view->setObjectName(QStringLiteral("ordersView"));
+    m_view->setModel(m_model);
+    m_view->setItemDelegateForColumn(OrderModel::StatusColumn, new StatusDelegate(m_view));
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setAlternatingRowColors(true);
+    m_view->setWordWrap(false);
+    m_view->verticalHeader()->hide();
+    m_view->verticalHeader()->setDefaultSectionSize(26);
+    QHeaderView* header = m_view->horizontalHeader();
+    header->setStretchLastSection(false);
+    header->setSectionResizeMode(QHeaderView::Interactive);
+    header->setSectionResizeMode(OrderModel::DescriptionColumn, QHeaderView::Stretch);
+    m_view->setColumnWidth(OrderModel::StatusColumn, 128);
+    m_view->setColumnWidth(OrderModel::AmountColumn, 90);
+    m_view->setColumnWidth(OrderModel::ReasonColumn, 130);
+    m_view->setColumnWidth(OrderModel::AccountColumn, 82);
+    m_view->setColumnWidth(OrderModel::CreatedColumn, 82);
+    m_view->setColumnWidth(OrderModel::UpdatedColumn, 82);
+    m_view->setColumnWidth(OrderModel::OrderIdColumn, 82);
+
+    m_scope->setObjectName(QStringLiteral("ordersScope"));
+    m_scope->addItem(tr("Selected account"));
+    m_scope->addItem(tr("Everyone"));
+    m_status->setObjectName(QStringLiteral("ordersStatusFilter"));
+    m_status->addItem(tr("Any status"), QString());
+    m_status->addItem(QStringLiteral("\u25cf NEW"), QStringLiteral("NEW"));
+    m_status->addItem(QStringLiteral("\u2714 FINISHED"), QStringLiteral("FINISHED"));
+    m_status->addItem(QStringLiteral("\u2716 CANCELLED"), QStringLiteral("CANCELLED"));
+    m_summary->setObjectName(QStringLiteral("ordersSummary"));
+    m_more->setObjectName(QStringLiteral("ordersLoadMore"));
+    m_more->setEnabled(false);
+
+    auto* filters = new QHBoxLayout;
+    filters->addWidget(new QLabel(tr("<b>Orders</b> of"), this));
+    filters->addWidget(m_scope);
+    auto* statusLabel = new QLabel(tr("&Status"), this);
+    statusLabel->setBuddy(m_status);
+    filters->addWidget(statusLabel);
+    filters->addWidget(m_status);
+    filters->addStretch(1);
+    auto* footer = new QHBoxLayout;
+    footer->addWidget(m_summary, 1);
+    footer->addWidget(m_more);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(filters);
+    layout->addWidget(m_view, 1);
+    layout->addLayout(footer);
+
+    connect(m_scope, &QComboBox::currentIndexChanged, this, &OrdersPanel::reload);
+    connect(m_status, &QComboBox::currentIndexChanged, this, &OrdersPanel::reload);
+    connect(m_more, &QPushButton::clicked, this, &OrdersPanel::loadMore);
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, &OrdersPanel::updateSummary);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &OrdersPanel::updateSummary);
+    updateSummary();
+}
+
+void OrdersPanel::setSelectedAccount(const QString& userId) {
+    if (userId == m_selectedAccount) {
+        return;
+    }
+    m_selectedAccount = userId;
+    if (scope() == Scope::SelectedAccount) {
+        reload();
+    }
+}
+
+void OrdersPanel::setScope(Scope scope) {
+    m_scope->setCurrentIndex(scope == Scope::Everyone ? 1 : 0);
+}
+
+OrdersPanel::Scope OrdersPanel::scope() const {
+    return m_scope->currentIndex() == 1 ? Scope::Everyone : Scope::SelectedAccount;
+}
+
+void OrdersPanel::setStatusFilter(const QString& status) {
+    const int index = m_status->findData(status);
+    m_status->setCurrentIndex(index < 0 ? 0 : index);
+}
+
+QString OrdersPanel::statusFilterValue() const {
+    return m_status->currentData().toString();
+}
+
+OrdersQuery OrdersPanel::query(const QString& cursor) const {
+    OrdersQuery query;
+    query.userId = scope() == Scope::SelectedAccount ? m_selectedAccount : QString();
+    query.status = statusFilterValue();
+    query.limit = kPageSize;
+    query.cursor = cursor;
+    return query;
+}
+
+bool OrdersPanel::belongsToQuery(const QString& userId, const QString& status) const {
+    if (scope() == Scope::SelectedAccount && userId != m_selectedAccount) {
+        return false;
+    }
+    const QString wanted = statusFilterValue();
+    return wanted.isEmpty() || wanted == status;
+}
+
+void OrdersPanel::setActive(bool active) {
+    m_active = active;
+}
+
+void OrdersPanel::reload() {
+    if (!m_active) {
+        return;
+    }
+    ++m_generation;
+    m_nextCursor.clear();
+    if (scope() == Scope::SelectedAccount && m_selectedAccount.isEmpty()) {
+        m_model->reset({});
+        updateSummary();
+        return;
+    }
+    loadPage(QString());
+}
+
+void OrdersPanel::loadMore() {
+    if (!m_nextCursor.isEmpty() && !m_loading) {
+        loadPage(m_nextCursor);
+    }
+}
+
+void OrdersPanel::loadPage(const QString& cursor) {
+    m_loading = true;
+    m_more->setEnabled(false);
+    const int generation = m_generation;
+    const QString title = tr("Loading orders failed:");
+    m_api->listOrders(query(cursor), this,
+                      [this, cursor, generation, title](const ApiResult<Page<Order>>& result) {
+                          if (generation != m_generation) {
+                              return;  // the query changed since; its own answer decides
+                          }
+                          m_loading = false;
+                          if (!result.ok()) {
+                              m_notifications->showError(title, result.error(), [this, cursor] {
+                                  if (cursor.isEmpty()) {
+                                      reload();
+                                  } else {
+                                      loadPage(cursor);
+                                  }
+                              });
+                              updateSummary();
+                              emit loaded();
+                              return;
+                          }
+                          m_notifications->clear(title);
+                          m_nextCursor = result.value().nextCursor;
+                          if (cursor.isEmpty()) {
+                              m_model->reset(result.value().items);
+                          } else {
+                              m_model->append(result.value().items);
+                          }
+                          updateSummary();
+                          emit loaded();
+                      });
+}
+
+void OrdersPanel::applyEvent(const OrderEvent& event) {
+    if (m_model->applyEvent(event) != OrderModel::EventOutcome::Unknown) {
+        return;
+    }
+    if (!belongsToQuery(event.userId, event.status) || m_fetching.contains(event.orderId)) {
+        return;
+    }
+    // The frame has no description or creation time: read the whole order once.
+    m_fetching.insert(event.orderId);
+    const int generation = m_generation;
+    m_api->getOrder(event.orderId, this,
+                    [this, generation, orderId = event.orderId](const ApiResult<Order>& result) {
+                        m_fetching.remove(orderId);
+                        if (result.ok() && generation == m_generation &&
+                            belongsToQuery(result.value().userId, result.value().status)) {
+                            m_model->upsert(result.value());
+                        }
+                    });
+}
+
+void OrdersPanel::addCreated(const Order& order) {
+    if (belongsToQuery(order.userId, order.status)) {
+        m_model->upsert(order);
+    }
+}
+
+void OrdersPanel::updateSummary() {
+    const int count = m_model->rowCount();
+    QString whose =
+        scope() == Scope::Everyone
+            ? tr("everyone")
+            : (m_selectedAccount.isEmpty() ? tr("no account selected")
+                                           : tr("account %1").arg(m_selectedAccount.left(8)));
+    m_summary->setText(
+        m_nextCursor.isEmpty()
+            ? tr("%n order(s) of %1", nullptr, count).arg(whose)
+            : tr("%n order(s) of %1 loaded, more on the server", nullptr, count).arg(whose));
+    m_more->setEnabled(!m_nextCursor.isEmpty() && !m_loading);
+}
+
+}  // namespace shop::client::ui

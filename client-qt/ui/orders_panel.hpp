@@ -1,0 +1,86 @@
+#pragma once
+
+#include <QSet>
+#include <QWidget>
+
+#include "core/api_types.hpp"
+#include "core/requests.hpp"
+
+class QComboBox;
+class QLabel;
+class QPushButton;
+class QTableView;
+
+namespace shop::client {
+class ApiClient;
+class OrderModel;
+}  // namespace shop::client
+
+namespace shop::client::ui {
+
+class NotificationBar;
+
+/// Order history, newest first: of the selected account or of everyone, optionally one status
+/// only. Rows change in place from live pushes (never to an older version); an order that is
+/// pushed but not shown yet is fetched and shown when it fits the filter.
+class OrdersPanel final : public QWidget {
+    Q_OBJECT
+
+  public:
+    enum class Scope { SelectedAccount, Everyone };
+
+    OrdersPanel(ApiClient* api, NotificationBar* notifications, QWidget* parent = nullptr);
+
+    OrderModel* model() const { return m_model; }
+    QTableView* view() const { return m_view; }
+    QComboBox* statusFilter() const { return m_status; }
+
+    /// The account whose orders are shown in the SelectedAccount scope.
+    void setSelectedAccount(const QString& userId);
+    void setScope(Scope scope);
+    Scope scope() const;
+    /// "" for every status, else NEW, FINISHED or CANCELLED.
+    void setStatusFilter(const QString& status);
+    QString statusFilterValue() const;
+
+    /// Until activated, filter changes load nothing (the gateway may not be known yet).
+    void setActive(bool active);
+    /// Loads the first page of the current query again.
+    void reload();
+    /// Loads the next page, if there is one.
+    void loadMore();
+    /// A pushed status change: updates the row in place, or fetches the order when it is not
+    /// shown but belongs to the current query.
+    void applyEvent(const OrderEvent& event);
+    /// An order just created here: shown at the top when it belongs to the current query.
+    void addCreated(const Order& order);
+
+  signals:
+    /// A page finished loading (successfully or not).
+    void loaded();
+
+  private:
+    OrdersQuery query(const QString& cursor) const;
+    bool belongsToQuery(const QString& userId, const QString& status) const;
+    void loadPage(const QString& cursor);
+    void updateSummary();
+
+    static constexpr int kPageSize = 100;
+
+    ApiClient* m_api;
+    NotificationBar* m_notifications;
+    OrderModel* m_model;
+    QTableView* m_view;
+    QComboBox* m_scope;
+    QComboBox* m_status;
+    QLabel* m_summary;
+    QPushButton* m_more;
+    QString m_selectedAccount;
+    QString m_nextCursor;
+    int m_generation = 0;
+    bool m_loading = false;
+    bool m_active = false;
+    QSet<QString> m_fetching;
+};
+
+}  // namespace shop::client::ui

@@ -1,0 +1,102 @@
+#include "ui/sign_in_dialog.hpp"
+
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+#include "core/auth_session.hpp"
+
+namespace shop::client::ui {
+
+SignInDialog::SignInDialog(AuthSession* session, const QString& username, const QString& reason,
+                           QWidget* parent)
+    : QDialog(parent),
+      m_session(session),
+      m_reason(new QLabel(reason, this)),
+      m_username(new QLineEdit(username, this)),
+      m_password(new QLineEdit(this)),
+      m_error(new QLabel(this)),
+      m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this)) {
+    setObjectName(QStringLiteral("signInDialog"));
+    setWindowTitle(tr("Sign in"));
+    m_username->setObjectName(QStringLiteral("usernameEdit"));
+    m_password->setObjectName(QStringLiteral("passwordEdit"));
+    m_password->setEchoMode(QLineEdit::Password);
+    m_error->setObjectName(QStringLiteral("signInError"));
+    m_error->setStyleSheet(QStringLiteral("color: #b71c1c;"));
+    m_error->setWordWrap(true);
+    m_error->hide();
+    m_reason->setWordWrap(true);
+    m_reason->setVisible(!reason.isEmpty());
+    m_buttons->button(QDialogButtonBox::Ok)->setText(tr("Sign in"));
+
+    auto* form = new QFormLayout;
+    form->addRow(tr("&Username"), m_username);
+    form->addRow(tr("&Password"), m_password);
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(m_reason);
+    layout->addLayout(form);
+    layout->addWidget(m_error);
+    layout->addWidget(m_buttons);
+
+    connect(m_buttons, &QDialogButtonBox::accepted, this, &SignInDialog::submit);
+    connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(m_session, &AuthSession::signedIn, this, [this] {
+        m_password->clear();
+        accept();
+    });
+    connect(m_session, &AuthSession::authenticationNotEnabled, this, [this] {
+        m_password->clear();
+        accept();
+    });
+    connect(m_session, &AuthSession::signInFailed, this, [this](const ApiError& error) {
+        setBusy(false);
+        m_error->setText(error.httpStatus == 401 ? tr("Wrong username or password.")
+                                                 : error.describe());
+        m_error->show();
+        m_password->selectAll();
+        m_password->setFocus();
+    });
+    auto updateOk = [this] {
+        m_buttons->button(QDialogButtonBox::Ok)
+            ->setEnabled(!m_username->text().trimmed().isEmpty() && m_password->isEnabled());
+    };
+    connect(m_username, &QLineEdit::textChanged, this, updateOk);
+    updateOk();
+    if (username.isEmpty()) {
+        m_username->setFocus();
+    } else {
+        m_password->setFocus();
+    }
+}
+
+QString SignInDialog::username() const {
+    return m_username->text().trimmed();
+}
+
+void SignInDialog::submitWith(const QString& username, const QString& password) {
+    m_username->setText(username);
+    m_password->setText(password);
+    submit();
+}
+
+void SignInDialog::submit() {
+    if (username().isEmpty()) {
+        return;
+    }
+    m_error->hide();
+    setBusy(true);
+    m_session->signIn(username(), m_password->text());
+}
+
+void SignInDialog::setBusy(bool busy) {
+    m_username->setEnabled(!busy);
+    m_password->setEnabled(!busy);
+    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(!busy);
+    m_buttons->button(QDialogButtonBox::Ok)->setText(busy ? tr("Signing in…") : tr("Sign in"));
+}
+
+}  // namespace shop::client::ui

@@ -1,0 +1,80 @@
+#include "ws/status_feed.hpp"
+
+#include "shop/amqp/backoff.hpp"
+#include "shop/amqp/connection.hpp"
+#include "shop/amqp/consumer.hpp"
+#include "shop/amqp/topology.hpp"
+#include "shop/amqp/url.hpp"
+#include "shop/core/log.hpp"
+
+namespace shop::gateway {
+
+StatusFeed::StatusFeed(StatusFeedOptions options, EventHandler onEvent)
+    : m_options(std::move(options)), m_onEvent(std::move(onEvent)) {}
+
+StatusFeed::~StatusFeed() {
+    stop();
+}
+
+void StatusFeed::start() {
+    m_thread = std::jthread([this](std::stop_token stop) { loop(stop); });
+}
+
+void StatusFeed::stop() {
+    if (m_thread.joinable()) {
+        m_thread.request_stop();
+        m_thread.join();
+    }
+}
+
+void StatusFeed::loop(const std::stop_token& stop) {
+    amqp::Backoff backoff(std::chrono::milliseconds(100), std::chrono::seconds(5));
+    bool firstConnect = true;
+    while (!stop.stop_requested()) {
+        try {
+            amqp::Connection connection(amqp::parseUrl(m_options.amqpUrl),
+                                        amqp::ConnectionOptions{.connectionName = m_options.name});
+            const std::string queue = amqp::declareInstanceQueue(
+                connection, std::string(events::kExchange), std::string(events::kOrderStatusKey));
+            amqp::Consumer consumer(connection, queue,
+                                    static_cast<std::uint16_t>(m_options.prefetch),
+                                    /*exclusive=*/true);
+            m_stats.connected = true;
+            if (!firstConnect) {
+                ++m_stats.reconnects;
+            }
+            firstConnect = false;
+            backoff.reset();
+            core::logInfo("status feed consuming", {{"queue", queue}});
+            while (!stop.stop_requested()) {
+                auto delivery = consumer.next(std::chrono::milliseconds(200));
+                if (!delivery) {
+                    continue;
+                }
+                try {
+                    const auto event = events::parseOrderStatusChanged(delivery->message.body);
+                    ++m_stats.received;
+                    const std::string* requestId = delivery->message.header("x-request-id");
+                    m_onEvent(event, requestId != nullptr ? *requestId : std::string());
+                } catch (const events::MalformedEvent& error) {
+                    // A fan-out copy for this instance only: nothing to dead-letter or retry.
+                    ++m_stats.malformed;
+                    core::logWarn(
+                        "status feed dropped a malformed event",
+                        {{"message_id", delivery->message.messageId}, {"error", error.what()}});
+                }
+                consumer.ack(delivery->deliveryTag);
+            }
+        } catch (const std::exception& error) {
+            m_stats.connected = false;
+            const auto delay = backoff.next();
+            core::logWarn(
+                "status feed lost the broker",
+                {{"error", error.what()}, {"retry_in_ms", std::to_string(delay.count())}});
+            amqp::sleepFor(delay, stop);
+        }
+    }
+    m_stats.connected = false;
+}
+
+}  // namespace shop::gateway

@@ -1,0 +1,57 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <stop_token>
+#include <string>
+#include <thread>
+
+#include "shop/events/events.hpp"
+
+namespace shop::gateway {
+
+struct StatusFeedOptions {
+    std::string amqpUrl;
+    std::string name = "gateway-status-feed";  ///< connection name shown by the broker
+    int prefetch = 200;
+};
+
+/// Counters of the feed (for readiness and metrics).
+struct StatusFeedStats {
+    std::atomic<bool> connected{false};
+    std::atomic<std::uint64_t> received{0};   ///< OrderStatusChanged events handed on
+    std::atomic<std::uint64_t> malformed{0};  ///< bodies that did not parse (dropped)
+    std::atomic<std::uint64_t> reconnects{0};
+};
+
+/// This gateway instance's feed of OrderStatusChanged events: a thread that declares its own
+/// exclusive, auto-delete queue bound to `order.status` on shop.events, consumes it, and hands
+/// each event to `onEvent`. When the broker goes away it reconnects with capped exponential
+/// backoff and declares a fresh queue (the old one died with the connection). Events published
+/// while disconnected are not seen; clients re-read state over REST when they reconnect.
+class StatusFeed final {
+  public:
+    /// Gets each event and the x-request-id it carried ("" when none).
+    using EventHandler =
+        std::function<void(const events::OrderStatusChanged&, const std::string& requestId)>;
+
+    StatusFeed(StatusFeedOptions options, EventHandler onEvent);
+    ~StatusFeed();
+    StatusFeed(const StatusFeed&) = delete;
+    StatusFeed& operator=(const StatusFeed&) = delete;
+
+    void start();
+    void stop();
+    const StatusFeedStats& stats() const noexcept { return m_stats; }
+
+  private:
+    void loop(const std::stop_token& stop);
+
+    StatusFeedOptions m_options;
+    EventHandler m_onEvent;
+    StatusFeedStats m_stats;
+    std::jthread m_thread;
+};
+
+}  // namespace shop::gateway

@@ -1,0 +1,124 @@
+#include "ws/ws_endpoint.hpp"
+
+#include <Poco/Net/WebSocket.h>
+
+#include "shop/core/errors.hpp"
+#include "shop/core/log.hpp"
+#include "shop/domain/json.hpp"
+#include "shop/domain/uuid.hpp"
+#include "shop/websocket/frame.hpp"
+#include "ws/frames.hpp"
+
+namespace shop::gateway {
+
+using core::ApiError;
+using core::ErrorCode;
+
+std::optional<Subscription> subscriptionFor(const http::Request& request, std::string& error) {
+    if (request.route == kWsOrderRoute) {
+        auto id = domain::normalizeUuid(request.param("order_id"));
+        if (!id) {
+            error = "order_id must be a UUID";
+            return std::nullopt;
+        }
+        return Subscription{Subscription::Kind::Order, std::move(*id)};
+    }
+    if (auto user = request.queryParam("user_id")) {
+        auto id = domain::normalizeUuid(*user);
+        if (!id) {
+            error = "user_id must be a UUID";
+            return std::nullopt;
+        }
+        return Subscription{Subscription::Kind::User, std::move(*id)};
+    }
+    return Subscription{Subscription::Kind::All, {}};
+}
+
+WsEndpoint::WsEndpoint(websocket::Hub& hub, OrderStreams& streams, Upstream& orders)
+    : m_hub(hub), m_streams(streams), m_orders(orders) {}
+
+void WsEndpoint::addRoutes(http::Router& router) {
+    auto needsUpgrade = [](const http::Request&) -> http::Response {
+        throw ApiError(ErrorCode::BadRequest,
+                       "this endpoint is a WebSocket: connect with Upgrade: websocket");
+    };
+    router.add("GET", kWsAllRoute, needsUpgrade);
+    router.add("GET", kWsOrderRoute, needsUpgrade);
+}
+
+void WsEndpoint::handle(const http::Request& request, const http::AcceptWebSocket& accept) {
+    if (request.route != kWsAllRoute && request.route != kWsOrderRoute) {
+        throw ApiError(ErrorCode::BadRequest, "this endpoint does not accept WebSocket upgrades");
+    }
+    if (m_hub.connections() >= m_hub.options().maxConnections) {
+        throw ApiError(ErrorCode::UpstreamUnavailable,
+                       "too many WebSocket connections, try again later");
+    }
+    std::string error;
+    const auto subscription = subscriptionFor(request, error);
+
+    // Subscribe before the handshake goes out: whatever happens once the client sees 101 is
+    // held for it until the hub has the socket.
+    const websocket::Hub::ConnectionId id = m_hub.reserveId();
+    if (subscription) {
+        m_streams.subscribe(id, *subscription);
+    }
+    std::optional<Poco::Net::WebSocket> socket;
+    try {
+        socket.emplace(accept());
+    } catch (...) {
+        m_streams.unsubscribe(id);
+        throw;
+    }
+    const auto adopted = m_hub.adopt(
+        *socket, {request.target, request.requestId, request.clientAddress},
+        [this](websocket::Hub::ConnectionId closed) { m_streams.unsubscribe(closed); }, id);
+    if (!adopted) {
+        m_streams.unsubscribe(id);  // the hub filled up meanwhile; it closed the socket with 1013
+        return;
+    }
+    if (!subscription) {
+        refuse(id, "BAD_REQUEST", error, websocket::kClosePolicyViolation);
+    } else if (subscription->kind == Subscription::Kind::Order) {
+        sendSnapshot(id, subscription->id, request);
+    } else {
+        m_streams.start(id);
+    }
+}
+
+void WsEndpoint::sendSnapshot(websocket::Hub::ConnectionId id, const std::string& orderId,
+                              const http::Request& upgrade) {
+    http::Request get;
+    get.method = "GET";
+    get.path = "/orders/" + orderId;
+    get.target = get.path;
+    get.requestId = upgrade.requestId;
+    get.clientAddress = upgrade.clientAddress;
+    const http::Response response = m_orders.forward(get);
+    if (response.status == 200) {
+        std::string parseError;
+        const auto json = domain::parseJson(response.body, parseError);
+        const domain::Json* data = json ? json->find("data") : nullptr;
+        if (auto frame = data != nullptr ? frameFromOrder(*data) : std::nullopt) {
+            m_streams.sendSnapshot(id, *frame);
+            return;
+        }
+        core::logError("orders answered an unreadable order",
+                       {{"request_id", upgrade.requestId}, {"order_id", orderId}});
+    }
+    m_streams.unsubscribe(id);
+    if (response.status == 404) {
+        refuse(id, "NOT_FOUND", "order not found", websocket::kClosePolicyViolation);
+    } else {
+        refuse(id, "UPSTREAM_UNAVAILABLE", "the order could not be read; reconnect later",
+               websocket::kCloseTryAgainLater);
+    }
+}
+
+void WsEndpoint::refuse(websocket::Hub::ConnectionId id, std::string_view code,
+                        std::string_view message, std::uint16_t closeCode) {
+    m_hub.sendText(id, errorFrameJson(code, message));
+    m_hub.close(id, closeCode, code);
+}
+
+}  // namespace shop::gateway

@@ -1,0 +1,50 @@
+// Smoke run of shop-bench against the end-to-end fixture's stack (real binaries, test PostgreSQL
+// and RabbitMQ): a few seconds of open-loop load, then the agreed last line and a clean exit.
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+#include <array>
+#include <cstdio>
+#include <regex>
+#include <string>
+
+#include "support/stack.hpp"
+
+namespace {
+
+TEST(BenchSmoke, ShortOpenLoopRunEndsWithTheSummaryLine) {
+    const auto port = shop::e2e::Stack::instance().gatewayPort();
+    const std::string command = std::string(SHOP_BENCH_BIN) +
+                                " --gateway http://127.0.0.1:" + std::to_string(port) +
+                                " --rate 40 --duration 3 --accounts 10 --drain 15 --skip-nginx"
+                                " --out " SHOP_BENCH_OUT " 2>&1";
+    FILE* pipe = popen(command.c_str(), "r");
+    ASSERT_NE(pipe, nullptr);
+    std::string output;
+    std::array<char, 4096> buffer{};
+    while (const auto n = std::fread(buffer.data(), 1, buffer.size(), pipe)) {
+        output.append(buffer.data(), n);
+    }
+    const int status = pclose(pipe);
+    ASSERT_TRUE(WIFEXITED(status)) << output;
+    EXPECT_EQ(WEXITSTATUS(status), 0) << output;
+
+    while (!output.empty() && output.back() == '\n') {
+        output.pop_back();
+    }
+    const std::string last = output.substr(output.rfind('\n') + 1);
+    const std::regex shape(R"(bench: completed_per_s=[0-9]+\.[0-9] post_p99_ms=[0-9]+\.[0-9]{2} )"
+                           R"(push_p99_ms=([0-9]+\.[0-9]{2}|unavailable) lost=0 errors=0)");
+    EXPECT_TRUE(std::regex_match(last, shape)) << output;
+    EXPECT_NE(output.find("balances: 0 skipped"), std::string::npos) << output;
+    EXPECT_NE(output.find(", 10 checked, 0 wrong"), std::string::npos) << output;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    ::testing::InitGoogleTest(&argc, argv);
+    ::testing::AddGlobalTestEnvironment(
+        new shop::e2e::Stack(shop::e2e::StackSettings::fromEnvironment()));
+    return RUN_ALL_TESTS();
+}

@@ -1,0 +1,653 @@
+// shop-bench: load generator for the orders pipeline (issue 7). See README "Performance".
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "load.hpp"
+#include "report.hpp"
+#include "shop/domain/json.hpp"
+#include "stats.hpp"
+
+namespace {
+
+using namespace shop::bench;
+using shop::domain::Json;
+
+constexpr const char* kUsage = R"(usage: shop-bench [options]
+  --gateway URL          gateway base URL (default http://127.0.0.1:8080)
+  --rate R               open loop: R orders per second, due by the clock (default 300);
+                         orders still unsent 10 s after the duration count as errors
+  --connections N        closed loop: N connections as fast as they go (with --rate: the number
+                         of sending connections, default 64)
+  --duration S           seconds of load (default 10, at most 600)
+  --accounts N           accounts to create and fund (default 50); every 10th gets only 20.00,
+                         so some of its orders are CANCELLED
+  --drain S              seconds to wait for final statuses after the load (default 30)
+  --nginx URL            nginx in front of the same orders service: compare GET /orders/{id}
+  --skip-nginx           no gateway/nginx comparison
+  --compare-duration S   seconds of each GET run of the comparison (default 5)
+  --compare-connections N  connections of each GET run (default 16)
+  --pid-dir DIR          read <service>.pid files here for the memory report
+  --out DIR              results.json, timeseries.dat, chart.gp, chart.png (default build/bench)
+)";
+
+struct Options {
+    std::string gateway = "http://127.0.0.1:8080";
+    std::optional<double> rate;
+    std::optional<std::size_t> connections;
+    double duration = 10;
+    std::size_t accounts = 50;
+    double drain = 30;
+    std::string nginx;
+    bool skipNginx = false;
+    double compareDuration = 5;
+    std::size_t compareConnections = 16;
+    std::string pidDir;
+    std::string out = "build/bench";
+};
+
+[[noreturn]] void fail(const std::string& message) {
+    std::cerr << "shop-bench: error: " << message << "\n";
+    std::exit(2);
+}
+
+double number(const std::string& name, const std::string& text, double lo, double hi) {
+    try {
+        std::size_t used = 0;
+        const double v = std::stod(text, &used);
+        if (used == text.size() && v >= lo && v <= hi) {
+            return v;
+        }
+    } catch (const std::exception&) {
+    }
+    fail(name + " must be a number in [" + fixed(lo, 0) + ", " + fixed(hi, 0) + "], got '" + text +
+         "'");
+}
+
+Options parseOptions(int argc, char** argv) {
+    Options o;
+    for (int i = 1; i < argc; ++i) {
+        std::string arg = argv[i];
+        std::string value;
+        const auto eq = arg.find('=');
+        if (eq != std::string::npos) {
+            value = arg.substr(eq + 1);
+            arg = arg.substr(0, eq);
+        }
+        const auto next = [&]() -> std::string {
+            if (eq != std::string::npos) {
+                return value;
+            }
+            if (i + 1 >= argc) {
+                fail(arg + " needs a value");
+            }
+            return argv[++i];
+        };
+        if (arg == "--help" || arg == "-h") {
+            std::cout << kUsage;
+            std::exit(0);
+        } else if (arg == "--gateway") {
+            o.gateway = next();
+        } else if (arg == "--rate") {
+            o.rate = number(arg, next(), 1, 20000);
+        } else if (arg == "--connections") {
+            o.connections = static_cast<std::size_t>(number(arg, next(), 1, 512));
+        } else if (arg == "--duration") {
+            o.duration = number(arg, next(), 1, 600);
+        } else if (arg == "--accounts") {
+            o.accounts = static_cast<std::size_t>(number(arg, next(), 1, 10000));
+        } else if (arg == "--drain") {
+            o.drain = number(arg, next(), 1, 300);
+        } else if (arg == "--nginx") {
+            o.nginx = next();
+        } else if (arg == "--skip-nginx") {
+            o.skipNginx = true;
+        } else if (arg == "--compare-duration") {
+            o.compareDuration = number(arg, next(), 1, 120);
+        } else if (arg == "--compare-connections") {
+            o.compareConnections = static_cast<std::size_t>(number(arg, next(), 1, 256));
+        } else if (arg == "--pid-dir") {
+            o.pidDir = next();
+        } else if (arg == "--out") {
+            o.out = next();
+        } else {
+            std::cerr << kUsage;
+            fail("unknown option " + arg);
+        }
+    }
+    return o;
+}
+
+std::string stringAt(const Json* object, std::string_view key) {
+    if (!object || !object->isObject()) {
+        return {};
+    }
+    const auto* v = object->find(key);
+    return v && v->isString() ? v->asString() : std::string{};
+}
+
+const Json* dataOf(const std::optional<Json>& json) {
+    return json && json->isObject() ? json->find("data") : nullptr;
+}
+
+std::optional<Json> parse(const std::string& body) {
+    std::string error;
+    return shop::domain::parseJson(body, error);
+}
+
+std::int64_t secondsToNs(double seconds) {
+    return static_cast<std::int64_t>(seconds * 1e9);
+}
+
+std::int64_t sinceStart(Clock::time_point start) {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count();
+}
+
+struct Account {
+    std::string userId;
+    std::int64_t fundedCents = 0;
+    bool uncertain = false;  ///< an order of it may exist that we have no answer for
+};
+
+struct Order {
+    Sample sample;
+    std::string orderId;
+    std::size_t account = 0;
+    std::int64_t amountCents = 0;
+    std::string errorKind;
+    std::string finalStatus;
+};
+
+void log(const std::string& line) {
+    std::cout << "shop-bench: " << line << std::endl;
+}
+
+/// Runs `work(i)` for i in [0, count) on `threads` threads.
+template <typename Work>
+void parallelFor(std::size_t count, std::size_t threads, Work work) {
+    std::atomic<std::size_t> next{0};
+    std::vector<std::thread> pool;
+    for (std::size_t t = 0; t < std::min(threads, count); ++t) {
+        pool.emplace_back([&, t] {
+            for (std::size_t i = next++; i < count; i = next++) {
+                work(t, i);
+            }
+        });
+    }
+    for (auto& th : pool) {
+        th.join();
+    }
+}
+
+std::vector<Account> createAccounts(const Endpoint& gateway, std::size_t count) {
+    constexpr std::size_t kThreads = 8;
+    std::vector<Account> accounts(count);
+    std::vector<std::unique_ptr<HttpConnection>> connections;
+    for (std::size_t t = 0; t < kThreads; ++t) {
+        connections.push_back(std::make_unique<HttpConnection>(gateway, std::chrono::seconds(10)));
+    }
+    std::mutex mutex;
+    std::string problem;
+    parallelFor(count, kThreads, [&](std::size_t t, std::size_t i) {
+        // Every 10th account can afford only a few orders, so CANCELLED shows up too.
+        const std::int64_t cents = i % 10 == 9 ? 2000 : 100'000'000;
+        const std::string body = R"({"balance": ")" + formatCents(cents) + R"("})";
+        try {
+            const auto reply = connections[t]->send("POST", "/accounts", &body);
+            const auto id = stringAt(dataOf(parse(reply.body)), "user_id");
+            if (reply.status != 201 || id.empty()) {
+                std::lock_guard lock(mutex);
+                problem = "POST /accounts answered " + std::to_string(reply.status) + " " +
+                          reply.body.substr(0, 300);
+                return;
+            }
+            accounts[i] = Account{id, cents, false};
+        } catch (const TransportError& e) {
+            std::lock_guard lock(mutex);
+            problem = "POST /accounts failed: " + std::string(e.what());
+        }
+    });
+    if (!problem.empty()) {
+        fail(problem);
+    }
+    return accounts;
+}
+
+/// Sends one order and fills in `order`; `dueNs` is already set.
+void sendOrder(HttpConnection& connection, Order& order, const std::vector<Account>& accounts,
+               std::size_t seq, Clock::time_point start) {
+    order.account = seq % accounts.size();
+    order.amountCents = 100 + static_cast<std::int64_t>((seq * 37) % 900);
+    const std::string body = R"({"user_id": ")" + accounts[order.account].userId +
+                             R"(", "amount": ")" + formatCents(order.amountCents) +
+                             R"(", "description": "bench order )" + std::to_string(seq) + "\"}";
+    try {
+        const auto reply = connection.send("POST", "/orders", &body);
+        order.sample.answeredNs =
+            std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count();
+        if (reply.status == 201) {
+            order.orderId = stringAt(dataOf(parse(reply.body)), "order_id");
+            if (!order.orderId.empty()) {
+                order.sample.accepted = true;
+                return;
+            }
+            order.errorKind = "bad_201_body";
+        } else {
+            order.errorKind = httpErrorKind(reply);
+        }
+    } catch (const TransportError& e) {
+        order.sample.answeredNs =
+            std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count();
+        order.errorKind = e.kind();
+    }
+    order.sample.failed = true;
+}
+
+/// GET /orders/{id} of every order in `pending` until each is final or `deadline` passes.
+void pollFinals(const Endpoint& gateway, std::vector<Order*> pending, Clock::time_point start,
+                Clock::time_point deadline) {
+    constexpr std::size_t kThreads = 8;
+    std::vector<std::unique_ptr<HttpConnection>> connections;
+    for (std::size_t t = 0; t < kThreads; ++t) {
+        connections.push_back(std::make_unique<HttpConnection>(gateway, std::chrono::seconds(10)));
+    }
+    while (!pending.empty()) {
+        parallelFor(pending.size(), kThreads, [&](std::size_t t, std::size_t i) {
+            Order& order = *pending[i];
+            try {
+                const auto reply = connections[t]->send("GET", "/orders/" + order.orderId);
+                const auto status = stringAt(dataOf(parse(reply.body)), "status");
+                if (reply.status == 200 && (status == "FINISHED" || status == "CANCELLED")) {
+                    order.finalStatus = status;
+                    order.sample.completedNs =
+                        std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start)
+                            .count();
+                }
+            } catch (const TransportError&) {
+                // Asked again next round.
+            }
+        });
+        std::erase_if(pending, [](const Order* o) { return !o->finalStatus.empty(); });
+        if (pending.empty() || Clock::now() >= deadline) {
+            return;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+}
+
+void checkBalances(const Endpoint& gateway, const std::vector<Account>& accounts,
+                   const std::vector<Order>& orders, Results& results) {
+    std::vector<std::int64_t> expected(accounts.size());
+    std::vector<bool> uncertain(accounts.size(), false);
+    for (std::size_t i = 0; i < accounts.size(); ++i) {
+        expected[i] = accounts[i].fundedCents;
+    }
+    for (const auto& o : orders) {
+        if (o.sample.accepted && o.finalStatus.empty()) {
+            uncertain[o.account] = true;
+        } else if (o.sample.failed &&
+                   (o.errorKind == "timeout" || o.errorKind == "connection_error")) {
+            uncertain[o.account] = true;
+        } else if (o.finalStatus == "FINISHED") {
+            expected[o.account] -= o.amountCents;
+        }
+    }
+    std::mutex mutex;
+    HttpConnection connection(gateway, std::chrono::seconds(10));
+    for (std::size_t i = 0; i < accounts.size(); ++i) {
+        std::string problem;
+        try {
+            const auto reply = connection.send("GET", "/accounts/" + accounts[i].userId);
+            const auto balance = parseCents(stringAt(dataOf(parse(reply.body)), "balance"));
+            if (reply.status != 200 || !balance) {
+                problem = accounts[i].userId + ": GET answered " + std::to_string(reply.status);
+            } else if (uncertain[i]) {
+                ++results.balancesUnverifiable;
+                continue;
+            } else if (*balance != expected[i] || *balance < 0) {
+                problem = accounts[i].userId + ": balance " + formatCents(*balance) +
+                          ", expected " + formatCents(expected[i]);
+            }
+        } catch (const TransportError& e) {
+            problem = accounts[i].userId + ": " + e.what();
+        }
+        ++results.balancesChecked;
+        if (!problem.empty()) {
+            ++results.balanceMismatches;
+            if (results.balanceProblems.size() < 10) {
+                results.balanceProblems.push_back(problem);
+            }
+        }
+    }
+}
+
+std::string describe(const LatencySummary& s) {
+    return "p50=" + fixed(s.p50, 2) + " p90=" + fixed(s.p90, 2) + " p99=" + fixed(s.p99, 2) +
+           " max=" + fixed(s.max, 2) + " ms (n=" + std::to_string(s.count) + ")";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const Options options = parseOptions(argc, argv);
+    const auto gateway = parseHttpUrl(options.gateway);
+    if (!gateway) {
+        fail("--gateway must be http://host[:port], got '" + options.gateway + "'");
+    }
+    Results results;
+    results.gateway = options.gateway;
+    results.durationS = options.duration;
+    results.accounts = options.accounts;
+    const bool open = options.rate.has_value() || !options.connections.has_value();
+    results.mode = open ? "open" : "closed";
+    results.rate = open ? options.rate.value_or(300) : 0;
+    results.connections = options.connections.value_or(open ? 64 : 16);
+
+    {
+        HttpConnection probe(*gateway, std::chrono::seconds(5));
+        try {
+            const auto reply = probe.send("GET", "/health/ready");
+            if (reply.status != 200) {
+                log("warning: /health/ready answered " + std::to_string(reply.status) + ": " +
+                    reply.body.substr(0, 300));
+            }
+        } catch (const TransportError& e) {
+            fail("the gateway at " + options.gateway + " does not answer (" + e.what() +
+                 "); start the stack with ./shop up");
+        }
+    }
+
+    log("creating and funding " + std::to_string(options.accounts) + " accounts");
+    const auto accounts = createAccounts(*gateway, options.accounts);
+
+    PushListener push;
+    std::string pushNote;
+    results.pushAvailable = push.connect(*gateway, pushNote);
+    if (!results.pushAvailable) {
+        std::cerr << "\n"
+                  << "shop-bench: ******************************************************\n"
+                  << "shop-bench: WebSocket push is NOT AVAILABLE: " << pushNote << "\n"
+                  << "shop-bench: falling back to polling GET /orders/{id} for final status;\n"
+                  << "shop-bench: push_* latencies are reported as unavailable.\n"
+                  << "shop-bench: ******************************************************\n\n";
+        results.pushNote = pushNote;
+    } else {
+        results.pushNote = "final-status frames on ws://" + gateway->host + ":" +
+                           std::to_string(gateway->port) + "/ws/orders";
+    }
+
+    MemorySampler memory(options.pidDir);
+    memory.start();
+
+    // A short head start so every worker is waiting when the first order is due.
+    const auto start = Clock::now() + std::chrono::milliseconds(100);
+    push.run(start);
+    std::vector<Order> orders;
+    if (open) {
+        const OpenLoopSchedule schedule(results.rate, options.duration);
+        log("open loop: " + fixed(results.rate, 0) + " orders/s for " + fixed(options.duration, 0) +
+            " s (" + std::to_string(schedule.count()) + " orders) on " +
+            std::to_string(results.connections) + " connections");
+        orders.resize(schedule.count());
+        // Bounded in time: what is not sent by then is counted as not sent.
+        const auto hardStop = start + std::chrono::nanoseconds(secondsToNs(options.duration)) +
+                              std::chrono::seconds(10);
+        std::atomic<std::size_t> next{0};
+        std::vector<std::thread> workers;
+        for (std::size_t w = 0; w < results.connections; ++w) {
+            workers.emplace_back([&] {
+                HttpConnection connection(*gateway, std::chrono::seconds(10));
+                for (std::size_t i = next++; i < orders.size(); i = next++) {
+                    const auto due = start + schedule.offsetOf(i);
+                    std::this_thread::sleep_until(due);
+                    orders[i].sample.dueNs = schedule.offsetOf(i).count();
+                    if (Clock::now() > hardStop) {
+                        // The server fell so far behind that this order was never sent: an
+                        // error, not a silently smaller run.
+                        orders[i].sample.failed = true;
+                        orders[i].sample.answeredNs = sinceStart(start);
+                        orders[i].errorKind = "not_sent_overloaded";
+                        continue;
+                    }
+                    sendOrder(connection, orders[i], accounts, i, start);
+                }
+            });
+        }
+        for (auto& t : workers) {
+            t.join();
+        }
+    } else {
+        log("closed loop: " + std::to_string(results.connections) + " connections for " +
+            fixed(options.duration, 0) + " s");
+        const auto end = start + std::chrono::nanoseconds(secondsToNs(options.duration));
+        std::vector<std::vector<Order>> perWorker(results.connections);
+        std::atomic<std::size_t> seq{0};
+        std::vector<std::thread> workers;
+        for (std::size_t w = 0; w < results.connections; ++w) {
+            workers.emplace_back([&, w] {
+                HttpConnection connection(*gateway, std::chrono::seconds(10));
+                std::this_thread::sleep_until(start);
+                while (Clock::now() < end) {
+                    Order order;
+                    order.sample.dueNs =
+                        std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start)
+                            .count();
+                    sendOrder(connection, order, accounts, seq++, start);
+                    perWorker[w].push_back(std::move(order));
+                }
+            });
+        }
+        for (auto& t : workers) {
+            t.join();
+        }
+        for (auto& v : perWorker) {
+            std::move(v.begin(), v.end(), std::back_inserter(orders));
+        }
+    }
+    const double loadSeconds = std::chrono::duration<double>(Clock::now() - start).count();
+
+    // Drain: wait for the final status of every accepted order.
+    std::vector<Order*> accepted;
+    for (auto& o : orders) {
+        if (o.sample.accepted) {
+            accepted.push_back(&o);
+        }
+    }
+    log("load done: " + std::to_string(orders.size()) + " sent, " +
+        std::to_string(accepted.size()) + " accepted; waiting up to " + fixed(options.drain, 0) +
+        " s for final statuses");
+    const auto deadline = Clock::now() + std::chrono::nanoseconds(secondsToNs(options.drain));
+    std::vector<Order*> pending = accepted;
+    if (results.pushAvailable) {
+        const auto takePushed = [&] {
+            std::erase_if(pending, [&](Order* o) {
+                if (auto f = push.find(o->orderId)) {
+                    o->finalStatus = f->status;
+                    o->sample.completedNs = f->atNs;
+                    o->sample.pushed = true;
+                    return true;
+                }
+                return false;
+            });
+        };
+        while (true) {
+            takePushed();
+            if (pending.empty() || Clock::now() >= deadline || !push.failure().empty()) {
+                break;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+        push.stop();
+        takePushed();
+        if (!push.failure().empty()) {
+            log("warning: " + push.failure());
+            results.pushNote += "; " + push.failure();
+        }
+        if (!pending.empty()) {
+            // No frame for these: ask over REST whether they are final (push missing) or not
+            // (lost).
+            pollFinals(*gateway, pending, start, std::max(deadline, Clock::now()));
+            for (const auto* o : pending) {
+                if (!o->finalStatus.empty()) {
+                    ++results.pushMissing;
+                }
+            }
+        }
+    } else {
+        pollFinals(*gateway, pending, start, deadline);
+    }
+    auto services = memory.finish();
+
+    // Tally.
+    std::vector<double> postMs;
+    std::vector<double> pushMs;
+    std::vector<Sample> samples;
+    std::int64_t lastCompletedNs = 0;
+    std::size_t completed = 0;
+    for (auto& o : orders) {
+        samples.push_back(o.sample);
+        if (o.sample.failed) {
+            ++results.errors[o.errorKind];
+            if (o.errorKind == "timeout" || o.errorKind == "connection_error") {
+                ++results.unknownOutcome;
+            }
+            continue;
+        }
+        postMs.push_back(static_cast<double>(o.sample.answeredNs - o.sample.dueNs) / 1e6);
+        if (o.finalStatus.empty()) {
+            ++results.lost;
+            continue;
+        }
+        ++completed;
+        lastCompletedNs = std::max(lastCompletedNs, o.sample.completedNs);
+        (o.finalStatus == "FINISHED" ? results.finished : results.cancelled)++;
+        if (o.sample.pushed) {
+            pushMs.push_back(static_cast<double>(o.sample.completedNs - o.sample.dueNs) / 1e6);
+        }
+    }
+    results.sent = orders.size();
+    results.accepted = accepted.size();
+    results.acceptedPerS = static_cast<double>(results.accepted) / loadSeconds;
+    results.completedPerS = lastCompletedNs > 0 ? static_cast<double>(completed) /
+                                                      (static_cast<double>(lastCompletedNs) / 1e9)
+                                                : 0;
+    results.post = summarize(std::move(postMs));
+    results.push = summarize(std::move(pushMs));
+    results.buckets = bucketize(samples);
+    results.memory = services;
+
+    log("checking balances of " + std::to_string(accounts.size()) + " accounts");
+    checkBalances(*gateway, accounts, orders, results);
+
+    // Gateway against nginx, GET /orders/{id}, closed loop, same connections and duration.
+    if (options.skipNginx) {
+        results.proxyNote = "skipped (--skip-nginx)";
+    } else if (options.nginx.empty()) {
+        results.proxyNote = "skipped: no --nginx URL (./shop bench sets one up)";
+    } else if (const auto nginx = parseHttpUrl(options.nginx); !nginx) {
+        results.proxyNote = "skipped: bad --nginx URL " + options.nginx;
+    } else if (accepted.empty()) {
+        results.proxyNote = "skipped: no accepted orders to read";
+    } else {
+        std::vector<std::string> targets;
+        for (std::size_t i = 0; i < accepted.size() && targets.size() < 1000; ++i) {
+            targets.push_back("/orders/" + accepted[i]->orderId);
+        }
+        const auto each =
+            std::chrono::milliseconds(static_cast<std::int64_t>(options.compareDuration * 1000));
+        log("GET /orders/{id}, closed loop, " + std::to_string(options.compareConnections) +
+            " connections, " + fixed(options.compareDuration, 0) + " s each: gateway, then nginx");
+        results.proxies.push_back(runGetLoad("gateway", options.gateway, *gateway, targets,
+                                             options.compareConnections, each));
+        results.proxies.push_back(
+            runGetLoad("nginx", options.nginx, *nginx, targets, options.compareConnections, each));
+        results.proxyNote = "GET /orders/{id}, closed loop, " +
+                            std::to_string(options.compareConnections) + " connections, " +
+                            fixed(options.compareDuration, 0) + " s each";
+    }
+
+    // Files.
+    const std::filesystem::path out(options.out);
+    std::filesystem::create_directories(out);
+    const auto write = [&](const std::string& name, const std::string& text) {
+        std::ofstream file(out / name, std::ios::binary | std::ios::trunc);
+        file << text;
+    };
+    write("results.json", toJson(results));
+    write("timeseries.dat", timeseriesData(results.buckets));
+    const std::string title = "shop bench: " + results.mode + " loop, " +
+                              (open ? fixed(results.rate, 0) + " orders/s"
+                                    : std::to_string(results.connections) + " connections") +
+                              ", " + fixed(options.duration, 0) + " s";
+    write("chart.gp",
+          gnuplotScript((out / "timeseries.dat").string(), (out / "chart.png").string(), title));
+    std::string chart = "not drawn: gnuplot is not installed";
+    if (std::system("command -v gnuplot >/dev/null 2>&1") == 0) {
+        const std::string command = "gnuplot '" + (out / "chart.gp").string() + "' 2>&1";
+        chart = std::system(command.c_str()) == 0
+                    ? (out / "chart.png").string()
+                    : "gnuplot failed on " + (out / "chart.gp").string();
+    }
+
+    // Report.
+    std::cout << "\n";
+    log("orders: sent=" + std::to_string(results.sent) + " accepted=" +
+        std::to_string(results.accepted) + " finished=" + std::to_string(results.finished) +
+        " cancelled=" + std::to_string(results.cancelled) + " lost=" +
+        std::to_string(results.lost) + " push_missing=" + std::to_string(results.pushMissing));
+    log("throughput: accepted/s=" + fixed(results.acceptedPerS, 1) +
+        " completed/s=" + fixed(results.completedPerS, 1));
+    log("POST /orders latency (from the due time): " + describe(results.post));
+    if (results.pushAvailable) {
+        log("POST -> final-status push latency: " + describe(results.push));
+    } else {
+        log("POST -> final-status push latency: UNAVAILABLE (" + results.pushNote + ")");
+    }
+    for (const auto& [kind, count] : results.errors) {
+        log("errors: " + kind + "=" + std::to_string(count));
+    }
+    if (results.lost > 0) {
+        log("warning: " + std::to_string(results.lost) + " accepted orders were not final " +
+            fixed(options.drain, 0) +
+            " s after the load (counted as lost; raise --drain to wait longer)");
+    }
+    log("balances: " + std::to_string(results.balancesUnverifiable) +
+        " skipped (an order of theirs is not final or its POST got no answer), " +
+        std::to_string(results.balancesChecked) + " checked, " +
+        std::to_string(results.balanceMismatches) + " wrong");
+    for (const auto& p : results.balanceProblems) {
+        log("  balance problem: " + p);
+    }
+    if (results.memory.empty()) {
+        log("memory: no pid files (--pid-dir) to read");
+    }
+    for (const auto& m : results.memory) {
+        log("memory: " + m.name + " (pid " + std::to_string(m.pid) + ") peak RSS " +
+            fixed(static_cast<double>(m.peakKb) / 1024.0, 1) + " MiB, at the end " +
+            fixed(static_cast<double>(m.rssEndKb) / 1024.0, 1) + " MiB");
+    }
+    for (const auto& p : results.proxies) {
+        log("proxy " + p.name + ": " + fixed(p.perSecond, 0) + " req/s, " + describe(p.latency) +
+            ", errors=" + std::to_string(p.errors));
+    }
+    if (results.proxies.size() == 2 && results.proxies[1].perSecond > 0 &&
+        results.proxies[1].latency.p99 > 0) {
+        log("gateway/nginx: throughput ratio " +
+            fixed(results.proxies[0].perSecond / results.proxies[1].perSecond, 2) + ", p99 ratio " +
+            fixed(results.proxies[0].latency.p99 / results.proxies[1].latency.p99, 2));
+    } else {
+        log("gateway/nginx: " + results.proxyNote);
+    }
+    log("results: " + (out / "results.json").string() + ", chart: " + chart);
+    std::cout << summaryLine(results) << std::endl;
+    return results.lost > 0 || results.balanceMismatches > 0 ? 1 : 0;
+}

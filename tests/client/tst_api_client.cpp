@@ -1,0 +1,387 @@
+// The API client against a fake network layer (every outcome of a call, data-driven) and
+// against an in-process HTTP server (what really goes over the wire, connection refused).
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QtTest>
+#include <optional>
+
+#include "core/api_client.hpp"
+#include "support/fake_network.hpp"
+#include "support/tiny_http_server.hpp"
+
+using namespace shop::client;
+using shop::client::testing::FakeNetwork;
+using shop::client::testing::FakeResponse;
+using shop::client::testing::SentRequest;
+using shop::client::testing::TinyHttpServer;
+
+namespace {
+
+const QByteArray kAccountJson =
+    R"({"data":{"user_id":"3f2b6c1e-8a4d-4e8f-9b1a-2c3d4e5f6a7b","balance":"150.00",)"
+    R"("created_at":"2025-11-22T10:00:00Z","updated_at":"2025-11-22T10:05:00.250Z"}})";
+
+QByteArray envelope(const QByteArray& code, const QByteArray& message) {
+    return R"({"error":{"code":")" + code + R"(","message":")" + message +
+           R"(","request_id":"req-123"}})";
+}
+
+/// Runs the event loop until `result` holds a value (or the test times out).
+template <typename T>
+ApiResult<T> await(std::optional<ApiResult<T>>& result) {
+    if (!result.has_value()) {
+        (void)QTest::qWaitFor([&] { return result.has_value(); }, 10000);
+    }
+    if (!result.has_value()) {
+        return ApiError{ApiError::Kind::Network, 0, QStringLiteral("TEST_GAVE_UP"),
+                        QStringLiteral("no callback within 10 s"), QString()};
+    }
+    return *result;
+}
+
+}  // namespace
+
+class tst_ApiClient : public QObject {
+    Q_OBJECT
+
+  private slots:
+    void init();
+    void outcomes_data();
+    void outcomes();
+    void sendsHeadersAndBody();
+    void noAuthorizationHeaderWithoutToken();
+    void retryReusesIdempotencyKey();
+    void ordersQueryParameters();
+    void unauthorizedSignal();
+    void callbackSkippedWhenContextDies();
+    void readinessReportsFailingChecks();
+    void realServerRoundTrip();
+    void realConnectionRefused();
+
+  private:
+    FakeNetwork* m_network = nullptr;
+    ApiClient* m_api = nullptr;
+};
+
+void tst_ApiClient::init() {
+    delete m_api;
+    delete m_network;
+    m_network = new FakeNetwork;
+    m_api = new ApiClient(m_network);
+    m_api->setBaseUrl(QUrl(QStringLiteral("http://gateway.test:8080")));
+}
+
+void tst_ApiClient::outcomes_data() {
+    QTest::addColumn<int>("kind");  // FakeResponse::Kind
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<bool>("ok");
+    QTest::addColumn<int>("errorKind");  // ApiError::Kind
+    QTest::addColumn<QString>("code");
+    QTest::addColumn<QString>("message");
+    QTest::addColumn<QString>("requestId");
+
+    const int http = static_cast<int>(FakeResponse::Kind::Http);
+    const int httpError = static_cast<int>(ApiError::Kind::Http);
+    QTest::newRow("200 account") << http << 200 << kAccountJson << true << 0 << QString()
+                                 << QString() << QString();
+    const struct {
+        int status;
+        const char* code;
+    } envelopes[] = {{400, "BAD_REQUEST"},
+                     {401, "UNAUTHORIZED"},
+                     {403, "FORBIDDEN"},
+                     {404, "NOT_FOUND"},
+                     {409, "CONFLICT"},
+                     {413, "PAYLOAD_TOO_LARGE"},
+                     {415, "UNSUPPORTED_MEDIA_TYPE"},
+                     {422, "IDEMPOTENCY_KEY_REUSED"},
+                     {429, "RATE_LIMITED"},
+                     {500, "INTERNAL"},
+                     {503, "UPSTREAM_UNAVAILABLE"},
+                     {504, "UPSTREAM_TIMEOUT"}};
+    for (const auto& row : envelopes) {
+        QTest::addRow("%d %s envelope", row.status, row.code)
+            << http << row.status << envelope(row.code, "it went wrong") << false << httpError
+            << QString::fromLatin1(row.code) << QStringLiteral("it went wrong")
+            << QStringLiteral("req-123");
+    }
+    QTest::newRow("502 html from a proxy")
+        << http << 502 << QByteArray("<html>Bad Gateway</html>") << false << httpError
+        << QStringLiteral("HTTP_502") << QString() << QStringLiteral("from-header");
+    QTest::newRow("500 malformed body")
+        << http << 500 << QByteArray("{\"error\":") << false << httpError
+        << QStringLiteral("INTERNAL") << QString() << QStringLiteral("from-header");
+    const int invalid = static_cast<int>(ApiError::Kind::InvalidResponse);
+    QTest::newRow("200 malformed JSON")
+        << http << 200 << QByteArray("{\"data\": {") << false << invalid
+        << QStringLiteral("INVALID_RESPONSE") << QString() << QStringLiteral("from-header");
+    QTest::newRow("200 without data")
+        << http << 200 << QByteArray("{\"items\": []}") << false << invalid
+        << QStringLiteral("INVALID_RESPONSE") << QString() << QStringLiteral("from-header");
+    QTest::newRow("200 data of the wrong shape")
+        << http << 200 << QByteArray(R"({"data":{"user_id":42}})") << false << invalid
+        << QStringLiteral("INVALID_RESPONSE") << QString() << QStringLiteral("from-header");
+    QTest::newRow("timeout") << static_cast<int>(FakeResponse::Kind::Silent) << 0 << QByteArray()
+                             << false << static_cast<int>(ApiError::Kind::Timeout)
+                             << QStringLiteral("TIMEOUT") << QString() << QString();
+    QTest::newRow("connection refused")
+        << static_cast<int>(FakeResponse::Kind::Refused) << 0 << QByteArray() << false
+        << static_cast<int>(ApiError::Kind::Network) << QStringLiteral("NETWORK_ERROR")
+        << QStringLiteral("Connection refused") << QString();
+}
+
+void tst_ApiClient::outcomes() {
+    QFETCH(int, kind);
+    QFETCH(int, status);
+    QFETCH(QByteArray, body);
+    QFETCH(bool, ok);
+    QFETCH(int, errorKind);
+    QFETCH(QString, code);
+    QFETCH(QString, message);
+    QFETCH(QString, requestId);
+
+    m_network->setHandler([&](const SentRequest&) {
+        FakeResponse response = FakeResponse::json(status, body);
+        response.kind = static_cast<FakeResponse::Kind>(kind);
+        response.headers.append(qMakePair(QByteArray("X-Request-Id"), QByteArray("from-header")));
+        return response;
+    });
+    m_api->setTimeout(std::chrono::milliseconds(200));
+    std::optional<ApiResult<Account>> result;
+    m_api->getAccount(QStringLiteral("3f2b6c1e-8a4d-4e8f-9b1a-2c3d4e5f6a7b"), nullptr,
+                      [&](const ApiResult<Account>& r) { result = r; });
+    QVERIFY(!result.has_value());  // never synchronous: the caller's code runs first
+    const ApiResult<Account> outcome = await(result);
+
+    QCOMPARE(outcome.ok(), ok);
+    if (ok) {
+        QCOMPARE(outcome.value().userId, QStringLiteral("3f2b6c1e-8a4d-4e8f-9b1a-2c3d4e5f6a7b"));
+        QCOMPARE(outcome.value().balance, QStringLiteral("150.00"));
+        QCOMPARE(outcome.value().updatedAt,
+                 QDateTime(QDate(2025, 11, 22), QTime(10, 5, 0, 250), Qt::UTC));
+        return;
+    }
+    const ApiError& error = outcome.error();
+    QCOMPARE(static_cast<int>(error.kind), errorKind);
+    QCOMPARE(error.code, code);
+    if (!message.isEmpty()) {
+        QCOMPARE(error.message, message);
+    } else {
+        QVERIFY2(!error.message.isEmpty(), "every error has a message for people");
+    }
+    if (!requestId.isEmpty()) {
+        QCOMPARE(error.requestId, requestId);
+    }
+    QCOMPARE(error.httpStatus, kind == static_cast<int>(FakeResponse::Kind::Http) ? status : 0);
+    QVERIFY(!error.describe().isEmpty());
+}
+
+void tst_ApiClient::sendsHeadersAndBody() {
+    m_network->setHandler([](const SentRequest&) { return FakeResponse::json(200, kAccountJson); });
+    m_api->setAccessToken(QStringLiteral("tok-1"));
+    const TopUpRequest request = TopUpRequest::make(
+        QStringLiteral("3f2b6c1e-8a4d-4e8f-9b1a-2c3d4e5f6a7b"), QStringLiteral("50.00"));
+    std::optional<ApiResult<Account>> result;
+    m_api->topUp(request, nullptr, [&](const ApiResult<Account>& r) { result = r; });
+    QVERIFY(await(result).ok());
+
+    QCOMPARE(m_network->sent().size(), 1);
+    const SentRequest& sent = m_network->sent().first();
+    QCOMPARE(sent.method, QByteArray("POST"));
+    QCOMPARE(sent.url, QUrl(QStringLiteral("http://gateway.test:8080/accounts/topup")));
+    QCOMPARE(sent.header("Authorization"), QByteArray("Bearer tok-1"));
+    QCOMPARE(sent.header("Idempotency-Key"), request.idempotencyKey.toUtf8());
+    QVERIFY(request.idempotencyKey.startsWith(QLatin1StringView("qt-")));
+    QCOMPARE(sent.request.header(QNetworkRequest::ContentTypeHeader).toString(),
+             QStringLiteral("application/json"));
+    QVERIFY(!sent.header("X-Request-Id").isEmpty());
+    const QJsonObject body = QJsonDocument::fromJson(sent.body).object();
+    QCOMPARE(body.value(QLatin1StringView("user_id")).toString(), request.userId);
+    // Money goes as a string, never through a double.
+    QCOMPARE(body.value(QLatin1StringView("amount")).toString(), QStringLiteral("50.00"));
+}
+
+void tst_ApiClient::noAuthorizationHeaderWithoutToken() {
+    m_network->setHandler([](const SentRequest&) {
+        return FakeResponse::json(200, R"({"data":{"items":[],"next_cursor":null}})");
+    });
+    std::optional<ApiResult<Page<Account>>> result;
+    m_api->listAccounts(50, QString(), nullptr,
+                        [&](const ApiResult<Page<Account>>& r) { result = r; });
+    QVERIFY(await(result).ok());
+    QVERIFY(!m_network->sent().first().request.hasRawHeader("Authorization"));
+
+    // The token request itself never carries the (old) token.
+    m_api->setAccessToken(QStringLiteral("old"));
+    std::optional<ApiResult<TokenGrant>> token;
+    m_api->requestToken(QStringLiteral("operator"), QStringLiteral("secret"), nullptr,
+                        [&](const ApiResult<TokenGrant>& r) { token = r; });
+    await(token);
+    QVERIFY(!m_network->sent().last().request.hasRawHeader("Authorization"));
+    QCOMPARE(m_network->sent().last().url.path(), QStringLiteral("/auth/token"));
+}
+
+void tst_ApiClient::retryReusesIdempotencyKey() {
+    int calls = 0;
+    m_network->setHandler([&](const SentRequest&) {
+        ++calls;
+        // The first attempt is lost (the client gives up); the retry gets through.
+        return calls == 1
+                   ? FakeResponse::silent()
+                   : FakeResponse::json(201, R"({"data":{"order_id":"o-1","user_id":"u-1",)"
+                                             R"("amount":"9.99","description":"a book",)"
+                                             R"("status":"NEW","failure_reason":null,)"
+                                             R"("version":1,"created_at":"2025-11-22T10:00:00Z",)"
+                                             R"("updated_at":"2025-11-22T10:00:00Z"}})");
+    });
+    m_api->setTimeout(std::chrono::milliseconds(100));
+    const NewOrderRequest request = NewOrderRequest::make(
+        QStringLiteral("u-1"), QStringLiteral("9.99"), QStringLiteral("a book"));
+
+    std::optional<ApiResult<Order>> first;
+    m_api->createOrder(request, nullptr, [&](const ApiResult<Order>& r) { first = r; });
+    QCOMPARE(await(first).error().code, QStringLiteral("TIMEOUT"));
+    QVERIFY(await(first).error().isRetryable());
+
+    std::optional<ApiResult<Order>> second;
+    m_api->createOrder(request, nullptr, [&](const ApiResult<Order>& r) { second = r; });
+    QVERIFY(await(second).ok());
+    QCOMPARE(await(second).value().status, QStringLiteral("NEW"));
+
+    QCOMPARE(m_network->sent().size(), 2);
+    const QByteArray key = m_network->sent().at(0).header("Idempotency-Key");
+    QVERIFY(!key.isEmpty());
+    QCOMPARE(m_network->sent().at(1).header("Idempotency-Key"), key);
+    QCOMPARE(m_network->sent().at(1).body, m_network->sent().at(0).body);
+    // A new action gets a new key.
+    const NewOrderRequest other = NewOrderRequest::make(
+        QStringLiteral("u-1"), QStringLiteral("9.99"), QStringLiteral("a book"));
+    QVERIFY(other.idempotencyKey != request.idempotencyKey);
+}
+
+void tst_ApiClient::ordersQueryParameters() {
+    m_network->setHandler([](const SentRequest&) {
+        return FakeResponse::json(200, R"({"data":{"items":[],"next_cursor":"c2"}})");
+    });
+    OrdersQuery query;
+    query.userId = QStringLiteral("3f2b6c1e-8a4d-4e8f-9b1a-2c3d4e5f6a7b");
+    query.status = QStringLiteral("CANCELLED");
+    query.limit = 25;
+    query.cursor = QStringLiteral("abc+/=");
+    std::optional<ApiResult<Page<Order>>> result;
+    m_api->listOrders(query, nullptr, [&](const ApiResult<Page<Order>>& r) { result = r; });
+    QCOMPARE(await(result).value().nextCursor, QStringLiteral("c2"));
+    const QUrlQuery sent(m_network->sent().first().url);
+    QCOMPARE(sent.queryItemValue(QStringLiteral("user_id")), query.userId);
+    QCOMPARE(sent.queryItemValue(QStringLiteral("status")), query.status);
+    QCOMPARE(sent.queryItemValue(QStringLiteral("limit")), QStringLiteral("25"));
+    QCOMPARE(sent.queryItemValue(QStringLiteral("cursor"), QUrl::FullyDecoded), query.cursor);
+}
+
+void tst_ApiClient::unauthorizedSignal() {
+    m_network->setHandler([](const SentRequest&) {
+        return FakeResponse::json(401, envelope("UNAUTHORIZED", "token expired"));
+    });
+    QSignalSpy spy(m_api, &ApiClient::unauthorized);
+    std::optional<ApiResult<Order>> result;
+    m_api->getOrder(QStringLiteral("o-1"), nullptr, [&](const ApiResult<Order>& r) { result = r; });
+    QCOMPARE(await(result).error().httpStatus, 401);
+    QCOMPARE(spy.count(), 1);
+
+    // Wrong credentials at sign-in are the sign-in's business, not "the session expired".
+    std::optional<ApiResult<TokenGrant>> token;
+    m_api->requestToken(QStringLiteral("operator"), QStringLiteral("wrong"), nullptr,
+                        [&](const ApiResult<TokenGrant>& r) { token = r; });
+    QCOMPARE(await(token).error().code, QStringLiteral("UNAUTHORIZED"));
+    QCOMPARE(spy.count(), 1);
+}
+
+void tst_ApiClient::callbackSkippedWhenContextDies() {
+    m_network->setHandler([](const SentRequest&) { return FakeResponse::json(200, kAccountJson); });
+    auto* context = new QObject;
+    bool called = false;
+    m_api->getAccount(QStringLiteral("x"), context,
+                      [&](const ApiResult<Account>&) { called = true; });
+    delete context;
+    // A second call, with a live context, finishes after the first would have.
+    std::optional<ApiResult<Account>> later;
+    m_api->getAccount(QStringLiteral("x"), this, [&](const ApiResult<Account>& r) { later = r; });
+    QVERIFY(await(later).ok());
+    QVERIFY(!called);
+}
+
+void tst_ApiClient::readinessReportsFailingChecks() {
+    m_network->setHandler([](const SentRequest&) {
+        return FakeResponse::json(
+            503, R"({"data":{"status":"unavailable","checks":{"gateway":{"status":"ok",)"
+                 R"("checks":{"broker":"ok"}},"orders":{"status":"unavailable","checks":)"
+                 R"({"database":"ok","broker":"down"}},"payments":{"status":"ok","checks":)"
+                 R"({"database":{"status":"unreachable"}}}}}})");
+    });
+    std::optional<ApiResult<Readiness>> result;
+    m_api->checkReadiness(std::chrono::milliseconds(1000), nullptr,
+                          [&](const ApiResult<Readiness>& r) { result = r; });
+    const auto readiness = await(result);
+    QVERIFY(readiness.ok());
+    QVERIFY(!readiness.value().ready);
+    QCOMPARE(readiness.value().failing,
+             QStringList({QStringLiteral("orders"), QStringLiteral("orders.broker"),
+                          QStringLiteral("payments.database")}));
+}
+
+void tst_ApiClient::realServerRoundTrip() {
+    TinyHttpServer server;
+    QVERIFY(server.start());
+    server.setResponse(404, "Not Found", envelope("NOT_FOUND", "no account 3f2b"),
+                       {{"Content-Type", "application/json"}, {"X-Request-Id", "req-123"}});
+    QNetworkAccessManager network;
+    ApiClient api(&network);
+    api.setBaseUrl(QUrl(QStringLiteral("http://127.0.0.1:%1/").arg(server.serverPort())));
+    api.setAccessToken(QStringLiteral("tok-2"));
+    const TopUpRequest request = TopUpRequest::make(QStringLiteral("3f2b"), QStringLiteral("1.50"));
+    std::optional<ApiResult<Account>> result;
+    api.topUp(request, nullptr, [&](const ApiResult<Account>& r) { result = r; });
+    const auto outcome = await(result);
+    QVERIFY(!outcome.ok());
+    QCOMPARE(outcome.error().code, QStringLiteral("NOT_FOUND"));
+    QCOMPARE(outcome.error().message, QStringLiteral("no account 3f2b"));
+    QCOMPARE(outcome.error().requestId, QStringLiteral("req-123"));
+    QVERIFY(!outcome.error().isRetryable());
+
+    QCOMPARE(server.requests().size(), 1);
+    const QByteArray raw = server.requests().first();
+    QVERIFY2(raw.startsWith("POST /accounts/topup HTTP/1.1\r\n"), raw.constData());
+    QVERIFY(raw.contains("Authorization: Bearer tok-2\r\n"));
+    QVERIFY(raw.contains("Idempotency-Key: " + request.idempotencyKey.toUtf8() + "\r\n"));
+    QVERIFY(raw.toLower().contains("content-type: application/json\r\n"));
+    QVERIFY(raw.endsWith(R"({"amount":"1.50","user_id":"3f2b"})"));
+}
+
+void tst_ApiClient::realConnectionRefused() {
+    // A port that was free a moment ago and has nobody listening now.
+    QTcpServer probe;
+    QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+    const quint16 port = probe.serverPort();
+    probe.close();
+    QNetworkAccessManager network;
+    ApiClient api(&network);
+    api.setBaseUrl(QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port)));
+    QSignalSpy reached(&api, &ApiClient::gatewayReached);
+    std::optional<ApiResult<Page<Account>>> result;
+    api.listAccounts(10, QString(), nullptr,
+                     [&](const ApiResult<Page<Account>>& r) { result = r; });
+    const auto outcome = await(result);
+    QVERIFY(!outcome.ok());
+    QCOMPARE(outcome.error().kind, ApiError::Kind::Network);
+    QCOMPARE(outcome.error().code, QStringLiteral("NETWORK_ERROR"));
+    QVERIFY(outcome.error().isRetryable());
+    QCOMPARE(reached.count(), 1);
+    QCOMPARE(reached.first().first().toBool(), false);
+}
+
+QTEST_GUILESS_MAIN(tst_ApiClient)
+#include "tst_api_client.moc"

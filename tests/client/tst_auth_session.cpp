@@ -1,0 +1,197 @@
+// The operator's session: sign-in, a gateway without authentication, renewal before expiry,
+// and a 401 that asks for signing in again.
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSignalSpy>
+#include <QtTest>
+
+#include "core/api_client.hpp"
+#include "core/auth_session.hpp"
+#include "support/fake_network.hpp"
+
+using namespace shop::client;
+using shop::client::testing::FakeNetwork;
+using shop::client::testing::FakeResponse;
+using shop::client::testing::SentRequest;
+
+namespace {
+
+QByteArray tokenJson(const QByteArray& token, int expiresIn) {
+    return R"({"data":{"access_token":")" + token + R"(","token_type":"Bearer","expires_in":)" +
+           QByteArray::number(expiresIn) + R"(,"role":"operator","user_id":null}})";
+}
+
+const QByteArray kEmptyPage = R"({"data":{"items":[],"next_cursor":null}})";
+
+}  // namespace
+
+class tst_AuthSession : public QObject {
+    Q_OBJECT
+
+  private slots:
+    void init();
+    void signInSetsBearerToken();
+    void wrongPasswordFails();
+    void gatewayWithoutAuthentication();
+    void renewsBeforeExpiry();
+    void unauthorizedAsksForSignIn();
+    void renewalDelays_data();
+    void renewalDelays();
+
+  private:
+    void listAccounts();
+
+    FakeNetwork* m_network = nullptr;
+    ApiClient* m_api = nullptr;
+    AuthSession* m_session = nullptr;
+    int m_tokens = 0;
+};
+
+void tst_AuthSession::init() {
+    delete m_session;
+    delete m_api;
+    delete m_network;
+    m_network = new FakeNetwork;
+    m_api = new ApiClient(m_network);
+    m_api->setBaseUrl(QUrl(QStringLiteral("http://gateway.test")));
+    m_session = new AuthSession(m_api);
+    m_tokens = 0;
+}
+
+void tst_AuthSession::listAccounts() {
+    bool done = false;
+    m_api->listAccounts(10, QString(), nullptr, [&](const auto&) { done = true; });
+    QTRY_VERIFY(done);
+}
+
+void tst_AuthSession::signInSetsBearerToken() {
+    m_network->setHandler([](const SentRequest& sent) {
+        if (sent.url.path() == QLatin1StringView("/auth/token")) {
+            return FakeResponse::json(200, tokenJson("tok-1", 3600));
+        }
+        return FakeResponse::json(200, kEmptyPage);
+    });
+    QSignalSpy signedIn(m_session, &AuthSession::signedIn);
+    m_session->signIn(QStringLiteral("operator"), QStringLiteral("s3cret"));
+    QCOMPARE(m_session->state(), AuthSession::State::SigningIn);
+    QVERIFY(signedIn.wait(5000));
+    QCOMPARE(m_session->state(), AuthSession::State::SignedIn);
+    QCOMPARE(m_session->role(), QStringLiteral("operator"));
+    QVERIFY(m_session->expiresAt() > QDateTime::currentDateTimeUtc().addSecs(3500));
+
+    const QJsonObject credentials =
+        QJsonDocument::fromJson(m_network->sent().first().body).object();
+    QCOMPARE(credentials.value(QLatin1StringView("username")).toString(),
+             QStringLiteral("operator"));
+    QCOMPARE(credentials.value(QLatin1StringView("password")).toString(), QStringLiteral("s3cret"));
+
+    listAccounts();
+    QCOMPARE(m_network->sent().last().header("Authorization"), QByteArray("Bearer tok-1"));
+}
+
+void tst_AuthSession::wrongPasswordFails() {
+    m_network->setHandler([](const SentRequest&) {
+        return FakeResponse::json(
+            401,
+            R"({"error":{"code":"UNAUTHORIZED","message":"bad credentials","request_id":"r"}})");
+    });
+    QSignalSpy failed(m_session, &AuthSession::signInFailed);
+    QSignalSpy required(m_session, &AuthSession::signInRequired);
+    m_session->signIn(QStringLiteral("operator"), QStringLiteral("wrong"));
+    QVERIFY(failed.wait(5000));
+    QCOMPARE(failed.first().first().value<ApiError>().httpStatus, 401);
+    QCOMPARE(m_session->state(), AuthSession::State::SignedOut);
+    QCOMPARE(required.count(), 0);
+    QVERIFY(m_api->accessToken().isEmpty());
+}
+
+void tst_AuthSession::gatewayWithoutAuthentication() {
+    // Today's gateway: no /auth/token route at all.
+    m_network->setHandler([](const SentRequest& sent) {
+        if (sent.url.path() == QLatin1StringView("/auth/token")) {
+            return FakeResponse::json(
+                404,
+                R"({"error":{"code":"NOT_FOUND","message":"no such endpoint","request_id":"r"}})");
+        }
+        return FakeResponse::json(200, kEmptyPage);
+    });
+    QSignalSpy notEnabled(m_session, &AuthSession::authenticationNotEnabled);
+    QSignalSpy failed(m_session, &AuthSession::signInFailed);
+    m_session->signIn(QStringLiteral("operator"), QStringLiteral("anything"));
+    QVERIFY(notEnabled.wait(5000));
+    QCOMPARE(m_session->state(), AuthSession::State::NotEnabled);
+    QCOMPARE(failed.count(), 0);
+    listAccounts();
+    QVERIFY(!m_network->sent().last().request.hasRawHeader("Authorization"));
+}
+
+void tst_AuthSession::renewsBeforeExpiry() {
+    m_network->setHandler([this](const SentRequest& sent) {
+        if (sent.url.path() == QLatin1StringView("/auth/token")) {
+            ++m_tokens;
+            // A one-second token: renewed after 750 ms, well before it expires.
+            return FakeResponse::json(200, tokenJson("tok-" + QByteArray::number(m_tokens), 1));
+        }
+        return FakeResponse::json(200, kEmptyPage);
+    });
+    QSignalSpy renewed(m_session, &AuthSession::renewed);
+    QSignalSpy required(m_session, &AuthSession::signInRequired);
+    QElapsedTimer clock;
+    clock.start();
+    m_session->signIn(QStringLiteral("operator"), QStringLiteral("s3cret"));
+    QVERIFY(renewed.wait(5000));
+    QVERIFY2(clock.elapsed() < 1000, "renewed before the first token expired");
+    QCOMPARE(m_session->state(), AuthSession::State::SignedIn);
+    QCOMPARE(m_api->accessToken(), QStringLiteral("tok-2"));
+    // The renewal signs in with the password kept in memory.
+    const QJsonObject body = QJsonDocument::fromJson(m_network->sent().at(1).body).object();
+    QCOMPARE(body.value(QLatin1StringView("password")).toString(), QStringLiteral("s3cret"));
+    listAccounts();
+    QCOMPARE(m_network->sent().last().header("Authorization"), QByteArray("Bearer tok-2"));
+    QCOMPARE(required.count(), 0);
+}
+
+void tst_AuthSession::unauthorizedAsksForSignIn() {
+    bool expired = false;
+    m_network->setHandler([&](const SentRequest& sent) {
+        if (sent.url.path() == QLatin1StringView("/auth/token")) {
+            return FakeResponse::json(200, tokenJson("tok-1", 3600));
+        }
+        return expired ? FakeResponse::json(401, R"({"error":{"code":"UNAUTHORIZED",)"
+                                                 R"("message":"token revoked","request_id":"r"}})")
+                       : FakeResponse::json(200, kEmptyPage);
+    });
+    QSignalSpy signedIn(m_session, &AuthSession::signedIn);
+    m_session->signIn(QStringLiteral("operator"), QStringLiteral("s3cret"));
+    QVERIFY(signedIn.wait(5000));
+
+    expired = true;
+    QSignalSpy required(m_session, &AuthSession::signInRequired);
+    QSignalSpy tokens(m_session, &AuthSession::tokenChanged);
+    listAccounts();
+    QTRY_COMPARE(required.count(), 1);
+    QVERIFY(required.first().first().toString().contains(QLatin1StringView("token revoked")));
+    QCOMPARE(m_session->state(), AuthSession::State::SignedOut);
+    QVERIFY(m_api->accessToken().isEmpty());
+    QCOMPARE(tokens.count(), 1);
+    QVERIFY(tokens.first().first().toString().isEmpty());
+}
+
+void tst_AuthSession::renewalDelays_data() {
+    QTest::addColumn<int>("lifetimeSeconds");
+    QTest::addColumn<int>("expectedMs");
+    QTest::newRow("an hour: a minute early") << 3600 << 3540000;
+    QTest::newRow("two minutes and a bit") << 121 << 61000;
+    QTest::newRow("one minute: at three quarters") << 60 << 45000;
+    QTest::newRow("one second") << 1 << 750;
+    QTest::newRow("zero: soon, not in a busy loop") << 0 << 500;
+}
+
+void tst_AuthSession::renewalDelays() {
+    QFETCH(int, lifetimeSeconds);
+    QFETCH(int, expectedMs);
+    QCOMPARE(AuthSession::renewalDelay(std::chrono::seconds(lifetimeSeconds)).count(), expectedMs);
+}
+
+QTEST_GUILESS_MAIN(tst_AuthSession)
+#include "tst_auth_session.moc"

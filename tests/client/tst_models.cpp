@@ -1,0 +1,250 @@
+// The client's models under QAbstractItemModelTester, their update in place from pushes, and
+// the per-second counter behind the live chart.
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+#include <QtTest>
+
+#include "core/account_model.hpp"
+#include "core/order_model.hpp"
+#include "core/rate_counter.hpp"
+#include "core/timeline_model.hpp"
+
+using namespace shop::client;
+
+namespace {
+
+QDateTime at(int minute) {
+    return QDateTime(QDate(2025, 11, 22), QTime(10, minute), Qt::UTC);
+}
+
+Order order(const QString& id, int createdMinute, const QString& status = QStringLiteral("NEW"),
+            qint64 version = 1) {
+    Order o;
+    o.orderId = id;
+    o.userId = QStringLiteral("u-1");
+    o.amount = QStringLiteral("10.00");
+    o.description = QStringLiteral("order ") + id;
+    o.status = status;
+    o.version = version;
+    o.createdAt = at(createdMinute);
+    o.updatedAt = at(createdMinute);
+    return o;
+}
+
+OrderEvent pushed(const QString& id, const QString& status, qint64 version,
+                  const QString& reason = {}) {
+    OrderEvent e;
+    e.orderId = id;
+    e.userId = QStringLiteral("u-1");
+    e.status = status;
+    e.failureReason = reason;
+    e.version = version;
+    e.amount = QStringLiteral("10.00");
+    e.updatedAt = at(59);
+    return e;
+}
+
+Account account(const QString& id, const QString& balance, int updatedMinute) {
+    return Account{id, balance, at(0), at(updatedMinute)};
+}
+
+QString statusAt(const OrderModel& model, int row) {
+    return model.data(model.index(row, OrderModel::StatusColumn)).toString();
+}
+
+}  // namespace
+
+class tst_Models : public QObject {
+    Q_OBJECT
+
+  private slots:
+    void orderModelPagesNewestFirst();
+    void orderModelUpdatesInPlaceFromPushes();
+    void orderModelIgnoresStaleFrames_data();
+    void orderModelIgnoresStaleFrames();
+    void orderModelUpsertKeepsNewestFirst();
+    void orderModelDisplay();
+    void accountModelPagesAndUpserts();
+    void timelineKeepsNewestWithinCapacity();
+    void rateCounterWindow();
+};
+
+void tst_Models::orderModelPagesNewestFirst() {
+    OrderModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.reset({order(QStringLiteral("c"), 3), order(QStringLiteral("b"), 2)});
+    model.append({order(QStringLiteral("b"), 2, QStringLiteral("FINISHED"), 2),
+                  order(QStringLiteral("a"), 1)});
+    QCOMPARE(model.rowCount(), 3);
+    QCOMPARE(model.rowOf(QStringLiteral("c")), 0);
+    QCOMPARE(model.rowOf(QStringLiteral("b")), 1);
+    QCOMPARE(model.rowOf(QStringLiteral("a")), 2);
+    QCOMPARE(statusAt(model, 1), QStringLiteral("FINISHED"));  // merged by version, not repeated
+    model.reset({});
+    QCOMPARE(model.rowCount(), 0);
+}
+
+void tst_Models::orderModelUpdatesInPlaceFromPushes() {
+    OrderModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.reset({order(QStringLiteral("b"), 2), order(QStringLiteral("a"), 1)});
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+    QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
+    QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
+
+    QCOMPARE(model.applyEvent(pushed(QStringLiteral("a"), QStringLiteral("CANCELLED"), 2,
+                                     QStringLiteral("INSUFFICIENT_FUNDS"))),
+             OrderModel::EventOutcome::Updated);
+    QCOMPARE(model.rowCount(), 2);
+    QCOMPARE(model.rowOf(QStringLiteral("a")), 1);  // same row: updated in place
+    QCOMPARE(statusAt(model, 1), QStringLiteral("CANCELLED"));
+    QCOMPARE(model.data(model.index(1, OrderModel::ReasonColumn)).toString(),
+             QStringLiteral("Insufficient funds"));
+    QCOMPARE(model.data(model.index(1, 0), OrderModel::VersionRole).toLongLong(), 2);
+    QCOMPARE(model.orderAt(1)->updatedAt, at(59));
+    QCOMPARE(model.orderAt(1)->description, QStringLiteral("order a"));  // kept from REST
+    QCOMPARE(changed.count(), 1);
+    QCOMPARE(changed.first().at(0).toModelIndex().row(), 1);
+    QCOMPARE(changed.first().at(1).toModelIndex().column(), OrderModel::ColumnCount - 1);
+    QCOMPARE(inserted.count(), 0);
+    QCOMPARE(removed.count(), 0);
+    QCOMPARE(reset.count(), 0);
+
+    QCOMPARE(model.applyEvent(pushed(QStringLiteral("zz"), QStringLiteral("NEW"), 1)),
+             OrderModel::EventOutcome::Unknown);
+    QCOMPARE(model.rowCount(), 2);
+}
+
+void tst_Models::orderModelIgnoresStaleFrames_data() {
+    QTest::addColumn<qint64>("heldVersion");
+    QTest::addColumn<qint64>("frameVersion");
+    QTest::addColumn<bool>("applied");
+    QTest::newRow("newer") << qint64(1) << qint64(2) << true;
+    QTest::newRow("same") << qint64(2) << qint64(2) << false;
+    QTest::newRow("older") << qint64(2) << qint64(1) << false;
+    QTest::newRow("much newer") << qint64(1) << qint64(7) << true;
+}
+
+void tst_Models::orderModelIgnoresStaleFrames() {
+    QFETCH(qint64, heldVersion);
+    QFETCH(qint64, frameVersion);
+    QFETCH(bool, applied);
+    OrderModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.reset({order(QStringLiteral("a"), 1, QStringLiteral("FINISHED"), heldVersion)});
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    const auto outcome =
+        model.applyEvent(pushed(QStringLiteral("a"), QStringLiteral("NEW"), frameVersion));
+    QCOMPARE(outcome,
+             applied ? OrderModel::EventOutcome::Updated : OrderModel::EventOutcome::Stale);
+    QCOMPARE(statusAt(model, 0), applied ? QStringLiteral("NEW") : QStringLiteral("FINISHED"));
+    QCOMPARE(changed.count(), applied ? 1 : 0);
+    // A REST answer with an old version does not undo a push either.
+    QVERIFY(!model.upsert(order(QStringLiteral("a"), 1, QStringLiteral("NEW"), 1)));
+}
+
+void tst_Models::orderModelUpsertKeepsNewestFirst() {
+    OrderModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.reset({order(QStringLiteral("c"), 30), order(QStringLiteral("a"), 10)});
+    QVERIFY(model.upsert(order(QStringLiteral("d"), 40)));
+    QVERIFY(model.upsert(order(QStringLiteral("b"), 20)));
+    QStringList ids;
+    for (int row = 0; row < model.rowCount(); ++row) {
+        ids << model.data(model.index(row, 0), OrderModel::OrderIdRole).toString();
+    }
+    QCOMPARE(ids, (QStringList{"d", "c", "b", "a"}));
+    QVERIFY(model.upsert(order(QStringLiteral("b"), 20, QStringLiteral("FINISHED"), 2)));
+    QCOMPARE(model.rowOf(QStringLiteral("b")), 2);
+    QCOMPARE(statusAt(model, 2), QStringLiteral("FINISHED"));
+}
+
+void tst_Models::orderModelDisplay() {
+    OrderModel model;
+    model.reset({order(QStringLiteral("0123456789abcdef"), 1)});
+    QCOMPARE(model.columnCount(), static_cast<int>(OrderModel::ColumnCount));
+    QCOMPARE(model.headerData(OrderModel::StatusColumn, Qt::Horizontal).toString(),
+             QStringLiteral("Status"));
+    QCOMPARE(model.data(model.index(0, OrderModel::AmountColumn)).toString(),
+             QStringLiteral("10.00"));
+    QCOMPARE(model.data(model.index(0, OrderModel::OrderIdColumn)).toString(),
+             QStringLiteral("01234567"));
+    QCOMPARE(model.data(model.index(0, OrderModel::OrderIdColumn), Qt::ToolTipRole).toString(),
+             QStringLiteral("0123456789abcdef"));
+    QCOMPARE(model.data(model.index(0, OrderModel::ReasonColumn)).toString(), QString());
+    QVERIFY(!model.data(model.index(0, OrderModel::CreatedColumn)).toString().isEmpty());
+    QCOMPARE(describeFailureReason(QStringLiteral("ACCOUNT_NOT_FOUND")),
+             QStringLiteral("Account not found"));
+}
+
+void tst_Models::accountModelPagesAndUpserts() {
+    AccountModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.reset({account(QStringLiteral("u-1"), QStringLiteral("1.00"), 1),
+                 account(QStringLiteral("u-2"), QStringLiteral("2.00"), 1)});
+    model.append({account(QStringLiteral("u-2"), QStringLiteral("2.00"), 1),
+                  account(QStringLiteral("u-3"), QStringLiteral("3.00"), 1)});
+    QCOMPARE(model.rowCount(), 3);
+
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    QVERIFY(model.upsert(account(QStringLiteral("u-2"), QStringLiteral("52.00"), 5)));
+    QCOMPARE(model.rowOf(QStringLiteral("u-2")), 1);
+    QCOMPARE(model.data(model.index(1, AccountModel::BalanceColumn)).toString(),
+             QStringLiteral("52.00"));
+    QCOMPARE(changed.count(), 1);
+    // An older answer (a slow refresh) does not overwrite a newer balance.
+    QVERIFY(!model.upsert(account(QStringLiteral("u-2"), QStringLiteral("2.00"), 1)));
+    QCOMPARE(model.accountAt(1)->balance, QStringLiteral("52.00"));
+    // A new account appears at the top.
+    QVERIFY(model.upsert(account(QStringLiteral("u-9"), QStringLiteral("0.00"), 6)));
+    QCOMPARE(model.rowOf(QStringLiteral("u-9")), 0);
+    QCOMPARE(model.rowCount(), 4);
+    QVERIFY(!model.accountAt(4).has_value());
+}
+
+void tst_Models::timelineKeepsNewestWithinCapacity() {
+    TimelineModel model(3);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    for (int i = 1; i <= 5; ++i) {
+        model.add(pushed(QStringLiteral("o-%1").arg(i), QStringLiteral("FINISHED"), 2), at(i));
+    }
+    QCOMPARE(model.rowCount(), 3);
+    QCOMPARE(model.data(model.index(0, 0), TimelineModel::OrderIdRole).toString(),
+             QStringLiteral("o-5"));
+    QCOMPARE(model.data(model.index(2, 0), TimelineModel::OrderIdRole).toString(),
+             QStringLiteral("o-3"));
+    QCOMPARE(model.data(model.index(0, TimelineModel::StatusColumn)).toString(),
+             QStringLiteral("FINISHED"));
+    model.clear();
+    QCOMPARE(model.rowCount(), 0);
+}
+
+void tst_Models::rateCounterWindow() {
+    RateCounter counter(5);
+    counter.record(QStringLiteral("FINISHED"), 100);
+    counter.record(QStringLiteral("FINISHED"), 100);
+    counter.record(QStringLiteral("CANCELLED"), 102);
+    counter.record(QStringLiteral("NEW"), 102);      // not a final status: not counted
+    counter.record(QStringLiteral("FINISHED"), 90);  // outside the window
+    const auto window = counter.window(103);
+    QCOMPARE(window.size(), 5);
+    QCOMPARE(window.first().second, 99);
+    QCOMPARE(window.last().second, 103);
+    QCOMPARE(window.at(1).finished, 2);
+    QCOMPARE(window.at(3).cancelled, 1);
+    QCOMPARE(window.at(3).finished, 0);
+    int total = 0;
+    for (const auto& bucket : window) {
+        total += bucket.finished + bucket.cancelled;
+    }
+    QCOMPARE(total, 3);
+    // Later, the old seconds are forgotten.
+    const auto later = counter.window(200);
+    for (const auto& bucket : later) {
+        QCOMPARE(bucket.finished + bucket.cancelled, 0);
+    }
+}
+
+QTEST_GUILESS_MAIN(tst_Models)
+#include "tst_models.moc"

@@ -1,0 +1,203 @@
+#include <gtest/gtest.h>
+
+#include <future>
+
+#include "outbox_fixture.hpp"
+#include "shop/domain/uuid.hpp"
+#include "shop/outbox/retention.hpp"
+#include "shop/service/service.hpp"
+
+namespace shop::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+class RetentionTest : public OutboxFixture {
+  protected:
+    /// An outbox row created `age` ago, published `age` ago (or never).
+    std::string outboxRow(std::chrono::seconds age, bool published) {
+        const std::string id = domain::newUuid();
+        pg::Transaction tx(*m_pool);
+        tx.exec(
+            "INSERT INTO outbox (id, event_type, routing_key, correlation_id, payload, created_at, "
+            "published_at) VALUES ($1, 'TestEvent', 'test.a', 'c', '{}', "
+            "now() - make_interval(secs => $2), "
+            "CASE WHEN $3 THEN now() - make_interval(secs => $2) END)",
+            id, static_cast<std::int64_t>(age.count()), published);
+        tx.commit();
+        return id;
+    }
+
+    void inboxRows(int count, std::chrono::seconds age, const std::string& consumer = "c1") {
+        pg::Transaction tx(*m_pool);
+        tx.exec(
+            "INSERT INTO inbox (consumer, message_id, received_at) SELECT $1, "
+            "gen_random_uuid()::text, now() - make_interval(secs => $2) FROM generate_series(1, "
+            "$3)",
+            consumer, static_cast<std::int64_t>(age.count()), static_cast<std::int64_t>(count));
+        tx.commit();
+    }
+
+    void idempotencyKey(const std::string& key, std::chrono::seconds age) {
+        pg::Transaction tx(*m_pool);
+        tx.exec(
+            "INSERT INTO idempotency_keys (scope, key, fingerprint, status_code, response_body, "
+            "created_at) VALUES ('POST /orders', $1, 'f', 201, '{}', "
+            "now() - make_interval(secs => $2))",
+            key, static_cast<std::int64_t>(age.count()));
+        tx.commit();
+    }
+
+    std::int64_t count(const std::string& sql) {
+        pg::Transaction tx(*m_pool);
+        return tx.exec(sql).int64(0, 0);
+    }
+
+    bool outboxHas(const std::string& id) {
+        pg::Transaction tx(*m_pool);
+        return tx.exec("SELECT count(*) FROM outbox WHERE id = $1", id).int64(0, 0) == 1;
+    }
+
+    static outbox::RetentionOptions options() {
+        outbox::RetentionOptions retention;
+        retention.outboxAge = 24h;
+        retention.inboxAge = 7 * 24h;
+        retention.idempotencyAge = 24h;
+        retention.batchSize = 1000;
+        return retention;
+    }
+};
+
+TEST(RetentionDuration, ParsesUnitsAndRejectsGarbage) {
+    EXPECT_EQ(outbox::parseDuration("90"), std::chrono::seconds(90));
+    EXPECT_EQ(outbox::parseDuration("45s"), std::chrono::seconds(45));
+    EXPECT_EQ(outbox::parseDuration("15m"), std::chrono::seconds(900));
+    EXPECT_EQ(outbox::parseDuration("24h"), std::chrono::seconds(86400));
+    EXPECT_EQ(outbox::parseDuration("7d"), std::chrono::seconds(604800));
+    for (const char* bad :
+         {"", "d", "-1d", "+1d", "1w", "1.5h", "1dd", " 1d", "99999999999999999d"}) {
+        EXPECT_FALSE(outbox::parseDuration(bad).has_value()) << bad;
+    }
+}
+
+TEST(RetentionConfig, DefaultsAndLimitsComeFromTheEnvironment) {
+    std::map<std::string, std::string, std::less<>> vars{{"SHOP_DB_URL", "postgresql://x/y"},
+                                                         {"SHOP_AMQP_URL", "amqp://x/"}};
+    auto lookup = [&vars](std::string_view name) -> std::optional<std::string> {
+        const auto found = vars.find(name);
+        return found == vars.end() ? std::nullopt : std::optional<std::string>(found->second);
+    };
+    {
+        core::EnvReader env(lookup);
+        const auto config = service::readServiceConfig(env, "orders", "127.0.0.1:0");
+        EXPECT_TRUE(env.problems().empty());
+        EXPECT_EQ(config.retention.outboxAge, std::chrono::hours(24));
+        EXPECT_EQ(config.retention.inboxAge, std::chrono::hours(24 * 7));
+        EXPECT_EQ(config.retention.idempotencyAge, std::chrono::hours(24));
+        EXPECT_EQ(config.retention.batchSize, 1000);
+    }
+    vars["SHOP_OUTBOX_RETENTION"] = "2h";
+    vars["SHOP_INBOX_RETENTION"] = "30m";        // shorter than the dedupe minimum
+    vars["SHOP_IDEMPOTENCY_RETENTION"] = "23h";  // the contract keeps keys >= 24 h
+    vars["SHOP_RETENTION_INTERVAL"] = "soon";
+    core::EnvReader env(lookup);
+    const auto config = service::readServiceConfig(env, "orders", "127.0.0.1:0");
+    EXPECT_EQ(config.retention.outboxAge, std::chrono::hours(2));
+    ASSERT_EQ(env.problems().size(), 3u);
+    EXPECT_NE(env.problems()[0].find("SHOP_INBOX_RETENTION"), std::string::npos);
+    EXPECT_NE(env.problems()[1].find("SHOP_IDEMPOTENCY_RETENTION"), std::string::npos);
+    EXPECT_NE(env.problems()[2].find("SHOP_RETENTION_INTERVAL"), std::string::npos);
+}
+
+TEST_F(RetentionTest, DeletesOldPublishedOutboxRowsOnlyAndKeepsUnpublishedOnes) {
+    const std::string oldPublished = outboxRow(48h, true);
+    const std::string newPublished = outboxRow(1h, true);
+    const std::string oldUnpublished = outboxRow(30 * 24h, false);
+    const std::string newUnpublished = outboxRow(0s, false);
+
+    const auto result = outbox::purgeExpired(*m_pool, options());
+
+    EXPECT_EQ(result.outbox, 1);
+    EXPECT_FALSE(outboxHas(oldPublished));
+    EXPECT_TRUE(outboxHas(newPublished));
+    EXPECT_TRUE(outboxHas(oldUnpublished));
+    EXPECT_TRUE(outboxHas(newUnpublished));
+}
+
+TEST_F(RetentionTest, DeletesInboxRowsPastTheDedupeWindowOnly) {
+    inboxRows(5, 8 * 24h);
+    inboxRows(3, 6 * 24h);
+    inboxRows(2, 0s, "c2");
+
+    const auto result = outbox::purgeExpired(*m_pool, options());
+
+    EXPECT_EQ(result.inbox, 5);
+    EXPECT_EQ(count("SELECT count(*) FROM inbox"), 5);
+    EXPECT_EQ(count("SELECT count(*) FROM inbox WHERE received_at < now() - interval '7 days'"), 0);
+}
+
+TEST_F(RetentionTest, DeletesIdempotencyKeysOlderThanTheirRetentionOnly) {
+    idempotencyKey("old", 25h);
+    idempotencyKey("young", 23h);
+
+    const auto result = outbox::purgeExpired(*m_pool, options());
+
+    EXPECT_EQ(result.idempotencyKeys, 1);
+    EXPECT_EQ(count("SELECT count(*) FROM idempotency_keys WHERE key = 'old'"), 0);
+    EXPECT_EQ(count("SELECT count(*) FROM idempotency_keys WHERE key = 'young'"), 1);
+}
+
+TEST_F(RetentionTest, DeletesInBoundedBatches) {
+    inboxRows(2500, 8 * 24h);
+    auto retention = options();
+    retention.batchSize = 1000;
+
+    const auto first = outbox::purgeBatch(*m_pool, retention);
+    EXPECT_EQ(first.inbox, 1000);
+    EXPECT_EQ(count("SELECT count(*) FROM inbox"), 1500);
+
+    const auto rest = outbox::purgeExpired(*m_pool, retention);
+    EXPECT_EQ(rest.inbox, 1500);
+    // 1000 + 500: two rounds of one statement per table.
+    EXPECT_EQ(rest.batches, 6);
+    EXPECT_EQ(count("SELECT count(*) FROM inbox"), 0);
+}
+
+TEST_F(RetentionTest, NeverWaitsOnARowAnotherTransactionHoldsLocked) {
+    const std::string locked = outboxRow(48h, true);
+    const std::string free = outboxRow(48h, true);
+    pg::Connection holder(m_dbUrl);
+    holder.exec("BEGIN");
+    holder.exec("SELECT id FROM outbox WHERE id = '" + locked + "' FOR UPDATE");
+
+    auto purge =
+        std::async(std::launch::async, [&] { return outbox::purgeExpired(*m_pool, options()); });
+    // Without SKIP LOCKED the purge would wait for the holder's transaction.
+    const bool finished = purge.wait_for(5s) == std::future_status::ready;
+    holder.exec("ROLLBACK");
+    ASSERT_TRUE(finished) << "the purge waited on a locked row";
+    EXPECT_EQ(purge.get().outbox, 1);
+    EXPECT_TRUE(outboxHas(locked));
+    EXPECT_FALSE(outboxHas(free));
+
+    EXPECT_EQ(outbox::purgeExpired(*m_pool, options()).outbox, 1);
+    EXPECT_FALSE(outboxHas(locked));
+}
+
+TEST_F(RetentionTest, TheJobRunsOnItsSchedule) {
+    auto retention = options();
+    retention.interval = 100ms;
+    outbox::RetentionJob job(retention, *m_pool);
+    job.start();
+    ASSERT_TRUE(waitUntil([&] { return job.passes() >= 1; }));
+    // A row that expires after the first pass is removed by a later one.
+    const std::string id = outboxRow(48h, true);
+    inboxRows(3, 8 * 24h);
+    EXPECT_TRUE(
+        waitUntil([&] { return !outboxHas(id) && count("SELECT count(*) FROM inbox") == 0; }));
+    job.stop();
+    EXPECT_TRUE(outboxHas(outboxRow(48h, false)));
+}
+
+}  // namespace
+}  // namespace shop::testing

@@ -1,0 +1,242 @@
+// The OpenAPI document against the real system: every documented operation is exercised
+// through the gateway, and every answer (status, content type, JSON body) and WebSocket frame
+// is checked against resources/openapi.yaml by check_responses.cjs (ajv). Also: the document
+// and Swagger UI are served by the gateway, offline.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "shop/domain/json.hpp"
+#include "shop/domain/uuid.hpp"
+#include "support/stack.hpp"
+#include "ws_test.hpp"
+
+namespace shop::openapitest {
+namespace {
+
+using namespace std::chrono_literals;
+using e2e::HttpRequest;
+using e2e::HttpResponse;
+
+std::string fileText(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream out;
+    out << in.rdbuf();
+    return out.str();
+}
+
+/// Runs `command`, returning its exit status and what it printed.
+int run(const std::string& command, std::string& output) {
+    FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
+    if (pipe == nullptr) {
+        output = "cannot run " + command;
+        return -1;
+    }
+    std::array<char, 4096> buffer{};
+    while (std::fgets(buffer.data(), buffer.size(), pipe) != nullptr) {
+        output += buffer.data();
+    }
+    return ::pclose(pipe);
+}
+
+class OpenApiTest : public wstest::WsE2eTest {
+  protected:
+    /// Sends `request` and records the answer as a sample of the operation `method path`.
+    HttpResponse record(const std::string& method, const std::string& pathTemplate,
+                        HttpRequest request) {
+        request.method = method;
+        HttpResponse response = api().send(request);
+        addHttpSample(method, pathTemplate, response);
+        return response;
+    }
+    HttpResponse get(const std::string& pathTemplate, const std::string& target) {
+        HttpRequest request;
+        request.target = target;
+        return record("GET", pathTemplate, request);
+    }
+    HttpResponse post(const std::string& pathTemplate, const std::string& target,
+                      const std::string& json,
+                      std::vector<std::pair<std::string, std::string>> headers = {}) {
+        HttpRequest request;
+        request.target = target;
+        request.body = json;
+        request.contentType = "application/json";
+        request.headers = std::move(headers);
+        return record("POST", pathTemplate, request);
+    }
+
+    void addHttpSample(std::string method, const std::string& pathTemplate,
+                       const HttpResponse& response) {
+        for (auto& c : method) {
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        }
+        m_samples.beginObject()
+            .field("name", method + " " + pathTemplate + " " + std::to_string(response.status))
+            .field("method", method)
+            .field("path", pathTemplate)
+            .field("status", response.status)
+            .field("contentType", response.header("Content-Type").value_or(""));
+        if (response.json) {
+            m_samples.key("body").value(*response.json);
+        } else {
+            m_samples.fieldNull("body");
+        }
+        m_samples.endObject();
+    }
+    void addSchemaSample(const std::string& schema, const domain::Json& value) {
+        m_samples.beginObject()
+            .field("name", "frame " + schema)
+            .field("schema", schema)
+            .key("body")
+            .value(value)
+            .endObject();
+    }
+
+    /// Writes the samples and runs the checker; the test fails with its report.
+    void checkAgainstTheDocument() {
+        m_samples.endArray().endObject();
+        const std::string samplesPath = std::string(SHOP_OPENAPI_WORK_DIR) + "/samples.json";
+        std::ofstream(samplesPath) << m_samples.take();
+        std::string output;
+        const int status =
+            run(std::string("NODE_PATH=") + SHOP_NODE_MODULES + " " + SHOP_NODE + " " +
+                    SHOP_OPENAPI_CHECK + " " + SHOP_OPENAPI_DOC + " " + samplesPath,
+                output);
+        EXPECT_EQ(status, 0) << output;
+        std::printf("%s", output.c_str());
+    }
+
+    void SetUp() override { m_samples.beginObject().key("samples").beginArray(); }
+
+  private:
+    domain::JsonWriter m_samples;
+};
+
+TEST_F(OpenApiTest, RealAnswersAndFramesMatchTheDocument) {
+    // Accounts.
+    const std::string user = domain::newUuid();
+    auto created =
+        post("/accounts", "/accounts", R"({"user_id":")" + user + R"(","balance":"100.00"})");
+    ASSERT_EQ(created.status, 201) << created.describe();
+    ASSERT_EQ(post("/accounts", "/accounts", "{}").status, 201);
+    EXPECT_EQ(post("/accounts", "/accounts", R"({"user_id":")" + user + R"("})").status, 409);
+    EXPECT_EQ(post("/accounts", "/accounts", R"({"balance":-1})").status, 400);
+    HttpRequest wrongType;
+    wrongType.target = "/accounts";
+    wrongType.body = "balance=1";
+    wrongType.contentType = "text/plain";
+    EXPECT_EQ(record("POST", "/accounts", wrongType).status, 415);
+    EXPECT_EQ(post("/accounts", "/accounts", "[" + std::string(70 * 1024, ' ') + "]").status, 413);
+    EXPECT_EQ(get("/accounts", "/accounts?limit=1").status, 200);
+    EXPECT_EQ(get("/accounts", "/accounts?limit=0").status, 400);
+    EXPECT_EQ(get("/accounts/{user_id}", "/accounts/" + user).status, 200);
+    EXPECT_EQ(get("/accounts/{user_id}", "/accounts/" + domain::newUuid()).status, 404);
+    EXPECT_EQ(get("/accounts/{user_id}", "/accounts/not-a-uuid").status, 400);
+    const std::string topUp = R"({"user_id":")" + user + R"(","amount":25})";
+    const std::pair<std::string, std::string> key{"Idempotency-Key",
+                                                  "openapi-" + domain::newUuid()};
+    EXPECT_EQ(post("/accounts/topup", "/accounts/topup", topUp, {key}).status, 200);
+    const auto replay = post("/accounts/topup", "/accounts/topup", topUp, {key});
+    EXPECT_EQ(replay.status, 200);
+    EXPECT_EQ(replay.header("Idempotent-Replayed").value_or(""), "true");
+    EXPECT_EQ(post("/accounts/topup", "/accounts/topup",
+                   R"({"user_id":")" + user + R"(","amount":26})", {key})
+                  .status,
+              422);
+    EXPECT_EQ(post("/accounts/topup", "/accounts/topup",
+                   R"({"user_id":")" + domain::newUuid() + R"(","amount":1})")
+                  .status,
+              404);
+    EXPECT_EQ(post("/accounts/topup", "/accounts/topup", R"({"user_id":")" + user + R"("})").status,
+              400);
+
+    // Orders, watched over WebSocket meanwhile.
+    auto userStream = subscribe("/ws/orders?user_id=" + user);
+    auto placed = post("/orders", "/orders",
+                       R"({"user_id":")" + user + R"(","amount":"12.34","description":"doc"})");
+    ASSERT_EQ(placed.status, 201) << placed.describe();
+    const std::string order = e2e::str(placed.data(), "order_id");
+    const std::string refusedOrder =
+        e2e::str(post("/orders", "/orders",
+                      R"({"user_id":")" + user + R"(","amount":100000,"description":"too dear"})")
+                     .data(),
+                 "order_id");
+    EXPECT_EQ(post("/orders", "/orders", R"({"user_id":")" + user + R"(","amount":1})").status,
+              400);
+    const std::pair<std::string, std::string> orderKey{"Idempotency-Key", domain::newUuid()};
+    post("/orders", "/orders", R"({"user_id":")" + user + R"(","amount":1,"description":"a"})",
+         {orderKey});
+    EXPECT_EQ(post("/orders", "/orders",
+                   R"({"user_id":")" + user + R"(","amount":2,"description":"a"})", {orderKey})
+                  .status,
+              422);
+    ASSERT_TRUE(userStream->waitFor(wstest::statusFrame(order, "FINISHED"), 30s));
+    ASSERT_TRUE(userStream->waitFor(wstest::statusFrame(refusedOrder, "CANCELLED"), 30s));
+    for (const auto& frame : userStream->received()) {
+        addSchemaSample("OrderStatusFrame", frame);
+    }
+    EXPECT_EQ(get("/orders/{order_id}", "/orders/" + order).status, 200);
+    EXPECT_EQ(get("/orders/{order_id}", "/orders/" + refusedOrder).status, 200);
+    EXPECT_EQ(get("/orders/{order_id}", "/orders/" + domain::newUuid()).status, 404);
+    EXPECT_EQ(get("/orders/{order_id}", "/orders/nope").status, 400);
+    EXPECT_EQ(get("/orders", "/orders?user_id=" + user + "&limit=1").status, 200);
+    EXPECT_EQ(get("/orders", "/orders?status=CANCELLED&limit=5").status, 200);
+    EXPECT_EQ(get("/orders", "/orders?status=LOST").status, 400);
+
+    // WebSocket endpoints: the error frames, and a plain GET.
+    for (const std::string& target :
+         {"/ws/orders/" + domain::newUuid(), std::string("/ws/orders/x")}) {
+        auto ws = subscribe(target);
+        const auto frame = ws->next(10s);
+        ASSERT_TRUE(frame) << target;
+        addSchemaSample("ErrorFrame", *frame);
+    }
+    EXPECT_EQ(get("/ws/orders", "/ws/orders").status, 400);
+    EXPECT_EQ(get("/ws/orders/{order_id}", "/ws/orders/" + order).status, 400);
+
+    // Operations.
+    EXPECT_EQ(get("/health", "/health").status, 200);
+    EXPECT_EQ(get("/health/live", "/health/live").status, 200);
+    EXPECT_EQ(get("/health/ready", "/health/ready").status, 200);
+    EXPECT_EQ(get("/metrics", "/metrics").status, 200);
+    EXPECT_EQ(get("/openapi.yaml", "/openapi.yaml").status, 200);
+    EXPECT_EQ(get("/docs", "/docs").status, 200);
+
+    checkAgainstTheDocument();
+}
+
+TEST_F(OpenApiTest, TheGatewayServesTheDocumentAndSwaggerUiOffline) {
+    const auto document = api().get("/openapi.yaml");
+    ASSERT_EQ(document.status, 200);
+    EXPECT_EQ(document.header("Content-Type").value_or(""), "application/yaml; charset=utf-8");
+    EXPECT_EQ(document.body, fileText(SHOP_OPENAPI_DOC)) << "the served document is the file";
+
+    const auto page = api().get("/docs");
+    ASSERT_EQ(page.status, 200) << page.describe();
+    EXPECT_EQ(page.header("Content-Type").value_or(""), "text/html; charset=utf-8");
+    EXPECT_NE(page.body.find("/docs/swagger-ui-bundle.js"), std::string::npos);
+    EXPECT_NE(page.body.find("url: \"/openapi.yaml\""), std::string::npos);
+    EXPECT_EQ(page.body.find("http://"), std::string::npos) << "no CDN";
+    EXPECT_EQ(page.body.find("https://"), std::string::npos) << "no CDN";
+
+    for (const auto& [file, type] : std::vector<std::pair<std::string, std::string>>{
+             {"swagger-ui-bundle.js", "application/javascript; charset=utf-8"},
+             {"swagger-ui.css", "text/css; charset=utf-8"},
+             {"favicon-32x32.png", "image/png"}}) {
+        const auto asset = api().get("/docs/" + file);
+        ASSERT_EQ(asset.status, 200) << file;
+        EXPECT_EQ(asset.header("Content-Type").value_or(""), type) << file;
+        EXPECT_EQ(asset.body, fileText(std::string(SHOP_NODE_MODULES) + "/swagger-ui-dist/" + file))
+            << file;
+    }
+    EXPECT_TRUE(e2e::isErrorEnvelope(api().get("/docs/package.json"), 404, "NOT_FOUND"));
+    EXPECT_TRUE(e2e::isErrorEnvelope(api().get("/docs/..%2F..%2Fetc%2Fpasswd"), 404, "NOT_FOUND"));
+}
+
+}  // namespace
+}  // namespace shop::openapitest
