@@ -176,6 +176,18 @@ std::unique_ptr<ChildProcess> Stack::startExtraGateway(const std::string& name,
     return child;
 }
 
+std::unique_ptr<ChildProcess> Stack::startExtraService(const std::string& name, Service service,
+                                                       std::uint16_t& port) {
+    port = freePort();
+    const bool orders = service == Service::Orders;
+    auto child = start(name, orders ? SHOP_ORDERS_BIN : SHOP_PAYMENTS_BIN,
+                       {{"SHOP_HTTP_ADDR", address(port)},
+                        {"SHOP_DB_URL", orders ? m_settings.ordersDbUrl : m_settings.paymentsDbUrl},
+                        {"SHOP_AMQP_URL", m_settings.amqpUrl}});
+    waitForHttp200(*child, port, "/health/ready", kStartTimeout);
+    return child;
+}
+
 void LogTailOnFailure::OnTestStart(const ::testing::TestInfo&) {
     m_offsets.clear();
     if (g_instance == nullptr) {

@@ -64,6 +64,13 @@ class Stack final : public ::testing::Environment {
                                                     const std::string& paymentsUrl,
                                                     std::uint16_t& port);
 
+    enum class Service { Orders, Payments };
+    /// Starts one more replica of orders or payments on a free port, against the same database
+    /// and broker (all roles: API, relay, consumer), and waits until its /health/ready answers
+    /// 200. The caller stops it.
+    std::unique_ptr<ChildProcess> startExtraService(const std::string& name, Service service,
+                                                    std::uint16_t& port);
+
   private:
     std::unique_ptr<ChildProcess> start(const std::string& name, const std::string& binary,
                                         std::map<std::string, std::string> env);
