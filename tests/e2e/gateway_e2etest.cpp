@@ -2,6 +2,11 @@
 // is down.
 #include <gtest/gtest.h>
 
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/StreamCopier.h>
+
 #include <exception>
 #include <latch>
 #include <string>
@@ -125,6 +130,33 @@ TEST_F(GatewayE2eTest, ManyConcurrentRequestsAreAllAnswered) {
     for (int i = 0; i < 2 * kRequests; ++i) {
         EXPECT_EQ(statuses[i], 200)
             << (i % 2 == 0 ? "GET /accounts/{id}: " : "GET /orders: ") << failures[i];
+    }
+}
+
+// An answer given before the body was needed (here a 404) must not leave the body on a kept-alive
+// connection, where it would be read as the next request.
+TEST_F(GatewayE2eTest, AnEarlyAnswerLeavesTheKeptAliveConnectionUsable) {
+    Poco::Net::HTTPClientSession session("127.0.0.1", Stack::instance().gatewayPort());
+    session.setKeepAlive(true);
+    const std::string body = R"({"username":"someone","password":"secret"})";
+    // POST to GET-only paths: 405 proves each request line was read intact; a body left on the
+    // connection would have turned the next request into a garbled one (400).
+    const std::pair<const char*, int> rows[] = {{"/no/such/endpoint", 404},
+                                                {"/health/live", 405},
+                                                {"/accounts/not-a-uuid", 405},
+                                                {"/health/live", 405}};
+    for (const auto& [target, status] : rows) {
+        SCOPED_TRACE(target);
+        Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, target,
+                                       Poco::Net::HTTPMessage::HTTP_1_1);
+        request.setContentType("application/json");
+        request.setContentLength(static_cast<std::streamsize>(body.size()));
+        request.setKeepAlive(true);
+        session.sendRequest(request) << body;
+        Poco::Net::HTTPResponse response;
+        std::string answer;
+        Poco::StreamCopier::copyToString(session.receiveResponse(response), answer);
+        EXPECT_EQ(static_cast<int>(response.getStatus()), status) << answer;
     }
 }
 

@@ -108,8 +108,11 @@ class DispatchHandler final : public Poco::Net::HTTPRequestHandler {
         std::string pattern = "unmatched";
         Response response;
         bool upgraded = false;
+        // Until the body has been read, it is still on the connection: an answer sent before then
+        // must close the connection, or the next request would be parsed from the body's bytes.
+        bool bodyRead = false;
         try {
-            response = dispatch(in, out, request, pattern, upgraded);
+            response = dispatch(in, out, request, pattern, upgraded, bodyRead);
         } catch (const ApiError& error) {
             response = errorResponse(error.code(), error.what(), request.requestId);
         } catch (const std::exception& error) {
@@ -130,6 +133,9 @@ class DispatchHandler final : public Poco::Net::HTTPRequestHandler {
         if (upgraded) {
             response.status = 101;
         } else {
+            if (!bodyRead) {
+                out.setKeepAlive(false);
+            }
             send(out, response, request.requestId);
         }
 
@@ -203,7 +209,7 @@ class DispatchHandler final : public Poco::Net::HTTPRequestHandler {
     }
 
     Response dispatch(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out,
-                      Request& request, std::string& pattern, bool& upgraded) {
+                      Request& request, std::string& pattern, bool& upgraded, bool& bodyRead) {
         const std::string& uri = in.getURI();
         request.target = uri;
         const auto questionMark = uri.find('?');
@@ -225,6 +231,31 @@ class DispatchHandler final : public Poco::Net::HTTPRequestHandler {
             request.headers.emplace_back(lower(name), value);
         }
 
+        // The body is read before routing, so that every answer, an early 404 included, leaves
+        // the connection at the start of the next request.
+        const bool hasLength = in.hasContentLength();
+        const auto length = hasLength ? in.getContentLength64() : 0;
+        const bool chunked = in.getChunkedTransferEncoding();
+        if (hasLength && length > static_cast<Poco::Int64>(m_shared.bodyLimit)) {
+            // Read a moderately oversized body before answering: a client that sends its whole
+            // body before reading would otherwise see a broken pipe instead of the 413.
+            if (length <= kDrainLimit) {
+                in.stream().ignore(static_cast<std::streamsize>(length));
+                bodyRead = true;
+            }
+            throw ApiError(ErrorCode::PayloadTooLarge,
+                           "request body is larger than " +
+                               std::to_string(m_shared.bodyLimit / 1024) + " KiB");
+        }
+        if (length > 0 || chunked) {
+            if (!readBody(in.stream(), m_shared.bodyLimit, request.body)) {
+                throw ApiError(ErrorCode::PayloadTooLarge,
+                               "request body is larger than " +
+                                   std::to_string(m_shared.bodyLimit / 1024) + " KiB");
+            }
+        }
+        bodyRead = true;
+
         auto match = m_shared.router.match(request.method, request.path);
         if (match.handler == nullptr) {
             if (match.pathMatched) {
@@ -242,25 +273,6 @@ class DispatchHandler final : public Poco::Net::HTTPRequestHandler {
             return {};
         }
 
-        const bool hasLength = in.hasContentLength();
-        const auto length = hasLength ? in.getContentLength64() : 0;
-        if (hasLength && length > static_cast<Poco::Int64>(m_shared.bodyLimit)) {
-            // Read a moderately oversized body before answering: a client that sends its whole
-            // body before reading would otherwise see a broken pipe instead of the 413.
-            if (length <= kDrainLimit) {
-                in.stream().ignore(static_cast<std::streamsize>(length));
-            }
-            throw ApiError(ErrorCode::PayloadTooLarge,
-                           "request body is larger than " +
-                               std::to_string(m_shared.bodyLimit / 1024) + " KiB");
-        }
-        if (length > 0 || in.getChunkedTransferEncoding()) {
-            if (!readBody(in.stream(), m_shared.bodyLimit, request.body)) {
-                throw ApiError(ErrorCode::PayloadTooLarge,
-                               "request body is larger than " +
-                                   std::to_string(m_shared.bodyLimit / 1024) + " KiB");
-            }
-        }
         if (!request.body.empty() && !isJsonContentType(in.getContentType())) {
             throw ApiError(ErrorCode::UnsupportedMediaType,
                            "request body must be application/json");
