@@ -22,7 +22,9 @@ std::string requiredEnv(const char* name) {
 
 }  // namespace
 
-std::string pgAdminUrl() { return requiredEnv("SHOP_TEST_PG_URL"); }
+std::string pgAdminUrl() {
+    return requiredEnv("SHOP_TEST_PG_URL");
+}
 
 std::string pgUrlFor(const std::string& database) {
     // The admin URL has the form postgresql://user@host:port/dbname[?params].
@@ -34,7 +36,9 @@ std::string pgUrlFor(const std::string& database) {
     return url.substr(0, slash + 1) + database + rest;
 }
 
-std::string amqpUrl() { return requiredEnv("SHOP_TEST_AMQP_URL"); }
+std::string amqpUrl() {
+    return requiredEnv("SHOP_TEST_AMQP_URL");
+}
 
 bool waitUntil(const std::function<bool()>& condition, std::chrono::milliseconds timeout,
                std::chrono::milliseconds step) {

@@ -84,9 +84,10 @@ TEST(Tokens, RejectsTamperedForeignExpiredAndMalformedTokens) {
     // The payload changed to operator with the signature kept: rejected.
     const auto firstDot = token.find('.');
     const auto secondDot = token.find('.', firstDot + 1);
-    const std::string forged = token.substr(0, firstDot + 1) +
-                               "eyJyb2xlIjoib3BlcmF0b3IiLCJzdWIiOiJ4IiwiaXNzIjoic2hvcC1nYXRld2F5In0" +
-                               token.substr(secondDot);
+    const std::string forged =
+        token.substr(0, firstDot + 1) +
+        "eyJyb2xlIjoib3BlcmF0b3IiLCJzdWIiOiJ4IiwiaXNzIjoic2hvcC1nYXRld2F5In0" +
+        token.substr(secondDot);
     EXPECT_FALSE(issuer.verify(forged).has_value());
 
     TokenIssuer other(std::string(40, 'o'), 900s);

@@ -15,7 +15,9 @@ constexpr const char* kUserClaim = "user_id";
 
 }  // namespace
 
-std::string_view toString(Role role) { return role == Role::Operator ? "operator" : "account"; }
+std::string_view toString(Role role) {
+    return role == Role::Operator ? "operator" : "account";
+}
 
 TokenIssuer::TokenIssuer(std::string secret, std::chrono::seconds lifetime)
     : m_secret(std::move(secret)), m_lifetime(lifetime) {

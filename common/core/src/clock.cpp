@@ -23,6 +23,8 @@ std::string formatRfc3339(std::chrono::system_clock::time_point time) {
     return buf;
 }
 
-std::string nowRfc3339() { return formatRfc3339(std::chrono::system_clock::now()); }
+std::string nowRfc3339() {
+    return formatRfc3339(std::chrono::system_clock::now());
+}
 
 }  // namespace shop::core

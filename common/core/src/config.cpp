@@ -92,7 +92,8 @@ void EnvReader::applyLogLevel() {
     if (auto level = parseLogLevel(name)) {
         setLogLevel(*level);
     } else {
-        m_problems.push_back("SHOP_LOG_LEVEL must be debug, info, warn or error, got '" + name + "'");
+        m_problems.push_back("SHOP_LOG_LEVEL must be debug, info, warn or error, got '" + name +
+                             "'");
     }
 }
 

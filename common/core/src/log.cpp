@@ -78,9 +78,13 @@ std::optional<LogLevel> parseLogLevel(std::string_view name) {
     return std::nullopt;
 }
 
-void setLogLevel(LogLevel level) { g_level.store(static_cast<int>(level)); }
+void setLogLevel(LogLevel level) {
+    g_level.store(static_cast<int>(level));
+}
 
-bool logEnabled(LogLevel level) { return static_cast<int>(level) >= g_level.load(); }
+bool logEnabled(LogLevel level) {
+    return static_cast<int>(level) >= g_level.load();
+}
 
 void setLogService(std::string_view service) {
     std::lock_guard lock(g_serviceMutex);

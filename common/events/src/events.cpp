@@ -159,7 +159,8 @@ PaymentResult parsePaymentResult(std::string_view body) {
     if ((event.outcome == PaymentOutcome::Failed) != event.failureReason.has_value()) {
         throw MalformedEvent("failure_reason must be set exactly when the outcome is FAILED");
     }
-    if (const Json* balance = json.find("balance_after"); balance != nullptr && !balance->isNull()) {
+    if (const Json* balance = json.find("balance_after");
+        balance != nullptr && !balance->isNull()) {
         event.balanceAfter = money(*balance, "balance_after");
     }
     event.occurredAt = text(json, "occurred_at");

@@ -96,7 +96,8 @@ std::optional<std::vector<std::pair<std::string, std::string>>> parseQuery(std::
         }
         const auto eq = part.find('=');
         auto key = percentDecode(part.substr(0, eq), true);
-        auto value = percentDecode(eq == std::string_view::npos ? std::string_view{} : part.substr(eq + 1), true);
+        auto value = percentDecode(
+            eq == std::string_view::npos ? std::string_view{} : part.substr(eq + 1), true);
         if (!key || !value) {
             return std::nullopt;
         }

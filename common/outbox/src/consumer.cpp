@@ -13,7 +13,9 @@ namespace shop::outbox {
 ConsumerWorker::ConsumerWorker(ConsumerOptions options, DeliveryHandler handler)
     : m_options(std::move(options)), m_handler(std::move(handler)) {}
 
-ConsumerWorker::~ConsumerWorker() { stop(); }
+ConsumerWorker::~ConsumerWorker() {
+    stop();
+}
 
 void ConsumerWorker::start() {
     m_thread = std::jthread([this](std::stop_token stop) { loop(stop); });
@@ -33,10 +35,9 @@ void ConsumerWorker::loop(const std::stop_token& stop) {
             amqp::Connection connection(amqp::parseUrl(m_options.amqpUrl),
                                         amqp::ConnectionOptions{.connectionName = m_options.name});
             amqp::declareExchange(connection, m_options.exchange);
-            amqp::declareWorkQueue(connection, amqp::WorkQueueSpec{m_options.queue,
-                                                                   m_options.exchange,
-                                                                   m_options.bindingKeys,
-                                                                   m_options.deliveryLimit});
+            amqp::declareWorkQueue(
+                connection, amqp::WorkQueueSpec{m_options.queue, m_options.exchange,
+                                                m_options.bindingKeys, m_options.deliveryLimit});
             amqp::Consumer consumer(connection, m_options.queue,
                                     static_cast<std::uint16_t>(m_options.prefetch));
             m_stats.connected = true;
@@ -94,15 +95,14 @@ Disposition ConsumerWorker::handleWithRetries(const amqp::Delivery& delivery,
                                                   {"error", error.what()}});
                 return Disposition::Retry;
             }
-            core::logWarn("database unavailable, retrying message",
-                          {{"queue", m_options.queue},
-                           {"message_id", messageId},
-                           {"error", error.what()}});
+            core::logWarn(
+                "database unavailable, retrying message",
+                {{"queue", m_options.queue}, {"message_id", messageId}, {"error", error.what()}});
             amqp::sleepFor(backoff.next(), stop);
         } catch (const std::exception& error) {
-            core::logError("message failed", {{"queue", m_options.queue},
-                                              {"message_id", messageId},
-                                              {"error", error.what()}});
+            core::logError(
+                "message failed",
+                {{"queue", m_options.queue}, {"message_id", messageId}, {"error", error.what()}});
             return Disposition::Retry;
         }
     }

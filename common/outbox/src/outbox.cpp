@@ -14,9 +14,9 @@ void enqueue(pg::Transaction& tx, const OutboxMessage& message) {
 }
 
 bool claimInbox(pg::Transaction& tx, std::string_view consumer, std::string_view messageId) {
-    auto result = tx.exec(
-        "INSERT INTO inbox (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-        consumer, messageId);
+    auto result =
+        tx.exec("INSERT INTO inbox (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                consumer, messageId);
     return result.affected() == 1;
 }
 

@@ -20,7 +20,9 @@ constexpr auto kKeepAliveEvery = std::chrono::seconds(10);
 
 Relay::Relay(RelayOptions options, pg::Pool& pool) : m_options(std::move(options)), m_pool(pool) {}
 
-Relay::~Relay() { stop(); }
+Relay::~Relay() {
+    stop();
+}
 
 void Relay::start() {
     m_thread = std::jthread([this](std::stop_token stop) { loop(stop); });
@@ -118,7 +120,8 @@ int Relay::publishBatch(amqp::Publisher& publisher) {
         batch.push_back(std::move(out));
     }
 
-    const auto outcomes = publisher.publishBatch(m_options.exchange, batch, m_options.confirmTimeout);
+    const auto outcomes =
+        publisher.publishBatch(m_options.exchange, batch, m_options.confirmTimeout);
 
     std::vector<std::string> published;
     std::vector<std::string> failed;

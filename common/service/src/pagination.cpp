@@ -30,7 +30,8 @@ PageRequest readPageRequest(const http::Request& request) {
         Cursor parsed;
         bool ok = underscore != std::string::npos && underscore > 0;
         if (ok) {
-            auto [ptr, ec] = std::from_chars(cursor->data(), cursor->data() + underscore, parsed.micros);
+            auto [ptr, ec] =
+                std::from_chars(cursor->data(), cursor->data() + underscore, parsed.micros);
             ok = ec == std::errc{} && ptr == cursor->data() + underscore;
         }
         std::optional<std::string> id;

@@ -73,11 +73,14 @@ ServiceConfig readServiceConfig(core::EnvReader& env, std::string name,
 }
 
 ServiceHost::ServiceHost(ServiceConfig config) : m_config(std::move(config)) {
-    m_pool = std::make_unique<pg::Pool>(m_config.dbUrl, static_cast<std::size_t>(m_config.dbPoolSize),
-                                        std::chrono::milliseconds(5000), m_config.name);
+    m_pool =
+        std::make_unique<pg::Pool>(m_config.dbUrl, static_cast<std::size_t>(m_config.dbPoolSize),
+                                   std::chrono::milliseconds(5000), m_config.name);
 }
 
-ServiceHost::~ServiceHost() { stop(); }
+ServiceHost::~ServiceHost() {
+    stop();
+}
 
 void ServiceHost::addHealthRoutes(http::Router& router) {
     auto live = [](const http::Request&) {
@@ -111,7 +114,8 @@ void ServiceHost::addHealthRoutes(http::Router& router) {
 void ServiceHost::setConsumer(outbox::ConsumerOptions options, outbox::DeliveryHandler handler) {
     if (m_config.runConsumer) {
         m_consumerQueue = options.queue;
-        m_consumer = std::make_unique<outbox::ConsumerWorker>(std::move(options), std::move(handler));
+        m_consumer =
+            std::make_unique<outbox::ConsumerWorker>(std::move(options), std::move(handler));
     }
 }
 
@@ -133,22 +137,23 @@ bool ServiceHost::brokerConnected() const {
 }
 
 void ServiceHost::start() {
-    registerServiceMetrics(m_metrics, MetricSources{m_pool.get(), m_relay.get(), m_consumer.get(),
-                                                    m_consumerQueue});
+    registerServiceMetrics(
+        m_metrics, MetricSources{m_pool.get(), m_relay.get(), m_consumer.get(), m_consumerQueue});
     if (m_config.runApi) {
         m_server = std::make_unique<http::Server>(m_config.http, std::move(m_router));
-        m_server->setObserver([this](std::string_view method, std::string_view route, int status,
-                                     double seconds) {
-            m_httpMetrics.observe(method, route, status, seconds);
-        });
-        m_server->setErrorTranslator([](const std::exception& error) -> std::optional<core::ApiError> {
-            const auto* database = dynamic_cast<const pg::Error*>(&error);
-            if (database != nullptr && pg::isTransient(*database)) {
-                return core::ApiError(core::ErrorCode::UpstreamUnavailable,
-                                      "the database is unavailable, try again");
-            }
-            return std::nullopt;
-        });
+        m_server->setObserver(
+            [this](std::string_view method, std::string_view route, int status, double seconds) {
+                m_httpMetrics.observe(method, route, status, seconds);
+            });
+        m_server->setErrorTranslator(
+            [](const std::exception& error) -> std::optional<core::ApiError> {
+                const auto* database = dynamic_cast<const pg::Error*>(&error);
+                if (database != nullptr && pg::isTransient(*database)) {
+                    return core::ApiError(core::ErrorCode::UpstreamUnavailable,
+                                          "the database is unavailable, try again");
+                }
+                return std::nullopt;
+            });
         m_server->start();
     }
     if (m_relay) {
@@ -181,6 +186,8 @@ void ServiceHost::stop() {
     }
 }
 
-std::uint16_t ServiceHost::httpPort() const { return m_server ? m_server->port() : 0; }
+std::uint16_t ServiceHost::httpPort() const {
+    return m_server ? m_server->port() : 0;
+}
 
 }  // namespace shop::service

@@ -36,7 +36,7 @@ UpstreamOptions upstreamFromUrl(std::string name, const std::string& url);
 /// forward() never throws: a refused connection becomes 503 UPSTREAM_UNAVAILABLE and a timeout
 /// 504 UPSTREAM_TIMEOUT, in the error envelope. Thread-safe.
 class Upstream final {
-public:
+  public:
     explicit Upstream(UpstreamOptions options);
     ~Upstream();
     Upstream(const Upstream&) = delete;
@@ -51,7 +51,7 @@ public:
 
     const UpstreamOptions& options() const { return m_options; }
 
-private:
+  private:
     struct Idle {
         std::unique_ptr<Poco::Net::HTTPClientSession> session;
         std::chrono::steady_clock::time_point since;

@@ -46,7 +46,8 @@ OrderRow insert(pg::Transaction& tx, const std::string& orderId, const std::stri
                 domain::Minor amount, const std::string& description) {
     static const std::string kSql =
         "INSERT INTO orders (order_id, user_id, amount, description, status) "
-        "VALUES ($1, $2, $3, $4, 'NEW') RETURNING " + columns();
+        "VALUES ($1, $2, $3, $4, 'NEW') RETURNING " +
+        columns();
     return rowsOf(tx.exec(kSql, orderId, userId, amount, description)).front();
 }
 
@@ -71,8 +72,9 @@ std::vector<OrderRow> page(pg::Transaction& tx, const OrderFilter& filter, int l
         sql += " AND status = " + next(std::string(domain::toString(*filter.status)));
     }
     if (before) {
-        sql += " AND (created_at, order_id) < (to_timestamp(0) + " + next(std::to_string(before->micros)) +
-               " * interval '1 microsecond', " + next(before->id) + "::uuid)";
+        sql += " AND (created_at, order_id) < (to_timestamp(0) + " +
+               next(std::to_string(before->micros)) + " * interval '1 microsecond', " +
+               next(before->id) + "::uuid)";
     }
     sql += " ORDER BY created_at DESC, order_id DESC LIMIT " + next(std::to_string(limit));
     return rowsOf(tx.execParams(sql, params));

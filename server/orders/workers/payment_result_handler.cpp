@@ -20,33 +20,39 @@ outbox::Disposition handlePaymentResult(pg::Pool& pool, const amqp::Delivery& de
         }
         result = events::parsePaymentResult(delivery.message.body);
     } catch (const events::MalformedEvent& error) {
-        core::logWarn("dead-lettering malformed PaymentResult",
-                      {{"message_id", messageId}, {"request_id", requestId}, {"error", error.what()}});
+        core::logWarn(
+            "dead-lettering malformed PaymentResult",
+            {{"message_id", messageId}, {"request_id", requestId}, {"error", error.what()}});
         return outbox::Disposition::DeadLetter;
     }
 
     pg::Transaction tx(pool);
     if (!outbox::claimInbox(tx, kOrdersConsumer, messageId)) {
         tx.commit();
-        core::logInfo("duplicate PaymentResult ignored",
-                      {{"message_id", messageId}, {"order_id", result.orderId}, {"request_id", requestId}});
+        core::logInfo(
+            "duplicate PaymentResult ignored",
+            {{"message_id", messageId}, {"order_id", result.orderId}, {"request_id", requestId}});
         return outbox::Disposition::Duplicate;
     }
     const bool succeeded = result.outcome == events::PaymentOutcome::Succeeded;
     auto order = orders_repository::settle(
-        tx, result.orderId, succeeded ? domain::OrderStatus::Finished : domain::OrderStatus::Cancelled,
+        tx, result.orderId,
+        succeeded ? domain::OrderStatus::Finished : domain::OrderStatus::Cancelled,
         result.failureReason);
     if (!order) {
         if (!orders_repository::find(tx, result.orderId)) {
             // Roll back the inbox row too: the message goes to the DLQ, where it can be re-driven.
             tx.rollback();
             core::logWarn("dead-lettering PaymentResult for an unknown order",
-                          {{"message_id", messageId}, {"order_id", result.orderId}, {"request_id", requestId}});
+                          {{"message_id", messageId},
+                           {"order_id", result.orderId},
+                           {"request_id", requestId}});
             return outbox::Disposition::DeadLetter;
         }
         tx.commit();
-        core::logInfo("PaymentResult for a settled order ignored",
-                      {{"message_id", messageId}, {"order_id", result.orderId}, {"request_id", requestId}});
+        core::logInfo(
+            "PaymentResult for a settled order ignored",
+            {{"message_id", messageId}, {"order_id", result.orderId}, {"request_id", requestId}});
         return outbox::Disposition::Ack;
     }
     enqueueStatusChanged(tx, *order, requestId);

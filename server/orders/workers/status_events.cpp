@@ -12,10 +12,10 @@ void enqueueStatusChanged(pg::Transaction& tx, const OrderRow& order,
     events::OrderStatusChanged event{domain::newUuid(), order.orderId,       order.userId,
                                      order.status,      order.failureReason, order.version,
                                      order.amount,      core::nowRfc3339()};
-    outbox::enqueue(tx, outbox::OutboxMessage{event.eventId,
-                                              std::string(events::kOrderStatusChangedType),
-                                              std::string(events::kOrderStatusKey), order.orderId,
-                                              events::toJson(event), requestId});
+    outbox::enqueue(
+        tx, outbox::OutboxMessage{event.eventId, std::string(events::kOrderStatusChangedType),
+                                  std::string(events::kOrderStatusKey), order.orderId,
+                                  events::toJson(event), requestId});
 }
 
 }  // namespace shop::orders

@@ -45,7 +45,8 @@ std::optional<AccountRow> insert(pg::Transaction& tx, const std::string& userId,
                                  domain::Minor balance) {
     static const std::string kSql =
         "INSERT INTO accounts (user_id, balance) VALUES ($1, $2) ON CONFLICT (user_id) DO NOTHING "
-        "RETURNING " + columns();
+        "RETURNING " +
+        columns();
     return first(tx.exec(kSql, userId, balance));
 }
 
@@ -57,15 +58,14 @@ std::optional<AccountRow> find(pg::Transaction& tx, const std::string& userId) {
 std::vector<AccountRow> page(pg::Transaction& tx, int limit,
                              const std::optional<service::Cursor>& after) {
     if (!after) {
-        static const std::string kSql = "SELECT " + columns() +
-                                        " FROM accounts ORDER BY created_at, user_id LIMIT $1";
+        static const std::string kSql =
+            "SELECT " + columns() + " FROM accounts ORDER BY created_at, user_id LIMIT $1";
         return rowsOf(tx.exec(kSql, limit));
     }
-    static const std::string kSql =
-        "SELECT " + columns() +
-        " FROM accounts WHERE (created_at, user_id) > "
-        "(to_timestamp(0) + $2 * interval '1 microsecond', $3::uuid) "
-        "ORDER BY created_at, user_id LIMIT $1";
+    static const std::string kSql = "SELECT " + columns() +
+                                    " FROM accounts WHERE (created_at, user_id) > "
+                                    "(to_timestamp(0) + $2 * interval '1 microsecond', $3::uuid) "
+                                    "ORDER BY created_at, user_id LIMIT $1";
     return rowsOf(tx.exec(kSql, limit, after->micros, after->id));
 }
 
@@ -73,7 +73,8 @@ std::optional<AccountRow> credit(pg::Transaction& tx, const std::string& userId,
                                  domain::Minor amount) {
     static const std::string kSql =
         "UPDATE accounts SET balance = balance + $2, updated_at = clock_timestamp() "
-        "WHERE user_id = $1 RETURNING " + columns();
+        "WHERE user_id = $1 RETURNING " +
+        columns();
     return first(tx.exec(kSql, userId, amount));
 }
 

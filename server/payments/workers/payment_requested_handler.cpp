@@ -21,8 +21,9 @@ outbox::Disposition handlePaymentRequested(pg::Pool& pool, const amqp::Delivery&
         }
         request = events::parsePaymentRequested(delivery.message.body);
     } catch (const events::MalformedEvent& error) {
-        core::logWarn("dead-lettering malformed PaymentRequested",
-                      {{"message_id", messageId}, {"request_id", requestId}, {"error", error.what()}});
+        core::logWarn(
+            "dead-lettering malformed PaymentRequested",
+            {{"message_id", messageId}, {"request_id", requestId}, {"error", error.what()}});
         return outbox::Disposition::DeadLetter;
     }
 
@@ -30,8 +31,9 @@ outbox::Disposition handlePaymentRequested(pg::Pool& pool, const amqp::Delivery&
     if (!outbox::claimInbox(tx, kPaymentsConsumer, messageId) ||
         accounts_repository::paymentExists(tx, request.orderId)) {
         tx.commit();
-        core::logInfo("duplicate PaymentRequested ignored",
-                      {{"message_id", messageId}, {"order_id", request.orderId}, {"request_id", requestId}});
+        core::logInfo(
+            "duplicate PaymentRequested ignored",
+            {{"message_id", messageId}, {"order_id", request.orderId}, {"request_id", requestId}});
         return outbox::Disposition::Duplicate;
     }
 
@@ -58,9 +60,10 @@ outbox::Disposition handlePaymentRequested(pg::Pool& pool, const amqp::Delivery&
     }
     accounts_repository::insertPayment(tx, request.orderId, request.userId, request.amount,
                                        succeeded, reason, result.balanceAfter);
-    outbox::enqueue(tx, outbox::OutboxMessage{result.eventId, std::string(events::kPaymentResultType),
-                                              std::string(events::kPaymentResultKey), request.orderId,
-                                              events::toJson(result), requestId});
+    outbox::enqueue(tx,
+                    outbox::OutboxMessage{result.eventId, std::string(events::kPaymentResultType),
+                                          std::string(events::kPaymentResultKey), request.orderId,
+                                          events::toJson(result), requestId});
     tx.commit();
     core::logInfo("payment decided", {{"message_id", messageId},
                                       {"order_id", request.orderId},

@@ -14,7 +14,7 @@ namespace shop::testing {
 namespace {
 
 class ConsumerWorkerTest : public OutboxFixture {
-protected:
+  protected:
     outbox::ConsumerOptions options() {
         outbox::ConsumerOptions consumer;
         consumer.amqpUrl = amqpUrl();
@@ -109,9 +109,8 @@ TEST_F(ConsumerWorkerTest, TransientDatabaseErrorsAreRetriedWithoutBurningTheDel
 }
 
 TEST_F(ConsumerWorkerTest, StoppingLeavesUnhandledMessagesInTheQueue) {
-    outbox::ConsumerWorker worker(options(), [&](const amqp::Delivery&) {
-        return outbox::Disposition::Ack;
-    });
+    outbox::ConsumerWorker worker(options(),
+                                  [&](const amqp::Delivery&) { return outbox::Disposition::Ack; });
     worker.start();
     ASSERT_TRUE(waitUntil([&] { return worker.stats().connected.load(); }));
     worker.stop();

@@ -23,7 +23,7 @@ namespace shop::testing {
 /// A private schema holding the real outbox/inbox migration, a pool whose connections use it, and
 /// a private exchange with one queue bound to `test.#`, all removed afterwards.
 class OutboxFixture : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         const std::string suffix = uniqueSuffix();
         m_schema = "outbox_" + suffix;
@@ -33,11 +33,13 @@ protected:
             pg::Connection admin(pgAdminUrl());
             admin.exec("CREATE SCHEMA " + m_schema);
             admin.exec("SET search_path TO " + m_schema);
-            admin.execScript(readFile(std::string(SHOP_DATABASE_DIR) + "/orders/0002_messaging.sql"));
+            admin.execScript(
+                readFile(std::string(SHOP_DATABASE_DIR) + "/orders/0002_messaging.sql"));
         }
         m_dbUrl = pgAdminUrl() + (pgAdminUrl().find('?') == std::string::npos ? "?" : "&") +
                   "options=-csearch_path%3D" + m_schema;
-        m_pool = std::make_unique<pg::Pool>(m_dbUrl, 8, std::chrono::milliseconds(5000), "outbox-test");
+        m_pool =
+            std::make_unique<pg::Pool>(m_dbUrl, 8, std::chrono::milliseconds(5000), "outbox-test");
         m_broker.emplace(amqpUrl());
         amqp::declareExchange(*m_broker, m_exchange);
         bindQueue(m_queue, "test.#");
@@ -72,8 +74,8 @@ protected:
 
     /// Drains the bound queue into `seen` (message id -> count) until `expected` distinct ids
     /// arrived or the deadline passes.
-    std::map<std::string, int> collect(std::size_t expected,
-                                       std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
+    std::map<std::string, int> collect(
+        std::size_t expected, std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
         std::map<std::string, int> seen;
         amqp::Connection connection(amqpUrl());
         amqp::Consumer consumer(connection, m_queue, 500);

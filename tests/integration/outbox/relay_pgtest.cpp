@@ -11,7 +11,7 @@ namespace shop::testing {
 namespace {
 
 class RelayTest : public OutboxFixture {
-protected:
+  protected:
     outbox::RelayOptions options(const std::string& name = "relay-test") {
         outbox::RelayOptions relay;
         relay.dbUrl = m_dbUrl;
@@ -36,8 +36,8 @@ TEST_F(RelayTest, PublishesACommittedRowWithItsPropertiesAndMarksIt) {
     const std::string id = domain::newUuid();
     {
         pg::Transaction tx(*m_pool);
-        outbox::enqueue(tx, outbox::OutboxMessage{id, "OrderStatusChanged", "test.status", "order-7",
-                                                  R"({"x":1})", "req-42"});
+        outbox::enqueue(tx, outbox::OutboxMessage{id, "OrderStatusChanged", "test.status",
+                                                  "order-7", R"({"x":1})", "req-42"});
         tx.commit();
     }
     const auto start = std::chrono::steady_clock::now();
@@ -119,7 +119,8 @@ TEST_F(RelayTest, AnUnroutableRowStaysUnpublishedAndIsRetriedLater) {
     }));
     pg::Transaction tx(*m_pool);
     auto row = tx.exec(
-        "SELECT published_at IS NULL, last_error, next_attempt_at > clock_timestamp() - interval '1 s' "
+        "SELECT published_at IS NULL, last_error, next_attempt_at > clock_timestamp() - interval "
+        "'1 s' "
         "FROM outbox WHERE id = $1",
         id);
     EXPECT_TRUE(row.boolean(0, 0));

@@ -261,7 +261,8 @@ TEST_F(MigrateTest, CommandLineTool) {
     write("0002_seed.sql", "INSERT INTO cli VALUES (1);");
     const std::string bin = SHOP_MIGRATE_BIN;
 
-    const CommandRun first = runCommand(bin + " --db '" + url() + "' --dir '" + dir().string() + "'");
+    const CommandRun first =
+        runCommand(bin + " --db '" + url() + "' --dir '" + dir().string() + "'");
     EXPECT_EQ(first.status, 0) << first.output;
     EXPECT_NE(first.output.find("applied 0001_init\napplied 0002_seed\n"), std::string::npos)
         << first.output;
@@ -271,12 +272,14 @@ TEST_F(MigrateTest, CommandLineTool) {
         EXPECT_EQ(first.output.find(url()), std::string::npos) << "password printed";
     }
 
-    const CommandRun again = runCommand("SHOP_DB_URL='" + url() + "' " + bin + " --dir=" + dir().string());
+    const CommandRun again =
+        runCommand("SHOP_DB_URL='" + url() + "' " + bin + " --dir=" + dir().string());
     EXPECT_EQ(again.status, 0) << again.output;
     EXPECT_NE(again.output.find("0 migrations applied"), std::string::npos) << again.output;
 
     write("0003_bad.sql", "SELECT * FROM missing_table;");
-    const CommandRun failed = runCommand(bin + " --db '" + url() + "' --dir '" + dir().string() + "'");
+    const CommandRun failed =
+        runCommand(bin + " --db '" + url() + "' --dir '" + dir().string() + "'");
     EXPECT_EQ(failed.status, 1) << failed.output;
     EXPECT_NE(failed.output.find("0003_bad.sql"), std::string::npos) << failed.output;
 

@@ -12,7 +12,7 @@ namespace shop::auth {
 /// limit and for how long. Memory is bounded: keys idle for a whole window are forgotten.
 /// Thread-safe.
 class RateLimiter final {
-public:
+  public:
     using Clock = std::chrono::steady_clock;
 
     RateLimiter(std::size_t limit, std::chrono::seconds window);
@@ -26,7 +26,7 @@ public:
     void reset(const std::string& key);
     std::size_t trackedKeys() const;
 
-private:
+  private:
     struct Entry {
         Clock::time_point windowStart;
         std::size_t count = 0;

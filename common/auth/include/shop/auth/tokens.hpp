@@ -20,7 +20,7 @@ struct Principal {
 /// Issues and verifies HS256 JWT access tokens with an expiry. Only HS256 with this issuer's
 /// secret is accepted (no `none`, no other algorithm). Thread-safe.
 class TokenIssuer final {
-public:
+  public:
     /// `secret` must be at least 32 bytes.
     TokenIssuer(std::string secret, std::chrono::seconds lifetime);
 
@@ -29,7 +29,7 @@ public:
     std::optional<Principal> verify(const std::string& token) const;
     std::chrono::seconds lifetime() const { return m_lifetime; }
 
-private:
+  private:
     std::string m_secret;
     std::chrono::seconds m_lifetime;
 };

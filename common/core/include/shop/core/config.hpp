@@ -12,7 +12,7 @@ namespace shop::core {
 
 /// Thrown when configuration is invalid; the message lists every problem found, one per line.
 class ConfigError final : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
@@ -25,7 +25,7 @@ std::optional<std::string> processEnv(std::string_view name);
 /// Reads typed settings from an environment, collecting every problem instead of stopping at the
 /// first, so a bad start-up lists them all at once. Call finish() after the last read.
 class EnvReader final {
-public:
+  public:
     explicit EnvReader(EnvLookup lookup = processEnv);
 
     std::string string(std::string_view name, std::string_view fallback);
@@ -47,7 +47,7 @@ public:
     void finish() const;
     const std::vector<std::string>& problems() const { return m_problems; }
 
-private:
+  private:
     EnvLookup m_lookup;
     std::vector<std::string> m_problems;
 };

@@ -33,12 +33,12 @@ int httpStatus(ErrorCode code);
 /// A failure the API reports to the caller with a code and a message that is safe to show.
 /// Anything else thrown out of a handler becomes INTERNAL with a generic message.
 class ApiError final : public std::runtime_error {
-public:
+  public:
     ApiError(ErrorCode code, std::string message)
         : std::runtime_error(std::move(message)), m_code(code) {}
     ErrorCode code() const noexcept { return m_code; }
 
-private:
+  private:
     ErrorCode m_code;
 };
 

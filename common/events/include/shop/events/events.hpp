@@ -28,7 +28,7 @@ inline constexpr std::string_view kPaymentResultQueue = "orders.payment-result";
 /// A message body that cannot be turned into its event: not JSON, wrong shape or values.
 /// Such a message is dead-lettered, never retried.
 class MalformedEvent final : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 

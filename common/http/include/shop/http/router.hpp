@@ -15,7 +15,7 @@ using Handler = std::function<Response(const Request&)>;
 /// Maps (method, path) to a handler. Patterns are literal segments and `{name}` captures,
 /// e.g. `/accounts/{user_id}`; a literal segment beats a capture where both match.
 class Router final {
-public:
+  public:
     struct Match {
         const Handler* handler = nullptr;  ///< null when nothing matched
         std::map<std::string, std::string, std::less<>> params;
@@ -27,7 +27,7 @@ public:
     void add(std::string method, std::string_view pattern, Handler handler);
     Match match(std::string_view method, std::string_view path) const;
 
-private:
+  private:
     struct Route {
         std::string method;
         std::string pattern;

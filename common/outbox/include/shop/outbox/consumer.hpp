@@ -4,8 +4,8 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
-#include <string>
 #include <stop_token>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -18,7 +18,8 @@ enum class Disposition {
     Ack,         ///< handled: remove it
     Duplicate,   ///< already handled before (the inbox had it): remove it, counted apart
     DeadLetter,  ///< can never be handled (malformed, unknown order): to `<queue>.dlq` at once
-    Retry,       ///< failed for a reason that may pass: back to the queue (dead-lettered past the delivery limit)
+    Retry,       ///< failed for a reason that may pass: back to the queue (dead-lettered past the
+                 ///< delivery limit)
 };
 
 /// Handles one delivery. Acks only after the handler's database transaction committed.
@@ -47,7 +48,7 @@ struct ConsumerStats {
 /// A thread that declares its work queue (quorum, with a delivery limit and a DLQ), consumes it
 /// with manual acks and prefetch, and reconnects with capped backoff when the broker goes away.
 class ConsumerWorker final {
-public:
+  public:
     ConsumerWorker(ConsumerOptions options, DeliveryHandler handler);
     ~ConsumerWorker();
     ConsumerWorker(const ConsumerWorker&) = delete;
@@ -58,7 +59,7 @@ public:
     void stop();
     const ConsumerStats& stats() const { return m_stats; }
 
-private:
+  private:
     void loop(const std::stop_token& stop);
     Disposition handleWithRetries(const amqp::Delivery& delivery, const std::stop_token& stop);
 

@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <functional>
 #include <set>
-#include <string>
 #include <stop_token>
+#include <string>
 #include <thread>
 
 #include "shop/amqp/publisher.hpp"
@@ -16,7 +16,7 @@
 namespace shop::outbox {
 
 struct RelayOptions {
-    std::string dbUrl;    ///< for the LISTEN connection
+    std::string dbUrl;  ///< for the LISTEN connection
     std::string amqpUrl;
     std::string exchange;
     std::string name = "relay";  ///< for logs and connection names
@@ -41,7 +41,7 @@ struct RelayStats {
 /// fail are retried with a growing delay. Reconnects to the database and the broker with capped
 /// backoff. A crash between publish and mark republishes the row: consumers dedupe by message_id.
 class Relay final {
-public:
+  public:
     Relay(RelayOptions options, pg::Pool& pool);
     ~Relay();
     Relay(const Relay&) = delete;
@@ -51,7 +51,7 @@ public:
     void stop();
     const RelayStats& stats() const { return m_stats; }
 
-private:
+  private:
     void loop(const std::stop_token& stop);
     /// One claim-publish-mark round; returns the number of rows claimed.
     int publishBatch(amqp::Publisher& publisher);

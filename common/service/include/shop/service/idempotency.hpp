@@ -27,6 +27,7 @@ std::optional<std::string> idempotencyKeyOf(const http::Request& request);
 std::optional<http::Response> beginIdempotent(pg::Transaction& tx, const IdempotencyUse& use);
 
 /// Stores the response in the same transaction as the effect, so both commit or neither does.
-void finishIdempotent(pg::Transaction& tx, const IdempotencyUse& use, const http::Response& response);
+void finishIdempotent(pg::Transaction& tx, const IdempotencyUse& use,
+                      const http::Response& response);
 
 }  // namespace shop::service

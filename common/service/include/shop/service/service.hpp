@@ -44,7 +44,7 @@ ServiceConfig readServiceConfig(core::EnvReader& env, std::string name,
 /// and a consumer, each switched on by its role. Shuts down in the order that loses nothing:
 /// stop accepting HTTP, stop consuming (unacked deliveries return to the queue), stop the relay.
 class ServiceHost final {
-public:
+  public:
     explicit ServiceHost(ServiceConfig config);
     ~ServiceHost();
 
@@ -65,7 +65,7 @@ public:
     void stop();
     std::uint16_t httpPort() const;
 
-private:
+  private:
     bool brokerConnected() const;
 
     ServiceConfig m_config;
