@@ -8,6 +8,7 @@
 
 #include "shop/amqp/admin.hpp"
 #include "shop/amqp/publisher.hpp"
+#include "shop/amqp/raw.hpp"
 #include "shop/amqp/topology.hpp"
 #include "shop/amqp/url.hpp"
 #include "shop/events/events.hpp"
@@ -31,46 +32,9 @@ amqp_bytes_t bytesOf(const std::string& value) {
     return bytes;
 }
 
-std::int64_t integer(const amqp_field_value_t& value) {
-    switch (value.kind) {
-        case AMQP_FIELD_KIND_I8:
-            return value.value.i8;
-        case AMQP_FIELD_KIND_U8:
-            return value.value.u8;
-        case AMQP_FIELD_KIND_I16:
-            return value.value.i16;
-        case AMQP_FIELD_KIND_U16:
-            return value.value.u16;
-        case AMQP_FIELD_KIND_I32:
-            return value.value.i32;
-        case AMQP_FIELD_KIND_U32:
-            return value.value.u32;
-        case AMQP_FIELD_KIND_I64:
-            return value.value.i64;
-        case AMQP_FIELD_KIND_U64:
-            return static_cast<std::int64_t>(value.value.u64);
-        default:
-            return 0;
-    }
-}
-
 bool isText(const amqp_field_value_t& value) {
     return value.kind == AMQP_FIELD_KIND_UTF8 || value.kind == AMQP_FIELD_KIND_BYTES;
 }
-
-/// Frees a message read with amqp_read_message, whatever happens.
-struct MessageGuard {
-    amqp_message_t message{};
-    bool filled = false;
-    MessageGuard() = default;
-    MessageGuard(const MessageGuard&) = delete;
-    MessageGuard& operator=(const MessageGuard&) = delete;
-    ~MessageGuard() {
-        if (filled) {
-            amqp_destroy_message(&message);
-        }
-    }
-};
 
 struct Fetched {
     std::uint64_t deliveryTag = 0;
@@ -95,7 +59,7 @@ std::optional<Fetched> fetch(amqp::Connection& connection, const std::string& wo
         static_cast<const amqp_basic_get_ok_t*>(reply.reply.decoded)->delivery_tag;
     fetched.letter.routingKey =
         text(static_cast<const amqp_basic_get_ok_t*>(reply.reply.decoded)->routing_key);
-    MessageGuard guard;
+    amqp::MessageGuard guard;
     connection.checkReply(amqp_read_message(raw, amqp::Connection::kChannel, &guard.message, 0),
                           what);
     guard.filled = true;
@@ -141,7 +105,7 @@ std::optional<Fetched> fetch(amqp::Connection& connection, const std::string& wo
                 if (field == "reason" && isText(value)) {
                     letter.reason = text(value.value.bytes);
                 } else if (field == "count") {
-                    letter.count = integer(value);
+                    letter.count = amqp::fieldInteger(value).value_or(0);
                 } else if (field == "routing-keys" && value.kind == AMQP_FIELD_KIND_ARRAY &&
                            value.value.array.num_entries > 0 &&
                            isText(value.value.array.entries[0])) {

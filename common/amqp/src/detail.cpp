@@ -26,9 +26,11 @@ timeval toTimeval(std::chrono::milliseconds duration) {
     return tv;
 }
 
-namespace {
+}  // namespace shop::amqp::detail
 
-std::optional<std::int64_t> integerValue(const amqp_field_value_t& value) {
+namespace shop::amqp {
+
+std::optional<std::int64_t> fieldInteger(const amqp_field_value_t& value) {
     switch (value.kind) {
         case AMQP_FIELD_KIND_I8:
             return value.value.i8;
@@ -54,7 +56,9 @@ std::optional<std::int64_t> integerValue(const amqp_field_value_t& value) {
     }
 }
 
-}  // namespace
+}  // namespace shop::amqp
+
+namespace shop::amqp::detail {
 
 Message toMessage(const amqp_basic_properties_t& properties, amqp_bytes_t body) {
     Message message;
@@ -100,7 +104,7 @@ std::optional<int> deliveryCount(const amqp_basic_properties_t& properties) {
         if (toString(entry.key) != "x-delivery-count") {
             continue;
         }
-        const auto value = integerValue(entry.value);
+        const auto value = fieldInteger(entry.value);
         if (!value || *value < 0 || *value > std::numeric_limits<int>::max()) {
             return std::nullopt;
         }

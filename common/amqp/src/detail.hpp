@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "shop/amqp/message.hpp"
+#include "shop/amqp/raw.hpp"
 
 namespace shop::amqp::detail {
 
@@ -46,19 +47,7 @@ class OutgoingProperties final {
     std::vector<amqp_table_entry_t> m_headers;
 };
 
-/// Owns an amqp_message_t filled by amqp_read_message.
-struct MessageGuard {
-    amqp_message_t message{};
-    bool filled = false;
-    MessageGuard() = default;
-    MessageGuard(const MessageGuard&) = delete;
-    MessageGuard& operator=(const MessageGuard&) = delete;
-    ~MessageGuard() {
-        if (filled) {
-            amqp_destroy_message(&message);
-        }
-    }
-};
+using amqp::MessageGuard;
 
 /// A table entry with a string value.
 amqp_table_entry_t stringEntry(const char* key, std::string_view value);
