@@ -43,11 +43,27 @@ int main(int argc, char** argv) {
     shop::client::EventStream stream;
     shop::client::HealthMonitor health(&api);
     shop::client::ui::MainWindow window({&api, &auth, &stream, &health}, options);
+    if (options.hasCredentials) {
+        // Signing in from a file is unattended (scripts, the screenshot): say why it failed.
+        QObject::connect(&auth, &shop::client::AuthSession::signInFailed, &app,
+                         [&options](const shop::client::ApiError& error) {
+                             std::fprintf(stderr, "shop-client: signing in as %s failed: %s\n",
+                                          qPrintable(options.signInUser),
+                                          qPrintable(error.describe()));
+                             if (!options.screenshotPath.isEmpty()) {
+                                 QApplication::exit(1);
+                             }
+                         });
+    }
     window.show();
     window.start();
     if (!options.screenshotPath.isEmpty()) {
-        shop::client::ui::saveScreenshotLater(&window, options.screenshotPath,
-                                              options.screenshotDelayMs);
+        shop::client::ui::saveScreenshotLater(
+            &window, options.screenshotPath, options.screenshotDelayMs, [&auth] {
+                return auth.state() == shop::client::AuthSession::State::SignedIn
+                           ? QString()
+                           : QStringLiteral("the client is not signed in");
+            });
     }
     return QApplication::exec();
 }

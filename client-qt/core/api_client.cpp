@@ -7,6 +7,7 @@
 #include <QNetworkRequest>
 #include <QTimer>
 #include <QUuid>
+#include <algorithm>
 
 #include "core/wire.hpp"
 
@@ -109,9 +110,6 @@ void ApiClient::send(const Request& request, QObject* context, RawCallback done)
     if (!request.idempotencyKey.isEmpty()) {
         networkRequest.setRawHeader("Idempotency-Key", request.idempotencyKey.toUtf8());
     }
-    if (request.closeConnection) {
-        networkRequest.setRawHeader("Connection", "close");
-    }
 
     QNetworkReply* reply = nullptr;
     if (request.body) {
@@ -205,17 +203,22 @@ void ApiClient::send(const Request& request, QObject* context, RawCallback done)
             const QJsonObject error = envelope.value(QLatin1StringView("error")).toObject();
             const QJsonValue code = error.value(QLatin1StringView("code"));
             const QJsonValue message = error.value(QLatin1StringView("message"));
+            ApiError failure;
             if (code.isString() && message.isString()) {
                 const QString envelopeId = error.value(QLatin1StringView("request_id")).toString();
-                finish(makeError(ApiError::Kind::Http, status, code.toString(), message.toString(),
-                                 envelopeId.isEmpty() ? answeredId : envelopeId));
-                return;
+                failure =
+                    makeError(ApiError::Kind::Http, status, code.toString(), message.toString(),
+                              envelopeId.isEmpty() ? answeredId : envelopeId);
+            } else {
+                const QString reason =
+                    reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString();
+                failure = makeError(ApiError::Kind::Http, status, codeForStatus(status),
+                                    reason.isEmpty() ? tr("HTTP status %1").arg(status) : reason,
+                                    answeredId);
             }
-            const QString reason =
-                reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString();
-            finish(makeError(ApiError::Kind::Http, status, codeForStatus(status),
-                             reason.isEmpty() ? tr("HTTP status %1").arg(status) : reason,
-                             answeredId));
+            // Delta-seconds only; an HTTP date there is rare enough to ignore.
+            failure.retryAfterSeconds = std::max(0, reply->rawHeader("Retry-After").toInt());
+            finish(failure);
         });
 }
 
@@ -246,9 +249,6 @@ void ApiClient::requestToken(const QString& username, const QString& password, Q
     request.body =
         QJsonObject{{QStringLiteral("username"), username}, {QStringLiteral("password"), password}};
     request.authenticated = false;
-    // A rare request: its own connection. A gateway without authentication answers 404 without
-    // reading the body, and a kept-alive connection would then be out of step for the next call.
-    request.closeConnection = true;
     call<TokenGrant>(request, context, std::move(done),
                      [](const Answer& answer) { return wire::tokenGrant(answer.data); });
 }
@@ -335,22 +335,36 @@ void ApiClient::getOrder(const QString& orderId, QObject* context, ApiCallback<O
                 [](const Answer& answer) { return wire::order(answer.data); });
 }
 
+void ApiClient::listApiKeys(const QString& userId, QObject* context,
+                            ApiCallback<QList<ApiKey>> done) {
+    Request request;
+    request.path = {QStringLiteral("accounts"), userId, QStringLiteral("api-keys")};
+    call<QList<ApiKey>>(request, context, std::move(done),
+                        [](const Answer& answer) { return wire::apiKeyList(answer.data); });
+}
+
 void ApiClient::createApiKey(const QString& userId, QObject* context, ApiCallback<ApiKey> done) {
     Request request;
     request.method = "POST";
     request.path = {QStringLiteral("accounts"), userId, QStringLiteral("api-keys")};
     request.body = QJsonObject();
-    call<ApiKey>(request, context, std::move(done),
-                 [](const Answer& answer) { return wire::apiKey(answer.data); });
+    call<ApiKey>(request, context, std::move(done), [](const Answer& answer) {
+        auto key = wire::apiKey(answer.data);
+        // The secret is in this answer or nowhere: without it the key is of no use.
+        if (key && key->apiKey.isEmpty()) {
+            key.reset();
+        }
+        return key;
+    });
 }
 
 void ApiClient::revokeApiKey(const QString& userId, const QString& keyId, QObject* context,
-                             ApiCallback<Done> done) {
+                             ApiCallback<ApiKey> done) {
     Request request;
     request.method = "DELETE";
     request.path = {QStringLiteral("accounts"), userId, QStringLiteral("api-keys"), keyId};
-    call<Done>(request, context, std::move(done),
-               [](const Answer&) { return std::optional<Done>(Done{}); });
+    call<ApiKey>(request, context, std::move(done),
+                 [](const Answer& answer) { return wire::apiKey(answer.data); });
 }
 
 void ApiClient::checkReadiness(std::chrono::milliseconds timeout, QObject* context,

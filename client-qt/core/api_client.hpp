@@ -76,11 +76,15 @@ class ApiClient final : public QObject {
     /// GET /orders/{orderId}.
     void getOrder(const QString& orderId, QObject* context, ApiCallback<Order> done);
 
-    /// POST /accounts/{userId}/api-keys (operator only).
+    /// GET /accounts/{userId}/api-keys (operator only): every key of the account, revoked ones
+    /// included, newest first; never the secrets.
+    void listApiKeys(const QString& userId, QObject* context, ApiCallback<QList<ApiKey>> done);
+    /// POST /accounts/{userId}/api-keys (operator only): a new key, its secret in `apiKey` (the
+    /// only time it is ever sent; an answer without it is INVALID_RESPONSE).
     void createApiKey(const QString& userId, QObject* context, ApiCallback<ApiKey> done);
-    /// DELETE /accounts/{userId}/api-keys/{keyId} (operator only).
+    /// DELETE /accounts/{userId}/api-keys/{keyId} (operator only): the key, now with revokedAt.
     void revokeApiKey(const QString& userId, const QString& keyId, QObject* context,
-                      ApiCallback<Done> done);
+                      ApiCallback<ApiKey> done);
 
     /// GET /health/ready: a value for 200 and for 503 (not ready), an error otherwise.
     void checkReadiness(std::chrono::milliseconds timeout, QObject* context,
@@ -103,7 +107,6 @@ class ApiClient final : public QObject {
         QString idempotencyKey;
         bool authenticated = true;
         bool dataOnAnyStatus = false;  ///< a data envelope with an error status is a value
-        bool closeConnection = false;  ///< ask for the connection to be closed after the answer
         std::optional<std::chrono::milliseconds> timeout;
     };
     struct Answer {

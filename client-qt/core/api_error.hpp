@@ -23,7 +23,8 @@ struct ApiError {
     int httpStatus = 0;  ///< 0 when there was no HTTP answer
     QString code;
     QString message;
-    QString requestId;  ///< from the envelope, else the X-Request-Id header; may be empty
+    QString requestId;          ///< from the envelope, else the X-Request-Id header; may be empty
+    int retryAfterSeconds = 0;  ///< the Retry-After header in seconds (e.g. with 429); 0 if none
 
     /// True when sending the same request again may succeed: timeouts, network failures, 409
     /// (an identical request still in flight), 429 and 5xx. A retried create or top-up must

@@ -28,7 +28,4 @@ class ApiResult final {
 template <typename T>
 using ApiCallback = std::function<void(const ApiResult<T>&)>;
 
-/// The value of calls that answer nothing worth keeping (e.g. DELETE).
-struct Done {};
-
 }  // namespace shop::client

@@ -54,11 +54,17 @@ struct TokenGrant {
     QString userId;
 };
 
-/// A freshly created API key; `apiKey` is shown once and never again.
+/// An API key of an account (a script signs in with it as that account). `apiKey`, the secret,
+/// is only in the answer that created the key and never sent again; `revokedAt` is invalid
+/// while the key is in force.
 struct ApiKey {
     QString keyId;
-    QString apiKey;
+    QString userId;
     QDateTime createdAt;
+    QDateTime revokedAt;
+    QString apiKey;
+
+    bool isRevoked() const { return revokedAt.isValid(); }
 };
 
 /// The order statuses of the contract, as sent on the wire.

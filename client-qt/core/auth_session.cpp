@@ -9,10 +9,6 @@ namespace {
 
 constexpr std::chrono::milliseconds kRenewRetry{5000};
 
-bool isNotEnabled(const ApiError& error) {
-    return error.httpStatus == 404 && error.code == QLatin1StringView("NOT_FOUND");
-}
-
 }  // namespace
 
 AuthSession::AuthSession(ApiClient* api, QObject* parent) : QObject(parent), m_api(api) {
@@ -22,10 +18,8 @@ AuthSession::AuthSession(ApiClient* api, QObject* parent) : QObject(parent), m_a
         if (m_state == State::SigningIn) {
             return;
         }
-        dropToken(m_state == State::NotEnabled
-                      ? tr("The gateway now requires signing in.")
-                      : tr("The gateway refused the session (%1). Please sign in again.")
-                            .arg(error.message));
+        dropToken(
+            tr("The gateway refused the session (%1). Please sign in again.").arg(error.message));
     });
 }
 
@@ -40,12 +34,14 @@ std::chrono::milliseconds AuthSession::renewalDelay(std::chrono::seconds lifetim
 void AuthSession::signIn(const QString& username, const QString& password) {
     m_username = username;
     m_password = password;
+    ++m_attempt;
     m_renewTimer.stop();
     setState(State::SigningIn);
     requestToken(false);
 }
 
 void AuthSession::signOut() {
+    ++m_attempt;
     m_renewTimer.stop();
     m_password.clear();
     m_role.clear();
@@ -55,17 +51,12 @@ void AuthSession::signOut() {
     setState(State::SignedOut);
 }
 
-void AuthSession::continueWithoutAuthentication() {
-    m_renewTimer.stop();
-    m_password.clear();
-    m_role.clear();
-    m_expiresAt = QDateTime();
-    m_api->setAccessToken(QString());
-    setState(State::NotEnabled);
-}
-
 void AuthSession::requestToken(bool renewal) {
-    m_api->requestToken(m_username, m_password, this, [this, renewal](const auto& result) {
+    const quint64 attempt = m_attempt;
+    m_api->requestToken(m_username, m_password, this, [this, renewal, attempt](const auto& result) {
+        if (attempt != m_attempt) {
+            return;  // signed out, or signed in anew, since this was asked for
+        }
         if (result.ok()) {
             const TokenGrant& grant = result.value();
             m_role = grant.role;
@@ -84,11 +75,6 @@ void AuthSession::requestToken(bool renewal) {
         }
         const ApiError& error = result.error();
         if (!renewal) {
-            if (isNotEnabled(error)) {
-                continueWithoutAuthentication();
-                emit authenticationNotEnabled();
-                return;
-            }
             m_password.clear();
             setState(State::SignedOut);
             emit signInFailed(error);
@@ -107,6 +93,7 @@ void AuthSession::requestToken(bool renewal) {
 }
 
 void AuthSession::dropToken(const QString& reason) {
+    ++m_attempt;
     m_renewTimer.stop();
     m_password.clear();
     m_role.clear();

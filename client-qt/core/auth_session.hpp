@@ -16,25 +16,23 @@ class ApiClient;
 /// renews it before it expires, and asks for a new sign-in when the gateway answers 401.
 ///
 /// The password is kept in memory only (renewal signs in again with it; the contract has no
-/// refresh token) and is never written anywhere. A gateway without authentication answers
-/// POST /auth/token with 404 NOT_FOUND: the session then goes on without a token (state
-/// NotEnabled) until a 401 says otherwise.
+/// refresh token) and is never written anywhere. Every answer of POST /auth/token other than a
+/// token (401 for bad credentials, 429 after too many failures, 404, 5xx, a timeout) ends the
+/// sign-in with signInFailed().
 class AuthSession final : public QObject {
     Q_OBJECT
 
   public:
-    enum class State { SignedOut, SigningIn, SignedIn, NotEnabled };
+    enum class State { SignedOut, SigningIn, SignedIn };
     Q_ENUM(State)
 
     /// Works on `api` (not owned; it must outlive this object).
     explicit AuthSession(ApiClient* api, QObject* parent = nullptr);
 
-    /// Asks for a token; ends in signedIn(), signInFailed() or authenticationNotEnabled().
+    /// Asks for a token; ends in signedIn() or signInFailed().
     void signIn(const QString& username, const QString& password);
     /// Forgets the token and the password.
     void signOut();
-    /// Goes on without a token, as after a 404 from POST /auth/token.
-    void continueWithoutAuthentication();
 
     State state() const { return m_state; }
     QString username() const { return m_username; }
@@ -51,8 +49,6 @@ class AuthSession final : public QObject {
     void stateChanged(shop::client::AuthSession::State state);
     void signedIn();
     void signInFailed(const shop::client::ApiError& error);
-    /// POST /auth/token answered 404: this gateway has no authentication.
-    void authenticationNotEnabled();
     /// A new token (empty when it was dropped); also handed to the ApiClient already.
     void tokenChanged(const QString& token);
     /// The token was renewed before it expired.
@@ -72,6 +68,7 @@ class AuthSession final : public QObject {
     QString m_role;
     QDateTime m_expiresAt;
     QTimer m_renewTimer;
+    quint64 m_attempt = 0;  ///< grows on every sign-in and sign-out; older answers are dropped
 };
 
 }  // namespace shop::client

@@ -38,6 +38,15 @@ bool readTime(const QJsonObject& object, QLatin1StringView key, QDateTime& out) 
     return out.isValid();
 }
 
+bool readNullableTime(const QJsonObject& object, QLatin1StringView key, QDateTime& out) {
+    const QJsonValue value = object.value(key);
+    if (value.isNull() || value.isUndefined()) {
+        out = QDateTime();
+        return true;
+    }
+    return readTime(object, key, out);
+}
+
 bool readInteger(const QJsonObject& object, QLatin1StringView key, qint64& out) {
     const QJsonValue value = object.value(key);
     if (!value.isDouble()) {
@@ -136,13 +145,34 @@ std::optional<TokenGrant> tokenGrant(const QJsonValue& value) {
 }
 
 std::optional<ApiKey> apiKey(const QJsonValue& value) {
-    const QJsonObject object = value.toObject();
-    ApiKey result;
-    if (!readString(object, QLatin1StringView("key_id"), result.keyId) ||
-        !readString(object, QLatin1StringView("api_key"), result.apiKey)) {
+    if (!value.isObject()) {
         return std::nullopt;
     }
-    readTime(object, QLatin1StringView("created_at"), result.createdAt);
+    const QJsonObject object = value.toObject();
+    ApiKey result;
+    if (!readString(object, QLatin1StringView("key_id"), result.keyId) || result.keyId.isEmpty() ||
+        !readTime(object, QLatin1StringView("created_at"), result.createdAt) ||
+        !readNullableTime(object, QLatin1StringView("revoked_at"), result.revokedAt) ||
+        !readNullableString(object, QLatin1StringView("user_id"), result.userId) ||
+        !readNullableString(object, QLatin1StringView("api_key"), result.apiKey)) {
+        return std::nullopt;
+    }
+    return result;
+}
+
+std::optional<QList<ApiKey>> apiKeyList(const QJsonValue& value) {
+    const QJsonValue items = value.toObject().value(QLatin1StringView("items"));
+    if (!items.isArray()) {
+        return std::nullopt;
+    }
+    QList<ApiKey> result;
+    for (const QJsonValue& item : items.toArray()) {
+        auto key = apiKey(item);
+        if (!key) {
+            return std::nullopt;
+        }
+        result.append(std::move(*key));
+    }
     return result;
 }
 

@@ -14,7 +14,10 @@ std::optional<Order> order(const QJsonValue& value);
 std::optional<Page<Account>> accountPage(const QJsonValue& value);
 std::optional<Page<Order>> orderPage(const QJsonValue& value);
 std::optional<TokenGrant> tokenGrant(const QJsonValue& value);
+/// An API key; `api_key` (the secret) is read when present.
 std::optional<ApiKey> apiKey(const QJsonValue& value);
+/// {"items": [ApiKey]}.
+std::optional<QList<ApiKey>> apiKeyList(const QJsonValue& value);
 /// An `order.status` frame (the whole frame object, "type" included).
 std::optional<OrderEvent> orderEvent(const QJsonValue& value);
 

@@ -1,45 +1,63 @@
 #!/usr/bin/env bash
-# Makes the README's picture of the desktop client in use: puts some accounts and orders into a
-# running stack through the gateway, opens the client under Xvfb with settings of its own (the
-# user's are not read or changed), keeps placing orders so pushes reach the live panel, and saves
-# the main window (QWidget::grab) to a PNG.
+# Makes the README's picture of the desktop client in use: signs in to a running stack as the
+# operator, puts some accounts and orders into it through the gateway, opens the client under
+# Xvfb with settings of its own (the user's are not read or changed), signed in with the same
+# credentials, keeps placing orders so pushes reach the live panel, and saves the main window
+# (QWidget::grab) to a PNG.
 #
 #   client-qt/tools/screenshot.sh CLIENT_BINARY GATEWAY_URL OUTPUT.png [CREDENTIALS_FILE]
 #
-# `./shop screenshot` starts the local stack and runs this with the right arguments.
+# CREDENTIALS_FILE holds SHOP_ADMIN_USER=... and SHOP_ADMIN_PASSWORD=... lines (the stack's
+# .stack/credentials); without it, SHOP_ADMIN_USER and SHOP_ADMIN_PASSWORD from the environment
+# are used. Any failure to sign in (here or in the client) fails the script, and no picture is
+# written. `./shop screenshot` starts the local stack and runs this with the right arguments.
 set -euo pipefail
 
+die() { echo "screenshot: $*" >&2; exit 1; }
+
+[[ $# -ge 3 ]] || die "usage: $0 CLIENT_BINARY GATEWAY_URL OUTPUT.png [CREDENTIALS_FILE]"
 client=$1
 gateway=${2%/}
 output=$3
 credentials=${4:-}
 
-command -v xvfb-run >/dev/null || { echo "screenshot: xvfb-run is missing (apt-get install xvfb xauth)" >&2; exit 1; }
-[[ -x $client ]] || { echo "screenshot: no client binary at $client" >&2; exit 1; }
+command -v xvfb-run >/dev/null || die "xvfb-run is missing (apt-get install xvfb xauth)"
+command -v curl >/dev/null || die "curl is missing"
+[[ -x $client ]] || die "no client binary at $client"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# Without a credentials file, sign in as the configured operator (a gateway without
-# authentication answers 404 to POST /auth/token and the client goes on without a token).
-if [[ -z $credentials || ! -r $credentials ]]; then
+if [[ -n $credentials ]]; then
+    [[ -r $credentials ]] || die "cannot read the credentials file $credentials"
+else
+    [[ -n ${SHOP_ADMIN_USER:-} && -n ${SHOP_ADMIN_PASSWORD:-} ]] ||
+        die "no credentials: pass the stack's credentials file (.stack/credentials) or set SHOP_ADMIN_USER and SHOP_ADMIN_PASSWORD"
     credentials=$work/credentials
-    printf 'SHOP_ADMIN_USER=%s\nSHOP_ADMIN_PASSWORD=%s\n' "${SHOP_ADMIN_USER:-admin}" "${SHOP_ADMIN_PASSWORD:-}" >"$credentials"
+    (umask 077 && printf 'SHOP_ADMIN_USER=%s\nSHOP_ADMIN_PASSWORD=%s\n' \
+        "$SHOP_ADMIN_USER" "$SHOP_ADMIN_PASSWORD" >"$credentials")
 fi
 value_of() { sed -n "s/^$1=//p" "$credentials" | head -n 1 | sed "s/^['\"]//; s/['\"]\$//"; }
+user=$(value_of SHOP_ADMIN_USER)
+[[ -n $user ]] || die "$credentials has no SHOP_ADMIN_USER line"
 
 json() { python3 -c 'import json,sys; d=json.load(sys.stdin)["data"]; print(d'"$1"')'; }
 
-auth=()
-credentials_json=$(python3 -c 'import json,sys; print(json.dumps({"username": sys.argv[1], "password": sys.argv[2]}))' \
-    "$(value_of SHOP_ADMIN_USER)" "$(value_of SHOP_ADMIN_PASSWORD)")
-token=$({ curl -fsS -X POST "$gateway/auth/token" -H 'Content-Type: application/json' \
-    -d "$credentials_json" | json '["access_token"]'; } 2>/dev/null || true)
-if [[ -n $token ]]; then
-    auth=(-H "Authorization: Bearer $token")
-fi
+# Sign in first, so a wrong password fails here with the gateway's answer. The credentials go
+# on stdin, never on a command line.
+answer=$(python3 -c 'import json,sys; print(json.dumps({"username": sys.argv[1], "password": sys.argv[2]}))' \
+    "$user" "$(value_of SHOP_ADMIN_PASSWORD)" |
+    curl -sS -X POST "$gateway/auth/token" -H 'Content-Type: application/json' --data-binary @- \
+        -w '\n%{http_code}') || die "the gateway at $gateway does not answer"
+status=${answer##*$'\n'}
+[[ $status == 200 ]] || die "signing in as $user failed: HTTP $status ${answer%$'\n'*}"
+token=$(printf '%s' "${answer%$'\n'*}" | json '["access_token"]')
+[[ -n $token ]] || die "signing in as $user gave no access token"
 
-post() { curl -fsS -X POST "$gateway$1" -H 'Content-Type: application/json' "${auth[@]}" -d "$2"; }
+post() {
+    curl -fsS -X POST "$gateway$1" -H 'Content-Type: application/json' \
+        -H "Authorization: Bearer $token" -d "$2"
+}
 
 # Accounts with opening balances, then orders of which some cannot be paid.
 users=()
@@ -60,6 +78,9 @@ for ((i = 0; i < 12; i++)); do place_order "$i"; done
 mkdir -p "$work/config/shop"
 printf '[orders]\nscope=1\n' >"$work/config/shop/shop-client.conf"
 
+rm -f "$output"
+# The client signs in with the credentials file and exits 1, without saving, when it is not
+# signed in at the moment of the picture.
 XDG_CONFIG_HOME=$work/config XDG_RUNTIME_DIR=$work QT_QPA_PLATFORM=xcb \
     xvfb-run -a -s "-screen 0 1600x1000x24" \
     "$client" --gateway "$gateway" --credentials "$credentials" \
@@ -69,8 +90,10 @@ client_pid=$!
 # Orders keep coming while the client runs: its timeline and chart fill from live pushes.
 sleep 4
 for ((i = 12; i < 60; i++)); do
+    kill -0 "$client_pid" 2>/dev/null || break
     place_order "$i" || true
     sleep 0.15
 done
-wait "$client_pid"
+wait "$client_pid" || die "the client failed (see its messages above); no picture written"
+[[ -s $output ]] || die "the client wrote no picture to $output"
 echo "screenshot: $output"

@@ -122,10 +122,6 @@ void ConnectionStatus::updateAuth() {
                   tr("Token renews itself; expires %1")
                       .arg(m_auth->expiresAt().toLocalTime().toString(Qt::ISODate)));
             break;
-        case AuthSession::State::NotEnabled:
-            paint(m_authLabel, tr("Authentication not enabled on this gateway"), kGrey,
-                  tr("POST /auth/token answered 404 NOT_FOUND: requests go without a token"));
-            break;
     }
 }
 

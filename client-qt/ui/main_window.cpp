@@ -96,6 +96,7 @@ MainWindow::MainWindow(const ClientServices& services, const ClientOptions& opti
                                  kMessageMs);
         reloadAll();
     });
+    connect(services.stream, &EventStream::reconnectScheduled, this, [this] { probeSession(); });
     connect(services.stream, &EventStream::serverError, this,
             [this](const QString& code, const QString& message) {
                 ApiError error;
@@ -107,7 +108,6 @@ MainWindow::MainWindow(const ClientServices& services, const ClientOptions& opti
     connect(services.auth, &AuthSession::tokenChanged, services.stream,
             &EventStream::setAccessToken);
     connect(services.auth, &AuthSession::signInRequired, this, [this](const QString& reason) {
-        QSettings().remove(authDisabledKey());
         if (m_signInDeclined) {
             m_notifications->showMessage(signedOutTitle(), reason, tr("Sign &in…"), [this] {
                 m_signInDeclined = false;
@@ -151,6 +151,8 @@ void MainWindow::createActions() {
                          [this] { showSignIn(QString()); }));
     file->addAction(make(tr("Sign &out"), QStringLiteral("signOutAction"), QKeySequence(), [this] {
         m_services.auth->signOut();
+        // Pushes stop too: what is on screen stays, nothing new arrives until signed in again.
+        m_services.stream->stop();
         m_signInDeclined = true;
         m_notifications->showMessage(signedOutTitle(), tr("You signed out."), tr("Sign &in…"),
                                      [this] {
@@ -260,13 +262,6 @@ void MainWindow::start() {
         QSettings().value(QLatin1StringView(kTimeoutKey), 10000).toLongLong()));
     applyGateway(m_options.gatewayUrl);
     m_services.health->start();
-    if (QSettings().value(authDisabledKey()).toBool()) {
-        // This gateway answered 404 to POST /auth/token before: no sign-in to ask for. A 401
-        // brings the sign-in back.
-        m_services.auth->continueWithoutAuthentication();
-        beginWork();
-        return;
-    }
     showSignIn(QString());
     if (m_options.hasCredentials && m_signIn) {
         m_signIn->submitWith(m_options.signInUser, m_options.signInPassword);
@@ -285,17 +280,8 @@ void MainWindow::showSignIn(const QString& reason) {
     dialog->setWindowModality(Qt::WindowModal);
     m_signIn = dialog;
     connect(dialog, &QDialog::accepted, this, [this, dialog] {
-        QSettings settings;
-        settings.setValue(QLatin1StringView(kUsernameKey), dialog->username());
-        if (m_services.auth->state() == AuthSession::State::NotEnabled) {
-            settings.setValue(authDisabledKey(), true);
-            statusBar()->showMessage(
-                tr("Authentication not enabled on this gateway: going on without a token"),
-                kMessageMs);
-        } else {
-            settings.remove(authDisabledKey());
-            statusBar()->showMessage(tr("Signed in as %1").arg(dialog->username()), kMessageMs);
-        }
+        QSettings().setValue(QLatin1StringView(kUsernameKey), dialog->username());
+        statusBar()->showMessage(tr("Signed in as %1").arg(dialog->username()), kMessageMs);
         m_signInDeclined = false;
         m_notifications->clear(signedOutTitle());
         if (!m_working) {
@@ -303,7 +289,9 @@ void MainWindow::showSignIn(const QString& reason) {
             return;
         }
         reloadAll();
-        if (m_services.stream->state() != EventStream::State::Connected) {
+        if (m_services.stream->state() == EventStream::State::Stopped) {
+            m_services.stream->start();
+        } else if (m_services.stream->state() != EventStream::State::Connected) {
             m_services.stream->reconnectNow();
         }
     });
@@ -336,12 +324,6 @@ void MainWindow::applyGateway(const QUrl& url) {
     m_services.stream->setUrl(EventStream::urlFor(url));
     m_connection->setGatewayUrl(url.toString());
     setWindowTitle(tr("Shop — %1").arg(url.toString()));
-}
-
-QString MainWindow::authDisabledKey() const {
-    // One flag per gateway: another gateway may well have authentication.
-    return QStringLiteral("auth/notEnabled/") +
-           QString::fromLatin1(m_services.api->baseUrl().toEncoded().toPercentEncoding());
 }
 
 void MainWindow::updateAccountActions() {
@@ -421,12 +403,7 @@ void MainWindow::openSettings() {
         m_working = false;
         applyGateway(url);
         m_services.health->checkNow();
-        if (QSettings().value(authDisabledKey()).toBool()) {
-            m_services.auth->continueWithoutAuthentication();
-            beginWork();
-        } else {
-            showSignIn(tr("Sign in to %1").arg(url.toString()));
-        }
+        showSignIn(tr("Sign in to %1").arg(url.toString()));
     });
     dialog->open();
 }
@@ -505,6 +482,20 @@ void MainWindow::submitOrder(const NewOrderRequest& request) {
                                          .arg(result.value().orderId, result.value().status),
                                      kMessageMs);
         });
+}
+
+void MainWindow::probeSession() {
+    // To the socket, a refused upgrade (401: the token was revoked or the gateway restarted
+    // with another signing secret) looks like any other failed connection. One small
+    // authenticated request tells them apart: a 401 brings the sign-in back, no answer at all
+    // shows the gateway as unreachable at once instead of at the next health poll.
+    if (m_probing || m_services.auth->state() != AuthSession::State::SignedIn) {
+        m_services.health->checkNow();
+        return;
+    }
+    m_probing = true;
+    m_services.api->listAccounts(1, QString(), this,
+                                 [this](const ApiResult<Page<Account>>&) { m_probing = false; });
 }
 
 void MainWindow::refreshBalanceSoon(const QString& userId) {

@@ -47,8 +47,8 @@ class MainWindow final : public QMainWindow {
                QWidget* parent = nullptr);
     ~MainWindow() override;
 
-    /// Restores the saved layout, asks for sign-in (skipped for a gateway known to have no
-    /// authentication), and starts health checks, the live stream and the first loads.
+    /// Restores the saved layout, starts health checks and asks for sign-in; once signed in,
+    /// starts the live stream and the first loads.
     void start();
 
     AccountsPanel* accountsPanel() const { return m_accounts; }
@@ -80,7 +80,7 @@ class MainWindow final : public QMainWindow {
     void submitTopUp(const TopUpRequest& request);
     void submitOrder(const NewOrderRequest& request);
     void refreshBalanceSoon(const QString& userId);
-    QString authDisabledKey() const;
+    void probeSession();
 
     ClientServices m_services;
     ClientOptions m_options;
@@ -94,6 +94,7 @@ class MainWindow final : public QMainWindow {
     QPointer<SignInDialog> m_signIn;
     bool m_working = false;
     bool m_signInDeclined = false;
+    bool m_probing = false;
     QSet<QString> m_balancesToRefresh;
     QTimer m_balanceTimer;
 

@@ -22,6 +22,7 @@ SignInDialog::SignInDialog(AuthSession* session, const QString& username, const 
       m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this)) {
     setObjectName(QStringLiteral("signInDialog"));
     setWindowTitle(tr("Sign in"));
+    setMinimumWidth(380);
     m_username->setObjectName(QStringLiteral("usernameEdit"));
     m_password->setObjectName(QStringLiteral("passwordEdit"));
     m_password->setEchoMode(QLineEdit::Password);
@@ -48,14 +49,18 @@ SignInDialog::SignInDialog(AuthSession* session, const QString& username, const 
         m_password->clear();
         accept();
     });
-    connect(m_session, &AuthSession::authenticationNotEnabled, this, [this] {
-        m_password->clear();
-        accept();
-    });
     connect(m_session, &AuthSession::signInFailed, this, [this](const ApiError& error) {
         setBusy(false);
-        m_error->setText(error.httpStatus == 401 ? tr("Wrong username or password.")
-                                                 : error.describe());
+        if (error.httpStatus == 401) {
+            m_error->setText(tr("Wrong username or password."));
+        } else if (error.httpStatus == 429) {
+            m_error->setText(error.retryAfterSeconds > 0
+                                 ? tr("Too many failed sign-ins: try again in %n second(s).",
+                                      nullptr, error.retryAfterSeconds)
+                                 : tr("Too many failed sign-ins: wait a little and try again."));
+        } else {
+            m_error->setText(tr("Signing in failed: %1").arg(error.describe()));
+        }
         m_error->show();
         m_password->selectAll();
         m_password->setFocus();

@@ -13,8 +13,8 @@ class AuthSession;
 namespace shop::client::ui {
 
 /// Asks for the operator's username and password and signs in through the AuthSession; stays
-/// open with the reason when that fails. Accepted once signed in, or when the gateway turns out
-/// to have no authentication. The password only lives in the field and in the session's memory.
+/// open with the reason when that fails (wrong credentials, too many attempts, gateway down).
+/// Accepted once signed in. The password only lives in the field and in the session's memory.
 class SignInDialog final : public QDialog {
     Q_OBJECT
 

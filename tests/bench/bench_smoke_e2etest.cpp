@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <regex>
 #include <string>
 
@@ -13,7 +14,13 @@
 namespace {
 
 TEST(BenchSmoke, ShortOpenLoopRunEndsWithTheSummaryLine) {
-    const auto port = shop::e2e::Stack::instance().gatewayPort();
+    const auto& stack = shop::e2e::Stack::instance();
+    const auto port = stack.gatewayPort();
+    // shop-bench signs in as the operator with SHOP_ADMIN_USER / SHOP_ADMIN_PASSWORD from its
+    // environment (its --user / --password default to them): passed that way rather than on the
+    // command line, where every process could read the password.
+    ASSERT_EQ(::setenv("SHOP_ADMIN_USER", stack.secrets().adminUser.c_str(), 1), 0);
+    ASSERT_EQ(::setenv("SHOP_ADMIN_PASSWORD", stack.secrets().adminPassword.c_str(), 1), 0);
     const std::string command = std::string(SHOP_BENCH_BIN) +
                                 " --gateway http://127.0.0.1:" + std::to_string(port) +
                                 " --rate 40 --duration 3 --accounts 10 --drain 15 --skip-nginx"

@@ -9,6 +9,7 @@
 #include <Poco/Net/WebSocket.h>
 #include <Poco/Timespan.h>
 
+#include <algorithm>
 #include <fstream>
 #include <istream>
 #include <ostream>
@@ -29,13 +30,25 @@ std::int64_t sinceNs(Clock::time_point start) {
 
 }  // namespace
 
-HttpConnection::HttpConnection(Endpoint endpoint, std::chrono::milliseconds timeout)
-    : m_endpoint(std::move(endpoint)), m_timeout(timeout) {}
+HttpConnection::HttpConnection(Endpoint endpoint, std::chrono::milliseconds timeout, Auth* auth)
+    : m_endpoint(std::move(endpoint)), m_auth(auth), m_timeout(timeout) {}
 
 HttpConnection::~HttpConnection() = default;
 
 Reply HttpConnection::send(const std::string& method, const std::string& target,
                            const std::string* body) {
+    const bool withToken = m_auth != nullptr && !target.starts_with("/health");
+    Reply reply = sendOnce(method, target, body, withToken ? m_auth->header() : std::string());
+    if (withToken && reply.status == 401 && m_auth->renew()) {
+        // The token ran out (or was revoked) between two requests: the request was refused
+        // without effect, so sending it again with a fresh token is safe.
+        reply = sendOnce(method, target, body, m_auth->header());
+    }
+    return reply;
+}
+
+Reply HttpConnection::sendOnce(const std::string& method, const std::string& target,
+                               const std::string* body, const std::string& authorization) {
     try {
         if (!m_session) {
             m_session =
@@ -46,6 +59,9 @@ Reply HttpConnection::send(const std::string& method, const std::string& target,
         }
         Poco::Net::HTTPRequest request(method, target, Poco::Net::HTTPMessage::HTTP_1_1);
         request.setKeepAlive(true);
+        if (!authorization.empty()) {
+            request.set("Authorization", authorization);
+        }
         if (body) {
             request.setContentType("application/json");
             request.setContentLength64(static_cast<Poco::Int64>(body->size()));
@@ -83,6 +99,90 @@ Reply HttpConnection::send(const std::string& method, const std::string& target,
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+
+Auth::Auth(Endpoint gateway, std::string user, std::string password)
+    : m_gateway(std::move(gateway)), m_user(std::move(user)), m_password(std::move(password)) {}
+
+Auth::~Auth() = default;
+
+bool Auth::signIn() {
+    std::lock_guard lock(m_mutex);
+    signInLocked();
+    return m_enabled;
+}
+
+std::string Auth::header() {
+    std::lock_guard lock(m_mutex);
+    if (m_enabled && Clock::now() >= m_renewAt) {
+        try {
+            signInLocked();
+        } catch (const std::exception&) {
+            // Keep the old token while it lasts; a 401 will ask again.
+            m_renewAt = Clock::now() + std::chrono::seconds(5);
+        }
+    }
+    return m_header;
+}
+
+bool Auth::renew() {
+    std::lock_guard lock(m_mutex);
+    if (!m_enabled) {
+        return false;
+    }
+    // Several workers see the same expired token at once: one sign-in serves them all.
+    if (Clock::now() - m_signedInAt > std::chrono::seconds(2)) {
+        try {
+            signInLocked();
+        } catch (const std::exception&) {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool Auth::enabled() const {
+    std::lock_guard lock(m_mutex);
+    return m_enabled;
+}
+
+void Auth::signInLocked() {
+    domain::JsonWriter body;
+    body.beginObject().field("username", m_user).field("password", m_password).endObject();
+    const std::string text = body.take();
+    HttpConnection connection(m_gateway, std::chrono::seconds(10));
+    const Reply reply = connection.send("POST", "/auth/token", &text);
+    if (reply.status == 404 && !m_enabled) {
+        m_header.clear();
+        return;  // a gateway without sign-in
+    }
+    std::string error;
+    const auto json = domain::parseJson(reply.body, error);
+    const domain::Json* data = json && json->isObject() ? json->find("data") : nullptr;
+    const domain::Json* token = data && data->isObject() ? data->find("access_token") : nullptr;
+    if (reply.status != 200 || !token || !token->isString() || token->asString().empty()) {
+        throw std::runtime_error(
+            "POST /auth/token as '" + m_user + "' answered " + std::to_string(reply.status) + " " +
+            reply.body.substr(0, 300) +
+            (m_user.empty() || m_password.empty()
+                 ? " (pass --user/--password or set SHOP_ADMIN_USER/SHOP_ADMIN_PASSWORD)"
+                 : ""));
+    }
+    long long lifetime = 900;
+    if (const domain::Json* expires = data->find("expires_in"); expires && expires->isNumber()) {
+        try {
+            lifetime = std::max(1LL, std::stoll(expires->numberText()));
+        } catch (const std::exception&) {
+        }
+    }
+    m_enabled = true;
+    m_header = "Bearer " + token->asString();
+    m_signedInAt = Clock::now();
+    // Sign in again with a minute (or a third of a short lifetime) to spare.
+    const long long margin = std::min(60LL, lifetime / 3);
+    m_renewAt = m_signedInAt + std::chrono::seconds(lifetime - margin);
+}
+
 std::string httpErrorKind(const Reply& reply) {
     std::string kind = "http_" + std::to_string(reply.status);
     std::string error;
@@ -114,13 +214,18 @@ PushListener::~PushListener() {
     stop();
 }
 
-bool PushListener::connect(const Endpoint& gateway, std::string& note) {
+bool PushListener::connect(const Endpoint& gateway, std::string& note, Auth* auth) {
     try {
         m_impl->session =
             std::make_unique<Poco::Net::HTTPClientSession>(gateway.host, gateway.port);
         m_impl->session->setTimeout(Poco::Timespan(5, 0));
         Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, "/ws/orders",
                                        Poco::Net::HTTPMessage::HTTP_1_1);
+        if (auth != nullptr) {
+            if (const std::string authorization = auth->header(); !authorization.empty()) {
+                request.set("Authorization", authorization);
+            }
+        }
         Poco::Net::HTTPResponse response;
         m_impl->socket =
             std::make_unique<Poco::Net::WebSocket>(*m_impl->session, request, response);
@@ -313,7 +418,7 @@ std::vector<ServiceMemory> MemorySampler::finish() {
 
 ProxyRun runGetLoad(const std::string& name, const std::string& url, const Endpoint& endpoint,
                     const std::vector<std::string>& targets, std::size_t connections,
-                    std::chrono::milliseconds duration) {
+                    std::chrono::milliseconds duration, Auth* auth) {
     ProxyRun run;
     run.name = name;
     run.url = url;
@@ -328,7 +433,7 @@ ProxyRun runGetLoad(const std::string& name, const std::string& url, const Endpo
     std::vector<std::thread> workers;
     for (std::size_t w = 0; w < connections; ++w) {
         workers.emplace_back([&, w] {
-            HttpConnection connection(endpoint, std::chrono::seconds(10));
+            HttpConnection connection(endpoint, std::chrono::seconds(10), auth);
             std::vector<double> mine;
             std::size_t myErrors = 0;
             for (std::size_t i = w; Clock::now() < end; i += connections) {

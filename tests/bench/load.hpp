@@ -42,11 +42,46 @@ struct Reply {
     std::string body;
 };
 
+/// The gateway's sign-in: POST /auth/token {"username","password"} for an access token, sent as
+/// `Authorization: Bearer <token>` on every request but /health*. Signs in again before the
+/// token expires (and after a 401). Thread-safe.
+class Auth final {
+  public:
+    Auth(Endpoint gateway, std::string user, std::string password);
+    ~Auth();
+    Auth(const Auth&) = delete;
+    Auth& operator=(const Auth&) = delete;
+
+    /// The first sign-in. Returns true with a token; false when the gateway has no sign-in
+    /// (POST /auth/token answers 404), and then requests go without a token. Throws
+    /// std::runtime_error when the sign-in is refused or fails.
+    bool signIn();
+    /// "Bearer <token>", signing in again first when the token is near its end; empty without
+    /// a sign-in.
+    std::string header();
+    /// After a 401: signs in again unless another thread just did. True when there is a token.
+    bool renew();
+    bool enabled() const;
+
+  private:
+    void signInLocked();
+
+    Endpoint m_gateway;
+    std::string m_user;
+    std::string m_password;
+    mutable std::mutex m_mutex;
+    bool m_enabled = false;
+    std::string m_header;
+    std::chrono::steady_clock::time_point m_signedInAt;
+    std::chrono::steady_clock::time_point m_renewAt;
+};
+
 /// One keep-alive HTTP/1.1 connection (reopened after a failure). Not thread-safe: one per
-/// worker. Throws TransportError when there is no answer.
+/// worker. Throws TransportError when there is no answer. With `auth`, every request but
+/// /health* carries its token, and a 401 is retried once after signing in again.
 class HttpConnection final {
   public:
-    HttpConnection(Endpoint endpoint, std::chrono::milliseconds timeout);
+    HttpConnection(Endpoint endpoint, std::chrono::milliseconds timeout, Auth* auth = nullptr);
     ~HttpConnection();
     HttpConnection(const HttpConnection&) = delete;
     HttpConnection& operator=(const HttpConnection&) = delete;
@@ -56,7 +91,11 @@ class HttpConnection final {
                const std::string* body = nullptr);
 
   private:
+    Reply sendOnce(const std::string& method, const std::string& target, const std::string* body,
+                   const std::string& authorization);
+
     Endpoint m_endpoint;
+    Auth* m_auth;
     std::chrono::milliseconds m_timeout;
     std::unique_ptr<Poco::Net::HTTPClientSession> m_session;
 };
@@ -79,9 +118,10 @@ class PushListener final {
     PushListener();
     ~PushListener();
 
-    /// Opens the socket. Returns false, with the reason in `note`, when the endpoint is not
-    /// there (connection refused, 404 on the upgrade, no handshake).
-    bool connect(const Endpoint& gateway, std::string& note);
+    /// Opens the socket (the upgrade carries `auth`'s token when given). Returns false, with the
+    /// reason in `note`, when the endpoint is not there (connection refused, 404 or 401 on the
+    /// upgrade, no handshake).
+    bool connect(const Endpoint& gateway, std::string& note, Auth* auth = nullptr);
     /// Starts reading frames; times are taken relative to `start`.
     void run(Clock::time_point start);
     /// Stops reading and closes the socket.
@@ -118,9 +158,9 @@ class MemorySampler final {
 std::optional<std::pair<std::int64_t, std::int64_t>> readMemoryKb(int pid);
 
 /// Closed-loop GET `targets` (round robin) through `endpoint` with `connections` connections
-/// for `duration`.
+/// for `duration`, signed in with `auth` when given.
 ProxyRun runGetLoad(const std::string& name, const std::string& url, const Endpoint& endpoint,
                     const std::vector<std::string>& targets, std::size_t connections,
-                    std::chrono::milliseconds duration);
+                    std::chrono::milliseconds duration, Auth* auth = nullptr);
 
 }  // namespace shop::bench

@@ -36,9 +36,17 @@ constexpr const char* kUsage = R"(usage: shop-bench [options]
   --skip-nginx           no gateway/nginx comparison
   --compare-duration S   seconds of each GET run of the comparison (default 5)
   --compare-connections N  connections of each GET run (default 16)
+  --user U               sign in to the gateway as U (default: $SHOP_ADMIN_USER)
+  --password P           and with P (default: $SHOP_ADMIN_PASSWORD); a gateway without
+                         POST /auth/token (404) is used without a token
   --pid-dir DIR          read <service>.pid files here for the memory report
   --out DIR              results.json, timeseries.dat, chart.gp, chart.png (default build/bench)
 )";
+
+std::string envOr(const char* name) {
+    const char* value = std::getenv(name);
+    return value ? value : "";
+}
 
 struct Options {
     std::string gateway = "http://127.0.0.1:8080";
@@ -53,6 +61,8 @@ struct Options {
     std::size_t compareConnections = 16;
     std::string pidDir;
     std::string out = "build/bench";
+    std::string user = envOr("SHOP_ADMIN_USER");
+    std::string password = envOr("SHOP_ADMIN_PASSWORD");
 };
 
 [[noreturn]] void fail(const std::string& message) {
@@ -115,6 +125,10 @@ Options parseOptions(int argc, char** argv) {
             o.compareDuration = number(arg, next(), 1, 120);
         } else if (arg == "--compare-connections") {
             o.compareConnections = static_cast<std::size_t>(number(arg, next(), 1, 256));
+        } else if (arg == "--user") {
+            o.user = next();
+        } else if (arg == "--password") {
+            o.password = next();
         } else if (arg == "--pid-dir") {
             o.pidDir = next();
         } else if (arg == "--out") {
@@ -188,12 +202,13 @@ void parallelFor(std::size_t count, std::size_t threads, Work work) {
     }
 }
 
-std::vector<Account> createAccounts(const Endpoint& gateway, std::size_t count) {
+std::vector<Account> createAccounts(const Endpoint& gateway, Auth& auth, std::size_t count) {
     constexpr std::size_t kThreads = 8;
     std::vector<Account> accounts(count);
     std::vector<std::unique_ptr<HttpConnection>> connections;
     for (std::size_t t = 0; t < kThreads; ++t) {
-        connections.push_back(std::make_unique<HttpConnection>(gateway, std::chrono::seconds(10)));
+        connections.push_back(
+            std::make_unique<HttpConnection>(gateway, std::chrono::seconds(10), &auth));
     }
     std::mutex mutex;
     std::string problem;
@@ -253,12 +268,13 @@ void sendOrder(HttpConnection& connection, Order& order, const std::vector<Accou
 }
 
 /// GET /orders/{id} of every order in `pending` until each is final or `deadline` passes.
-void pollFinals(const Endpoint& gateway, std::vector<Order*> pending, Clock::time_point start,
-                Clock::time_point deadline) {
+void pollFinals(const Endpoint& gateway, Auth& auth, std::vector<Order*> pending,
+                Clock::time_point start, Clock::time_point deadline) {
     constexpr std::size_t kThreads = 8;
     std::vector<std::unique_ptr<HttpConnection>> connections;
     for (std::size_t t = 0; t < kThreads; ++t) {
-        connections.push_back(std::make_unique<HttpConnection>(gateway, std::chrono::seconds(10)));
+        connections.push_back(
+            std::make_unique<HttpConnection>(gateway, std::chrono::seconds(10), &auth));
     }
     while (!pending.empty()) {
         parallelFor(pending.size(), kThreads, [&](std::size_t t, std::size_t i) {
@@ -284,7 +300,7 @@ void pollFinals(const Endpoint& gateway, std::vector<Order*> pending, Clock::tim
     }
 }
 
-void checkBalances(const Endpoint& gateway, const std::vector<Account>& accounts,
+void checkBalances(const Endpoint& gateway, Auth& auth, const std::vector<Account>& accounts,
                    const std::vector<Order>& orders, Results& results) {
     std::vector<std::int64_t> expected(accounts.size());
     std::vector<bool> uncertain(accounts.size(), false);
@@ -302,7 +318,7 @@ void checkBalances(const Endpoint& gateway, const std::vector<Account>& accounts
         }
     }
     std::mutex mutex;
-    HttpConnection connection(gateway, std::chrono::seconds(10));
+    HttpConnection connection(gateway, std::chrono::seconds(10), &auth);
     for (std::size_t i = 0; i < accounts.size(); ++i) {
         std::string problem;
         try {
@@ -366,12 +382,23 @@ int main(int argc, char** argv) {
         }
     }
 
+    Auth auth(*gateway, options.user, options.password);
+    try {
+        if (auth.signIn()) {
+            log("signed in to the gateway as '" + options.user + "'");
+        } else {
+            log("the gateway has no POST /auth/token (404): going on without a token");
+        }
+    } catch (const std::exception& e) {
+        fail(std::string("cannot sign in: ") + e.what());
+    }
+
     log("creating and funding " + std::to_string(options.accounts) + " accounts");
-    const auto accounts = createAccounts(*gateway, options.accounts);
+    const auto accounts = createAccounts(*gateway, auth, options.accounts);
 
     PushListener push;
     std::string pushNote;
-    results.pushAvailable = push.connect(*gateway, pushNote);
+    results.pushAvailable = push.connect(*gateway, pushNote, &auth);
     if (!results.pushAvailable) {
         std::cerr << "\n"
                   << "shop-bench: ******************************************************\n"
@@ -405,7 +432,7 @@ int main(int argc, char** argv) {
         std::vector<std::thread> workers;
         for (std::size_t w = 0; w < results.connections; ++w) {
             workers.emplace_back([&] {
-                HttpConnection connection(*gateway, std::chrono::seconds(10));
+                HttpConnection connection(*gateway, std::chrono::seconds(10), &auth);
                 for (std::size_t i = next++; i < orders.size(); i = next++) {
                     const auto due = start + schedule.offsetOf(i);
                     std::this_thread::sleep_until(due);
@@ -434,7 +461,7 @@ int main(int argc, char** argv) {
         std::vector<std::thread> workers;
         for (std::size_t w = 0; w < results.connections; ++w) {
             workers.emplace_back([&, w] {
-                HttpConnection connection(*gateway, std::chrono::seconds(10));
+                HttpConnection connection(*gateway, std::chrono::seconds(10), &auth);
                 std::this_thread::sleep_until(start);
                 while (Clock::now() < end) {
                     Order order;
@@ -495,7 +522,7 @@ int main(int argc, char** argv) {
         if (!pending.empty()) {
             // No frame for these: ask over REST whether they are final (push missing) or not
             // (lost).
-            pollFinals(*gateway, pending, start, std::max(deadline, Clock::now()));
+            pollFinals(*gateway, auth, pending, start, std::max(deadline, Clock::now()));
             for (const auto* o : pending) {
                 if (!o->finalStatus.empty()) {
                     ++results.pushMissing;
@@ -503,7 +530,7 @@ int main(int argc, char** argv) {
             }
         }
     } else {
-        pollFinals(*gateway, pending, start, deadline);
+        pollFinals(*gateway, auth, pending, start, deadline);
     }
     auto services = memory.finish();
 
@@ -546,7 +573,7 @@ int main(int argc, char** argv) {
     results.memory = services;
 
     log("checking balances of " + std::to_string(accounts.size()) + " accounts");
-    checkBalances(*gateway, accounts, orders, results);
+    checkBalances(*gateway, auth, accounts, orders, results);
 
     // Gateway against nginx, GET /orders/{id}, closed loop, same connections and duration.
     if (options.skipNginx) {
@@ -566,10 +593,12 @@ int main(int argc, char** argv) {
             std::chrono::milliseconds(static_cast<std::int64_t>(options.compareDuration * 1000));
         log("GET /orders/{id}, closed loop, " + std::to_string(options.compareConnections) +
             " connections, " + fixed(options.compareDuration, 0) + " s each: gateway, then nginx");
+        // nginx goes straight to the orders service, which trusts its X-Internal-Secret (set by
+        // the nginx configuration) and ignores the token; sending it costs both sides the same.
         results.proxies.push_back(runGetLoad("gateway", options.gateway, *gateway, targets,
-                                             options.compareConnections, each));
-        results.proxies.push_back(
-            runGetLoad("nginx", options.nginx, *nginx, targets, options.compareConnections, each));
+                                             options.compareConnections, each, &auth));
+        results.proxies.push_back(runGetLoad("nginx", options.nginx, *nginx, targets,
+                                             options.compareConnections, each, &auth));
         results.proxyNote = "GET /orders/{id}, closed loop, " +
                             std::to_string(options.compareConnections) + " connections, " +
                             fixed(options.compareDuration, 0) + " s each";

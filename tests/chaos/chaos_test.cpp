@@ -21,6 +21,7 @@
 #include "shop/amqp/connection.hpp"
 #include "shop/amqp/publisher.hpp"
 #include "shop/amqp/topology.hpp"
+#include "shop/auth/secret_hash.hpp"
 #include "shop/domain/uuid.hpp"
 #include "shop/events/events.hpp"
 #include "shop/pg/connection.hpp"
@@ -94,12 +95,19 @@ class ChaosStack {
         rabbitCtl = requiredEnv("SHOP_TEST_RABBITMQCTL");
         pgData = requiredEnv("SHOP_TEST_PG_DATA");
         pgCtl = requiredEnv("SHOP_TEST_PG_CTL");
+        // Authentication is always on: random secrets for this run, and the operator signed in
+        // once (the token outlives gateway restarts, which keep the same token secret).
+        m_internalSecret = auth::randomHex(16);
+        m_tokenSecret = auth::randomHex(32);
+        m_adminPassword = auth::randomHex(12);
+        m_adminPasswordHash = auth::hashSecret(m_adminPassword);
         m_ports = {{"payments", e2e::freePort()},
                    {"orders", e2e::freePort()},
                    {"gateway", e2e::freePort()}};
         for (const char* name : {"payments", "orders", "gateway"}) {
             start(name);
         }
+        signIn();
     }
 
     ~ChaosStack() {
@@ -110,7 +118,10 @@ class ChaosStack {
         }
     }
 
-    HttpClient gateway() const { return HttpClient("127.0.0.1", m_ports.at("gateway"), 10s); }
+    /// A client of the gateway with the operator's token.
+    HttpClient gateway() const {
+        return HttpClient("127.0.0.1", m_ports.at("gateway"), 10s).withToken(m_operatorToken);
+    }
     const std::string& amqpUrl() const { return m_amqpUrl; }
 
     /// SIGKILL, reap, start again, wait until it answers.
@@ -139,7 +150,8 @@ class ChaosStack {
         const std::uint16_t port = m_ports.at(name);
         std::map<std::string, std::string> env{{"SHOP_HTTP_ADDR", address(port)},
                                                {"SHOP_AMQP_URL", m_amqpUrl},
-                                               {"SHOP_LOG_LEVEL", "info"}};
+                                               {"SHOP_LOG_LEVEL", "info"},
+                                               {"SHOP_INTERNAL_SECRET", m_internalSecret}};
         std::string binary;
         if (name == "payments") {
             binary = SHOP_PAYMENTS_BIN;
@@ -151,6 +163,9 @@ class ChaosStack {
             binary = SHOP_GATEWAY_BIN;
             env["SHOP_ORDERS_URL"] = "http://" + address(m_ports.at("orders"));
             env["SHOP_PAYMENTS_URL"] = "http://" + address(m_ports.at("payments"));
+            env["SHOP_TOKEN_SECRET"] = m_tokenSecret;
+            env["SHOP_ADMIN_USER"] = kAdminUser;
+            env["SHOP_ADMIN_PASSWORD_HASH"] = m_adminPasswordHash;
         }
         m_children[name] =
             std::make_unique<ChildProcess>(name, binary, env,
@@ -170,7 +185,21 @@ class ChaosStack {
                         << e2e::fileTail(m_children[name]->logPath(), 30);
     }
 
+    /// Signs the operator in; fails the suite when it cannot.
+    void signIn() {
+        const HttpClient client("127.0.0.1", m_ports.at("gateway"), 10s);
+        const auto answer =
+            client.postJson("/auth/token", R"({"username":")" + std::string(kAdminUser) +
+                                               R"(","password":")" + m_adminPassword + R"("})");
+        m_operatorToken = e2e::str(answer.data(), "access_token");
+        ASSERT_EQ(answer.status, 200) << "the operator could not sign in: " << answer.describe();
+        ASSERT_FALSE(m_operatorToken.empty());
+    }
+
+    static constexpr const char* kAdminUser = "chaos-operator";
     std::string m_amqpUrl, m_ordersDb, m_paymentsDb;
+    std::string m_internalSecret, m_tokenSecret, m_adminPassword, m_adminPasswordHash,
+        m_operatorToken;
     std::map<std::string, std::uint16_t> m_ports;
     int m_starts = 0;
     std::map<std::string, std::unique_ptr<ChildProcess>> m_children;

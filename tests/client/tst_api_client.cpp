@@ -36,8 +36,10 @@ ApiResult<T> await(std::optional<ApiResult<T>>& result) {
         (void)QTest::qWaitFor([&] { return result.has_value(); }, 10000);
     }
     if (!result.has_value()) {
-        return ApiError{ApiError::Kind::Network, 0, QStringLiteral("TEST_GAVE_UP"),
-                        QStringLiteral("no callback within 10 s"), QString()};
+        ApiError gaveUp;
+        gaveUp.code = QStringLiteral("TEST_GAVE_UP");
+        gaveUp.message = QStringLiteral("no callback within 10 s");
+        return gaveUp;
     }
     return *result;
 }
@@ -58,6 +60,13 @@ class tst_ApiClient : public QObject {
     void unauthorizedSignal();
     void callbackSkippedWhenContextDies();
     void readinessReportsFailingChecks();
+    void retryAfterIsRead();
+    void listsApiKeys();
+    void createsApiKey();
+    void createdApiKeyWithoutSecretIsInvalid();
+    void revokesApiKey();
+    void apiKeyErrors_data();
+    void apiKeyErrors();
     void realServerRoundTrip();
     void realConnectionRefused();
 
@@ -331,6 +340,145 @@ void tst_ApiClient::readinessReportsFailingChecks() {
     QCOMPARE(readiness.value().failing,
              QStringList({QStringLiteral("orders"), QStringLiteral("orders.broker"),
                           QStringLiteral("payments.database")}));
+}
+
+void tst_ApiClient::retryAfterIsRead() {
+    m_network->setHandler([](const SentRequest&) {
+        FakeResponse response = FakeResponse::json(429, envelope("RATE_LIMITED", "slow down"));
+        response.headers.append(qMakePair(QByteArray("Retry-After"), QByteArray("17")));
+        return response;
+    });
+    std::optional<ApiResult<TokenGrant>> result;
+    m_api->requestToken(QStringLiteral("operator"), QStringLiteral("x"), nullptr,
+                        [&](const ApiResult<TokenGrant>& r) { result = r; });
+    const auto outcome = await(result);
+    QCOMPARE(outcome.error().code, QStringLiteral("RATE_LIMITED"));
+    QCOMPARE(outcome.error().retryAfterSeconds, 17);
+    QVERIFY(outcome.error().isRetryable());
+}
+
+void tst_ApiClient::listsApiKeys() {
+    m_network->setHandler([](const SentRequest&) {
+        return FakeResponse::json(
+            200, R"({"data":{"items":[)"
+                 R"({"key_id":"6d1e2f3a-0000-4000-8000-000000000002","user_id":"u-1",)"
+                 R"("created_at":"2025-11-22T11:00:00Z","revoked_at":null},)"
+                 R"({"key_id":"6d1e2f3a-0000-4000-8000-000000000001","user_id":"u-1",)"
+                 R"("created_at":"2025-11-22T10:00:00Z","revoked_at":"2025-11-22T10:30:00.5Z"})"
+                 R"(]}})");
+    });
+    m_api->setAccessToken(QStringLiteral("tok-op"));
+    std::optional<ApiResult<QList<ApiKey>>> result;
+    m_api->listApiKeys(QStringLiteral("u-1"), nullptr,
+                       [&](const ApiResult<QList<ApiKey>>& r) { result = r; });
+    const auto outcome = await(result);
+    QVERIFY2(outcome.ok(), qPrintable(outcome.ok() ? QString() : outcome.error().describe()));
+    const QList<ApiKey>& keys = outcome.value();
+    QCOMPARE(keys.size(), 2);
+    QCOMPARE(keys.at(0).keyId, QStringLiteral("6d1e2f3a-0000-4000-8000-000000000002"));
+    QCOMPARE(keys.at(0).userId, QStringLiteral("u-1"));
+    QVERIFY(!keys.at(0).isRevoked());
+    QVERIFY(keys.at(0).apiKey.isEmpty());
+    QCOMPARE(keys.at(1).createdAt, QDateTime(QDate(2025, 11, 22), QTime(10, 0), Qt::UTC));
+    QVERIFY(keys.at(1).isRevoked());
+    QCOMPARE(keys.at(1).revokedAt, QDateTime(QDate(2025, 11, 22), QTime(10, 30, 0, 500), Qt::UTC));
+
+    const SentRequest& sent = m_network->sent().first();
+    QCOMPARE(sent.method, QByteArray("GET"));
+    QCOMPARE(sent.url, QUrl(QStringLiteral("http://gateway.test:8080/accounts/u-1/api-keys")));
+    QCOMPARE(sent.header("Authorization"), QByteArray("Bearer tok-op"));
+}
+
+void tst_ApiClient::createsApiKey() {
+    m_network->setHandler([](const SentRequest&) {
+        return FakeResponse::json(
+            201, R"({"data":{"key_id":"6d1e2f3a-0000-4000-8000-000000000003","user_id":"u-1",)"
+                 R"("created_at":"2025-11-22T12:00:00Z","revoked_at":null,)"
+                 R"("api_key":"shop_6d1e2f3a_secret"}})");
+    });
+    std::optional<ApiResult<ApiKey>> result;
+    m_api->createApiKey(QStringLiteral("u-1"), nullptr,
+                        [&](const ApiResult<ApiKey>& r) { result = r; });
+    const auto outcome = await(result);
+    QVERIFY(outcome.ok());
+    QCOMPARE(outcome.value().keyId, QStringLiteral("6d1e2f3a-0000-4000-8000-000000000003"));
+    QCOMPARE(outcome.value().apiKey, QStringLiteral("shop_6d1e2f3a_secret"));
+    QVERIFY(!outcome.value().isRevoked());
+
+    const SentRequest& sent = m_network->sent().first();
+    QCOMPARE(sent.method, QByteArray("POST"));
+    QCOMPARE(sent.url.path(), QStringLiteral("/accounts/u-1/api-keys"));
+    QCOMPARE(sent.request.header(QNetworkRequest::ContentTypeHeader).toString(),
+             QStringLiteral("application/json"));
+    QCOMPARE(sent.body, QByteArray("{}"));
+}
+
+void tst_ApiClient::createdApiKeyWithoutSecretIsInvalid() {
+    m_network->setHandler([](const SentRequest&) {
+        return FakeResponse::json(201,
+                                  R"({"data":{"key_id":"k-1","user_id":"u-1",)"
+                                  R"("created_at":"2025-11-22T12:00:00Z","revoked_at":null}})");
+    });
+    std::optional<ApiResult<ApiKey>> result;
+    m_api->createApiKey(QStringLiteral("u-1"), nullptr,
+                        [&](const ApiResult<ApiKey>& r) { result = r; });
+    QCOMPARE(await(result).error().code, QStringLiteral("INVALID_RESPONSE"));
+}
+
+void tst_ApiClient::revokesApiKey() {
+    m_network->setHandler([](const SentRequest&) {
+        return FakeResponse::json(
+            200, R"({"data":{"key_id":"6d1e2f3a-0000-4000-8000-000000000003","user_id":"u-1",)"
+                 R"("created_at":"2025-11-22T12:00:00Z","revoked_at":"2025-11-22T12:05:00Z"}})");
+    });
+    std::optional<ApiResult<ApiKey>> result;
+    m_api->revokeApiKey(QStringLiteral("u-1"),
+                        QStringLiteral("6d1e2f3a-0000-4000-8000-000000000003"), nullptr,
+                        [&](const ApiResult<ApiKey>& r) { result = r; });
+    const auto outcome = await(result);
+    QVERIFY(outcome.ok());
+    QVERIFY(outcome.value().isRevoked());
+    QCOMPARE(outcome.value().revokedAt, QDateTime(QDate(2025, 11, 22), QTime(12, 5), Qt::UTC));
+    const SentRequest& sent = m_network->sent().first();
+    QCOMPARE(sent.method, QByteArray("DELETE"));
+    QCOMPARE(sent.url.path(),
+             QStringLiteral("/accounts/u-1/api-keys/6d1e2f3a-0000-4000-8000-000000000003"));
+    QVERIFY(sent.body.isEmpty());
+}
+
+void tst_ApiClient::apiKeyErrors_data() {
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<QString>("code");
+    QTest::newRow("404 unknown account")
+        << 404 << envelope("NOT_FOUND", "account not found") << QStringLiteral("NOT_FOUND");
+    QTest::newRow("403 not an operator")
+        << 403 << envelope("FORBIDDEN", "operators only") << QStringLiteral("FORBIDDEN");
+    QTest::newRow("400 malformed id")
+        << 400 << envelope("BAD_REQUEST", "user_id is not a uuid") << QStringLiteral("BAD_REQUEST");
+    QTest::newRow("503 payments down") << 503 << envelope("UPSTREAM_UNAVAILABLE", "down")
+                                       << QStringLiteral("UPSTREAM_UNAVAILABLE");
+    QTest::newRow("200 items missing")
+        << 200 << QByteArray(R"({"data":{}})") << QStringLiteral("INVALID_RESPONSE");
+    QTest::newRow("200 item without created_at")
+        << 200 << QByteArray(R"({"data":{"items":[{"key_id":"k","revoked_at":null}]}})")
+        << QStringLiteral("INVALID_RESPONSE");
+    QTest::newRow("200 malformed JSON")
+        << 200 << QByteArray(R"({"data":{"items":[)") << QStringLiteral("INVALID_RESPONSE");
+}
+
+void tst_ApiClient::apiKeyErrors() {
+    QFETCH(int, status);
+    QFETCH(QByteArray, body);
+    QFETCH(QString, code);
+    m_network->setHandler([&](const SentRequest&) { return FakeResponse::json(status, body); });
+    std::optional<ApiResult<QList<ApiKey>>> result;
+    m_api->listApiKeys(QStringLiteral("u-1"), nullptr,
+                       [&](const ApiResult<QList<ApiKey>>& r) { result = r; });
+    const auto outcome = await(result);
+    QVERIFY(!outcome.ok());
+    QCOMPARE(outcome.error().code, code);
+    QCOMPARE(outcome.error().httpStatus, status);
 }
 
 void tst_ApiClient::realServerRoundTrip() {

@@ -1,5 +1,5 @@
-// The operator's session: sign-in, a gateway without authentication, renewal before expiry,
-// and a 401 that asks for signing in again.
+// The operator's session: sign-in, each way it can fail (401, 429 with Retry-After, 404, the
+// gateway down), renewal before expiry, and a 401 that asks for signing in again.
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSignalSpy>
@@ -32,8 +32,11 @@ class tst_AuthSession : public QObject {
     void init();
     void signInSetsBearerToken();
     void wrongPasswordFails();
-    void gatewayWithoutAuthentication();
+    void otherFailures_data();
+    void otherFailures();
     void renewsBeforeExpiry();
+    void refusedRenewalAsksForSignIn();
+    void signOutWinsOverAnAnswerInFlight();
     void unauthorizedAsksForSignIn();
     void renewalDelays_data();
     void renewalDelays();
@@ -105,24 +108,64 @@ void tst_AuthSession::wrongPasswordFails() {
     QVERIFY(m_api->accessToken().isEmpty());
 }
 
-void tst_AuthSession::gatewayWithoutAuthentication() {
-    // Today's gateway: no /auth/token route at all.
-    m_network->setHandler([](const SentRequest& sent) {
-        if (sent.url.path() == QLatin1StringView("/auth/token")) {
-            return FakeResponse::json(
-                404,
-                R"({"error":{"code":"NOT_FOUND","message":"no such endpoint","request_id":"r"}})");
+void tst_AuthSession::otherFailures_data() {
+    QTest::addColumn<int>("kind");  // FakeResponse::Kind
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<QString>("code");
+    QTest::addColumn<int>("retryAfter");
+
+    const int http = static_cast<int>(FakeResponse::Kind::Http);
+    QTest::newRow("429 too many failures")
+        << http << 429
+        << QByteArray(R"({"error":{"code":"RATE_LIMITED","message":"slow down","request_id":"r"}})")
+        << QStringLiteral("RATE_LIMITED") << 30;
+    // Authentication is always on: a 404 here is a wrong URL or a broken gateway, not "no
+    // authentication", and fails like anything else.
+    QTest::newRow("404 no such endpoint")
+        << http << 404
+        << QByteArray(
+               R"({"error":{"code":"NOT_FOUND","message":"no such endpoint","request_id":"r"}})")
+        << QStringLiteral("NOT_FOUND") << 0;
+    QTest::newRow("503 upstream down")
+        << http << 503
+        << QByteArray(
+               R"({"error":{"code":"UPSTREAM_UNAVAILABLE","message":"down","request_id":"r"}})")
+        << QStringLiteral("UPSTREAM_UNAVAILABLE") << 0;
+    QTest::newRow("200 without a token")
+        << http << 200 << QByteArray(R"({"data":{"token_type":"Bearer"}})")
+        << QStringLiteral("INVALID_RESPONSE") << 0;
+    QTest::newRow("connection refused") << static_cast<int>(FakeResponse::Kind::Refused) << 0
+                                        << QByteArray() << QStringLiteral("NETWORK_ERROR") << 0;
+}
+
+void tst_AuthSession::otherFailures() {
+    QFETCH(int, kind);
+    QFETCH(int, status);
+    QFETCH(QByteArray, body);
+    QFETCH(QString, code);
+    QFETCH(int, retryAfter);
+    m_network->setHandler([&](const SentRequest&) {
+        FakeResponse response = FakeResponse::json(status, body);
+        response.kind = static_cast<FakeResponse::Kind>(kind);
+        if (retryAfter > 0) {
+            response.headers.append(
+                qMakePair(QByteArray("Retry-After"), QByteArray::number(retryAfter)));
         }
-        return FakeResponse::json(200, kEmptyPage);
+        return response;
     });
-    QSignalSpy notEnabled(m_session, &AuthSession::authenticationNotEnabled);
     QSignalSpy failed(m_session, &AuthSession::signInFailed);
-    m_session->signIn(QStringLiteral("operator"), QStringLiteral("anything"));
-    QVERIFY(notEnabled.wait(5000));
-    QCOMPARE(m_session->state(), AuthSession::State::NotEnabled);
-    QCOMPARE(failed.count(), 0);
-    listAccounts();
-    QVERIFY(!m_network->sent().last().request.hasRawHeader("Authorization"));
+    QSignalSpy signedIn(m_session, &AuthSession::signedIn);
+    QSignalSpy required(m_session, &AuthSession::signInRequired);
+    m_session->signIn(QStringLiteral("operator"), QStringLiteral("s3cret"));
+    QVERIFY(failed.wait(5000));
+    const auto error = failed.first().first().value<ApiError>();
+    QCOMPARE(error.code, code);
+    QCOMPARE(error.retryAfterSeconds, retryAfter);
+    QCOMPARE(m_session->state(), AuthSession::State::SignedOut);
+    QCOMPARE(signedIn.count(), 0);
+    QCOMPARE(required.count(), 0);
+    QVERIFY(m_api->accessToken().isEmpty());
 }
 
 void tst_AuthSession::renewsBeforeExpiry() {
@@ -149,6 +192,41 @@ void tst_AuthSession::renewsBeforeExpiry() {
     listAccounts();
     QCOMPARE(m_network->sent().last().header("Authorization"), QByteArray("Bearer tok-2"));
     QCOMPARE(required.count(), 0);
+}
+
+void tst_AuthSession::refusedRenewalAsksForSignIn() {
+    // The password was changed meanwhile: the renewal gets 401 and the session ends with a
+    // request to sign in again (not a silent failure when the token runs out).
+    m_network->setHandler([this](const SentRequest& sent) {
+        if (sent.url.path() == QLatin1StringView("/auth/token")) {
+            return ++m_tokens == 1 ? FakeResponse::json(200, tokenJson("tok-1", 1))
+                                   : FakeResponse::json(401, R"({"error":{"code":"UNAUTHORIZED",)"
+                                                             R"("message":"invalid credentials",)"
+                                                             R"("request_id":"r"}})");
+        }
+        return FakeResponse::json(200, kEmptyPage);
+    });
+    QSignalSpy required(m_session, &AuthSession::signInRequired);
+    m_session->signIn(QStringLiteral("operator"), QStringLiteral("s3cret"));
+    QVERIFY(required.wait(5000));
+    QCOMPARE(m_tokens, 2);
+    QCOMPARE(m_session->state(), AuthSession::State::SignedOut);
+    QVERIFY(m_api->accessToken().isEmpty());
+    QVERIFY(required.first().first().toString().contains(QLatin1StringView("renewed")));
+}
+
+void tst_AuthSession::signOutWinsOverAnAnswerInFlight() {
+    m_network->setHandler(
+        [](const SentRequest&) { return FakeResponse::json(200, tokenJson("tok-late", 3600)); });
+    QSignalSpy signedIn(m_session, &AuthSession::signedIn);
+    m_session->signIn(QStringLiteral("operator"), QStringLiteral("s3cret"));
+    m_session->signOut();  // before the answer arrives
+    bool later = false;
+    m_api->listAccounts(10, QString(), nullptr, [&](const auto&) { later = true; });
+    QTRY_VERIFY(later);  // the token's answer was delivered before this one
+    QCOMPARE(signedIn.count(), 0);
+    QCOMPARE(m_session->state(), AuthSession::State::SignedOut);
+    QVERIFY(m_api->accessToken().isEmpty());
 }
 
 void tst_AuthSession::unauthorizedAsksForSignIn() {

@@ -1,22 +1,27 @@
 // The main window over a fake network layer: the sign-in at start, a 401 that brings the sign-in
-// back over an unchanged window, and a failed top-up retried from the notification bar with the
-// same Idempotency-Key.
+// back over an unchanged window, a failed top-up retried from the notification bar with the
+// same Idempotency-Key, the API keys dialog listing an account's keys and revoking one, and
+// signing out.
 #include <QDialogButtonBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSettings>
 #include <QStandardPaths>
+#include <QTableView>
 #include <QtTest>
 
 #include "core/account_model.hpp"
 #include "core/api_client.hpp"
+#include "core/api_key_model.hpp"
 #include "core/auth_session.hpp"
 #include "core/event_stream.hpp"
 #include "core/health_monitor.hpp"
 #include "core/order_model.hpp"
 #include "support/fake_network.hpp"
 #include "ui/accounts_panel.hpp"
+#include "ui/api_keys_dialog.hpp"
 #include "ui/main_window.hpp"
 #include "ui/notification_bar.hpp"
 #include "ui/orders_panel.hpp"
@@ -58,6 +63,9 @@ class tst_MainWindow : public QObject {
     void signsInAtStart();
     void unauthorizedBringsSignInBackOverTheSameScreen();
     void retriedTopUpReusesItsKey();
+    void apiKeysDialogListsAndRevokes();
+    void signOutStopsTheStreamAndKeepsTheScreen();
+    void refusedStreamBringsSignInBack();
     void cleanupTestCase();
 
   private:
@@ -66,6 +74,7 @@ class tst_MainWindow : public QObject {
     FakeNetwork m_network;
     bool m_expired = false;
     int m_topUps = 0;
+    bool m_keyRevoked = false;
     std::unique_ptr<ApiClient> m_api;
     std::unique_ptr<AuthSession> m_auth;
     std::unique_ptr<EventStream> m_stream;
@@ -103,6 +112,22 @@ void tst_MainWindow::initTestCase() {
                        ? FakeResponse::silent()
                        : FakeResponse::json(200, R"({"data":)" + accountJson("60.00") + "}");
         }
+        const QString keys = QStringLiteral("/accounts/") + kUser + QStringLiteral("/api-keys");
+        if (path == keys && sent.method == "GET") {
+            return FakeResponse::json(
+                200, R"({"data":{"items":[)"
+                     R"({"key_id":"k-2","user_id":"u","created_at":"2025-11-22T11:00:00Z",)"
+                     R"("revoked_at":)" +
+                         QByteArray(m_keyRevoked ? R"("2025-11-22T12:00:00Z")" : "null") +
+                         R"(},{"key_id":"k-1","user_id":"u","created_at":"2025-11-22T10:00:00Z",)"
+                         R"("revoked_at":"2025-11-22T10:30:00Z"}]}})");
+        }
+        if (path == keys + QStringLiteral("/k-2") && sent.method == "DELETE") {
+            m_keyRevoked = true;
+            return FakeResponse::json(
+                200, R"({"data":{"key_id":"k-2","user_id":"u","created_at":"2025-11-22T11:00:00Z",)"
+                     R"("revoked_at":"2025-11-22T12:00:00Z"}})");
+        }
         return FakeResponse::json(404, R"({"error":{"code":"NOT_FOUND","message":"no",)"
                                        R"("request_id":"r2"}})");
     });
@@ -125,8 +150,9 @@ void tst_MainWindow::signIn() {
     auto* password = dialog->findChild<QLineEdit*>(QStringLiteral("passwordEdit"));
     QVERIFY(password != nullptr);
     QCOMPARE(password->echoMode(), QLineEdit::Password);
-    QTest::keyClicks(dialog->findChild<QLineEdit*>(QStringLiteral("usernameEdit")),
-                     QStringLiteral("operator"));
+    auto* username = dialog->findChild<QLineEdit*>(QStringLiteral("usernameEdit"));
+    username->clear();  // filled in with the remembered name from the second time on
+    QTest::keyClicks(username, QStringLiteral("operator"));
     QTest::keyClicks(password, QStringLiteral("s3cret"));
     dialog->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok)->click();
     QTRY_COMPARE(m_auth->state(), AuthSession::State::SignedIn);
@@ -195,6 +221,88 @@ void tst_MainWindow::retriedTopUpReusesItsKey() {
     QCOMPARE(keys.at(1), keys.at(0));
     QCOMPARE(bodies.at(1), bodies.at(0));
     QVERIFY(bodies.first().contains(R"("amount":"50.00")"));
+}
+
+void tst_MainWindow::apiKeysDialogListsAndRevokes() {
+    m_window->findChild<QAction*>(QStringLiteral("apiKeysAction"))->trigger();
+    ui::ApiKeysDialog* dialog = nullptr;
+    QTRY_VERIFY((dialog = visibleDialog<ui::ApiKeysDialog>(m_window.get())) != nullptr);
+    QVERIFY(!dialog->isModal());  // the main window stays usable
+    ApiKeyModel* keys = dialog->model();
+    QTRY_COMPARE(keys->rowCount(), 2);
+    QCOMPARE(keys->keyAt(0)->keyId, QStringLiteral("k-2"));
+    QVERIFY(!keys->keyAt(0)->isRevoked());
+    QVERIFY(keys->keyAt(1)->isRevoked());
+    auto* summary = dialog->findChild<QLabel*>(QStringLiteral("apiKeysSummary"));
+    QCOMPARE(summary->text(), QStringLiteral("2 key(s), 1 in force"));
+
+    auto* revoke = dialog->findChild<QPushButton*>(QStringLiteral("revokeApiKey"));
+    dialog->view()->selectRow(1);
+    QVERIFY(!revoke->isEnabled());  // already revoked
+    dialog->view()->selectRow(0);
+    QVERIFY(revoke->isEnabled());
+
+    // Cancel first: nothing is sent.
+    revoke->click();
+    QMessageBox* confirm = nullptr;
+    QTRY_VERIFY((confirm = visibleDialog<QMessageBox>(dialog)) != nullptr);
+    confirm->button(QMessageBox::Cancel)->click();
+    QTRY_VERIFY(visibleDialog<QMessageBox>(dialog) == nullptr);
+    QVERIFY(!m_keyRevoked);
+
+    revoke->click();
+    QTRY_VERIFY((confirm = visibleDialog<QMessageBox>(dialog)) != nullptr);
+    confirm->findChild<QPushButton*>(QStringLiteral("revokeConfirmButton"))->click();
+    QTRY_VERIFY(keys->keyAt(0)->isRevoked());
+    QVERIFY(m_keyRevoked);
+    QCOMPARE(keys->rowCount(), 2);
+    QCOMPARE(summary->text(), QStringLiteral("2 key(s), 0 in force"));
+    QVERIFY(!revoke->isEnabled());
+    const auto deletes = std::count_if(
+        m_network.sent().begin(), m_network.sent().end(), [](const SentRequest& sent) {
+            return sent.method == "DELETE" && sent.header("Authorization") == "Bearer tok";
+        });
+    QCOMPARE(deletes, 1);
+    dialog->close();
+}
+
+void tst_MainWindow::signOutStopsTheStreamAndKeepsTheScreen() {
+    const int rows = m_window->accountsPanel()->model()->rowCount();
+    m_window->findChild<QAction*>(QStringLiteral("signOutAction"))->trigger();
+    QCOMPARE(m_auth->state(), AuthSession::State::SignedOut);
+    QVERIFY(m_api->accessToken().isEmpty());
+    QCOMPARE(m_stream->state(), EventStream::State::Stopped);
+    QCOMPARE(m_window->accountsPanel()->model()->rowCount(), rows);
+    QTRY_VERIFY(m_window->notifications()->isVisible());
+    QCOMPARE(m_window->notifications()->currentTitle(), QStringLiteral("Not signed in:"));
+    // Signing in from the bar starts the stream again.
+    m_window->notifications()
+        ->findChild<QPushButton*>(QStringLiteral("notificationAction"))
+        ->click();
+    signIn();
+    QVERIFY(m_stream->state() != EventStream::State::Stopped);
+}
+
+void tst_MainWindow::refusedStreamBringsSignInBack() {
+    // The gateway refuses the stream's upgrade with 401, which the socket reports as a plain
+    // failed connection: the window checks the session with one request, and its 401 brings
+    // the sign-in back.
+    QCOMPARE(m_auth->state(), AuthSession::State::SignedIn);
+    m_expired = true;
+    const qsizetype before = m_network.sent().size();
+    emit m_stream->reconnectScheduled(1, 500);
+    QTRY_VERIFY(visibleDialog<ui::SignInDialog>(m_window.get()) != nullptr);
+    QCOMPARE(m_auth->state(), AuthSession::State::SignedOut);
+    bool probed = false;
+    for (qsizetype i = before; i < m_network.sent().size(); ++i) {
+        const SentRequest& sent = m_network.sent().at(i);
+        probed = probed || (sent.url.path() == QLatin1StringView("/accounts") &&
+                            QUrlQuery(sent.url).queryItemValue(QStringLiteral("limit")) ==
+                                QLatin1StringView("1"));
+    }
+    QVERIFY(probed);
+    m_expired = false;
+    signIn();
 }
 
 void tst_MainWindow::cleanupTestCase() {

@@ -1,14 +1,21 @@
 // The real main window against the real gateway, orders and payments (started by this test on
-// the test PostgreSQL and RabbitMQ): sign in, create an account, top it up, place an order, and
-// watch its row turn FINISHED from a WebSocket push; an order the balance cannot cover turns
-// CANCELLED. Driven through the dialogs as a person would, by typing into their fields.
+// the test PostgreSQL and RabbitMQ, with authentication): sign in as the operator, create an
+// account, top it up, place an order, and watch its row turn FINISHED from a WebSocket push; an
+// order the balance cannot cover turns CANCELLED; create an API key for the account in the API
+// keys dialog, see it listed, and revoke it. Driven through the dialogs as a person would, by
+// typing into their fields and clicking their buttons.
 #include <QApplication>
 #include <QDialogButtonBox>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QPushButton>
 #include <QSettings>
+#include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTableView>
 #include <QUuid>
@@ -16,6 +23,7 @@
 
 #include "core/account_model.hpp"
 #include "core/api_client.hpp"
+#include "core/api_key_model.hpp"
 #include "core/auth_session.hpp"
 #include "core/event_stream.hpp"
 #include "core/health_monitor.hpp"
@@ -23,6 +31,7 @@
 #include "core/timeline_model.hpp"
 #include "support/backend_stack.hpp"
 #include "ui/accounts_panel.hpp"
+#include "ui/api_keys_dialog.hpp"
 #include "ui/live_panel.hpp"
 #include "ui/main_window.hpp"
 #include "ui/new_account_dialog.hpp"
@@ -87,6 +96,21 @@ bool timelineHas(const TimelineModel& timeline, const QString& orderId, const QS
     return false;
 }
 
+/// POST /auth/token with an API key, as a script acting for the account would: the status.
+int signInWithApiKey(const QUrl& gateway, const QString& apiKey) {
+    QNetworkAccessManager network;
+    QNetworkRequest request(gateway.resolved(QUrl(QStringLiteral("/auth/token"))));
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    QNetworkReply* reply = network.post(
+        request, QJsonDocument(QJsonObject{{QStringLiteral("api_key"), apiKey}}).toJson());
+    if (!QTest::qWaitFor([reply] { return reply->isFinished(); }, 10000)) {
+        reply->abort();
+    }
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    delete reply;
+    return status;
+}
+
 }  // namespace
 
 class tst_MainWindowE2e : public QObject {
@@ -94,13 +118,15 @@ class tst_MainWindowE2e : public QObject {
 
   private slots:
     void initTestCase();
-    void signInOrGoOnWithoutAuthentication();
+    void wrongPasswordKeepsTheDialogOpen();
+    void signIn();
     void liveStreamConnects();
     void createAccount();
     void amountIsCheckedBeforeSending();
     void topUp();
     void orderTurnsFinishedFromPush();
     void uncoveredOrderTurnsCancelled();
+    void apiKeyCreatedListedAndRevoked();
     void cleanupTestCase();
 
   private:
@@ -143,29 +169,42 @@ void tst_MainWindowE2e::initTestCase() {
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
 }
 
-void tst_MainWindowE2e::signInOrGoOnWithoutAuthentication() {
+void tst_MainWindowE2e::wrongPasswordKeepsTheDialogOpen() {
+    ui::SignInDialog* dialog = nullptr;
+    QTRY_VERIFY((dialog = visibleDialog<ui::SignInDialog>(m_window.get())) != nullptr);
+    type(dialog, "usernameEdit", QStringLiteral("operator"));
+    type(dialog, "passwordEdit", QStringLiteral("not-the-password"));
+    okButton(dialog)->click();
+    auto* error = dialog->findChild<QLabel*>(QStringLiteral("signInError"));
+    QVERIFY(error != nullptr);
+    QTRY_VERIFY_WITH_TIMEOUT(error->isVisible(), 10000);
+    QCOMPARE(error->text(), QStringLiteral("Wrong username or password."));
+    QCOMPARE(m_auth->state(), AuthSession::State::SignedOut);
+    QVERIFY(dialog->isVisible());
+    QVERIFY(m_api->accessToken().isEmpty());
+}
+
+void tst_MainWindowE2e::signIn() {
     ui::SignInDialog* dialog = nullptr;
     QTRY_VERIFY((dialog = visibleDialog<ui::SignInDialog>(m_window.get())) != nullptr);
     type(dialog, "usernameEdit", QStringLiteral("operator"));
     type(dialog, "passwordEdit", m_password);
     okButton(dialog)->click();
-    // With authentication: signed in with the operator's password. Without (a gateway that
-    // answers POST /auth/token with 404): the client goes on without a token and says so.
-    QTRY_VERIFY_WITH_TIMEOUT(m_auth->state() == AuthSession::State::SignedIn ||
-                                 m_auth->state() == AuthSession::State::NotEnabled,
-                             10000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_auth->state(), AuthSession::State::SignedIn, 10000);
     QTRY_VERIFY(visibleDialog<ui::SignInDialog>(m_window.get()) == nullptr);
-    if (m_auth->state() == AuthSession::State::NotEnabled) {
-        auto* label = m_window->findChild<QLabel*>(QStringLiteral("authStatus"));
-        QVERIFY(label != nullptr);
-        QVERIFY2(
-            label->text().contains(QLatin1StringView("Authentication not enabled on this gateway")),
-            qPrintable(label->text()));
-    } else {
-        QVERIFY(!m_api->accessToken().isEmpty());
-    }
+    QCOMPARE(m_auth->role(), QStringLiteral("operator"));
+    QVERIFY(!m_api->accessToken().isEmpty());
+    // The gateway's default lifetime is 15 minutes; the session renews a minute before.
+    QVERIFY(m_auth->expiresAt() > QDateTime::currentDateTimeUtc().addSecs(60));
+    auto* label = m_window->findChild<QLabel*>(QStringLiteral("authStatus"));
+    QVERIFY(label != nullptr);
+    QVERIFY2(label->text().contains(QLatin1StringView("Signed in as operator (operator)")),
+             qPrintable(label->text()));
     QCOMPARE(QSettings().value(QStringLiteral("auth/username")).toString(),
              QStringLiteral("operator"));
+    for (const QString& key : QSettings().allKeys()) {
+        QVERIFY2(!QSettings().value(key).toString().contains(m_password), qPrintable(key));
+    }
 }
 
 void tst_MainWindowE2e::liveStreamConnects() {
@@ -266,6 +305,68 @@ void tst_MainWindowE2e::uncoveredOrderTurnsCancelled() {
     QCOMPARE(orders->data(orders->index(row, OrderModel::ReasonColumn)).toString(),
              QStringLiteral("Insufficient funds"));
     QCOMPARE(orderRow(*orders, m_userId, amount), 0);  // newest first
+}
+
+void tst_MainWindowE2e::apiKeyCreatedListedAndRevoked() {
+    QCOMPARE(m_window->accountsPanel()->currentAccount()->userId, m_userId);
+    runDialog(m_window->findChild<QAction*>(QStringLiteral("apiKeysAction")));
+    ui::ApiKeysDialog* dialog = nullptr;
+    QTRY_VERIFY((dialog = visibleDialog<ui::ApiKeysDialog>(m_window.get())) != nullptr);
+    auto* status = dialog->findChild<QLabel*>(QStringLiteral("apiKeysStatus"));
+    auto* summary = dialog->findChild<QLabel*>(QStringLiteral("apiKeysSummary"));
+    // "Reading the keys…" until the list is in; an error would stay.
+    QTRY_VERIFY2_WITH_TIMEOUT(status->text().isEmpty(), qPrintable(status->text()), 10000);
+    QCOMPARE(summary->text(), QStringLiteral("No keys yet."));
+
+    // Create: the secret is shown once, and the key is listed as in force.
+    dialog->findChild<QPushButton*>(QStringLiteral("createApiKey"))->click();
+    auto* secret = dialog->findChild<QLineEdit*>(QStringLiteral("newApiKey"));
+    QTRY_VERIFY2_WITH_TIMEOUT(!secret->text().isEmpty(), qPrintable(status->text()), 10000);
+    const QString apiKey = secret->text();
+    ApiKeyModel* keys = dialog->model();
+    QCOMPARE(keys->rowCount(), 1);
+    const QString keyId = keys->keyAt(0)->keyId;
+    QVERIFY(!keys->keyAt(0)->isRevoked());
+    QCOMPARE(signInWithApiKey(m_stack.gatewayUrl(), apiKey), 200);
+    dialog->close();
+    QTRY_VERIFY(visibleDialog<ui::ApiKeysDialog>(m_window.get()) == nullptr);
+
+    // Opened again, the dialog lists the key as the gateway has it (never the secret).
+    runDialog(m_window->findChild<QAction*>(QStringLiteral("apiKeysAction")));
+    QTRY_VERIFY((dialog = visibleDialog<ui::ApiKeysDialog>(m_window.get())) != nullptr);
+    keys = dialog->model();
+    QTRY_COMPARE_WITH_TIMEOUT(keys->rowCount(), 1, 10000);
+    QCOMPARE(keys->keyAt(0)->keyId, keyId);
+    QVERIFY(keys->keyAt(0)->apiKey.isEmpty());
+    QVERIFY(dialog->findChild<QLineEdit*>(QStringLiteral("newApiKey"))->text().isEmpty());
+    summary = dialog->findChild<QLabel*>(QStringLiteral("apiKeysSummary"));
+    QCOMPARE(summary->text(), QStringLiteral("1 key(s), 1 in force"));
+
+    // Revoke the selected key, confirmed in the message box.
+    auto* revoke = dialog->findChild<QPushButton*>(QStringLiteral("revokeApiKey"));
+    QVERIFY(!revoke->isEnabled());  // nothing selected yet
+    dialog->view()->selectRow(0);
+    QVERIFY(revoke->isEnabled());
+    revoke->click();
+    QMessageBox* confirm = nullptr;
+    QTRY_VERIFY((confirm = visibleDialog<QMessageBox>(dialog)) != nullptr);
+    confirm->findChild<QPushButton*>(QStringLiteral("revokeConfirmButton"))->click();
+    QTRY_VERIFY_WITH_TIMEOUT(keys->keyAt(0)->isRevoked(), 10000);
+    QCOMPARE(keys->rowCount(), 1);
+    QCOMPARE(keys->data(keys->index(0, ApiKeyModel::StateColumn)).toString(),
+             QStringLiteral("Revoked"));
+    QVERIFY(!revoke->isEnabled());
+    QCOMPARE(summary->text(), QStringLiteral("1 key(s), 0 in force"));
+    QCOMPARE(signInWithApiKey(m_stack.gatewayUrl(), apiKey), 401);
+
+    // The gateway agrees: read again, the key is listed with its revocation time.
+    QSignalSpy loaded(dialog, &ui::ApiKeysDialog::loaded);
+    dialog->findChild<QPushButton*>(QStringLiteral("reloadApiKeys"))->click();
+    QVERIFY(loaded.wait(10000));
+    QCOMPARE(keys->rowCount(), 1);
+    QVERIFY(keys->keyAt(0)->isRevoked());
+    QVERIFY(keys->keyAt(0)->revokedAt >= keys->keyAt(0)->createdAt);
+    dialog->close();
 }
 
 void tst_MainWindowE2e::cleanupTestCase() {

@@ -5,6 +5,7 @@
 #include <QtTest>
 
 #include "core/account_model.hpp"
+#include "core/api_key_model.hpp"
 #include "core/order_model.hpp"
 #include "core/rate_counter.hpp"
 #include "core/timeline_model.hpp"
@@ -65,6 +66,7 @@ class tst_Models : public QObject {
     void orderModelUpsertKeepsNewestFirst();
     void orderModelDisplay();
     void accountModelPagesAndUpserts();
+    void apiKeyModelListsAndRevokesInPlace();
     void timelineKeepsNewestWithinCapacity();
     void rateCounterWindow();
 };
@@ -201,6 +203,50 @@ void tst_Models::accountModelPagesAndUpserts() {
     QCOMPARE(model.rowOf(QStringLiteral("u-9")), 0);
     QCOMPARE(model.rowCount(), 4);
     QVERIFY(!model.accountAt(4).has_value());
+}
+
+void tst_Models::apiKeyModelListsAndRevokesInPlace() {
+    ApiKeyModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    ApiKey older{QStringLiteral("k-1"), QStringLiteral("u-1"), at(1), at(5), QString()};
+    ApiKey newer{QStringLiteral("k-2"), QStringLiteral("u-1"), at(2), QDateTime(), QString()};
+    model.reset({newer, older});
+    QCOMPARE(model.rowCount(), 2);
+    QCOMPARE(model.columnCount(), int(ApiKeyModel::ColumnCount));
+    QCOMPARE(model.rowOf(QStringLiteral("k-2")), 0);
+    QCOMPARE(model.activeCount(), 1);
+    QCOMPARE(model.data(model.index(0, ApiKeyModel::StateColumn)).toString(),
+             QStringLiteral("Active"));
+    QCOMPARE(model.data(model.index(1, ApiKeyModel::StateColumn)).toString(),
+             QStringLiteral("Revoked"));
+    QVERIFY(model.data(model.index(0, ApiKeyModel::RevokedColumn)).toString().isEmpty());
+    QVERIFY(!model.data(model.index(1, ApiKeyModel::RevokedColumn)).toString().isEmpty());
+    QCOMPARE(model.data(model.index(1, 0), ApiKeyModel::RevokedRole).toBool(), true);
+
+    // A new key goes first, without its secret.
+    QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+    ApiKey created{QStringLiteral("k-3"), QStringLiteral("u-1"), at(3), QDateTime(),
+                   QStringLiteral("shop_k3_secret")};
+    model.upsert(created);
+    QCOMPARE(inserted.count(), 1);
+    QCOMPARE(model.rowOf(QStringLiteral("k-3")), 0);
+    QVERIFY(model.keyAt(0)->apiKey.isEmpty());
+    for (int column = 0; column < model.columnCount(); ++column) {
+        QVERIFY(
+            !model.data(model.index(0, column)).toString().contains(QLatin1StringView("secret")));
+    }
+
+    // Revoking changes the row in place.
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    ApiKey revoked = newer;
+    revoked.revokedAt = at(9);
+    model.upsert(revoked);
+    QCOMPARE(changed.count(), 1);
+    QCOMPARE(changed.first().at(0).toModelIndex().row(), 1);
+    QCOMPARE(model.rowCount(), 3);
+    QVERIFY(model.keyAt(1)->isRevoked());
+    QCOMPARE(model.activeCount(), 1);
+    QVERIFY(!model.keyAt(7).has_value());
 }
 
 void tst_Models::timelineKeepsNewestWithinCapacity() {

@@ -74,6 +74,13 @@ for name in ("orders", "payments"):
     check(f"{name}: sets SHOP_DB_URL, SHOP_AMQP_URL and SHOP_HTTP_ADDR",
           {"SHOP_DB_URL", "SHOP_AMQP_URL", "SHOP_HTTP_ADDR"} <= set(env), sorted(env))
 gateway_env = services.get("gateway", {}).get("environment", {})
+internal_secrets = {str(services.get(n, {}).get("environment", {}).get("SHOP_INTERNAL_SECRET"))
+                    for n in ("orders", "payments", "gateway")}
+check("orders, payments and the gateway share one SHOP_INTERNAL_SECRET",
+      len(internal_secrets) == 1 and "None" not in internal_secrets, sorted(internal_secrets))
+check("gateway: sets the token secret and the operator's credentials",
+      {"SHOP_TOKEN_SECRET", "SHOP_ADMIN_USER"} <= set(gateway_env)
+      and bool({"SHOP_ADMIN_PASSWORD", "SHOP_ADMIN_PASSWORD_HASH"} & set(gateway_env)), sorted(gateway_env))
 check("gateway: points at the orders and payments services",
       gateway_env.get("SHOP_ORDERS_URL", "").startswith("http://orders:")
       and gateway_env.get("SHOP_PAYMENTS_URL", "").startswith("http://payments:"))

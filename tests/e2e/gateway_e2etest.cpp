@@ -168,7 +168,7 @@ TEST_F(GatewayE2eTest, UpstreamDownIs503AndNotReady) {
         "gateway-orders-down", "http://127.0.0.1:" + std::to_string(closedPort),
         "http://127.0.0.1:" + std::to_string(stack.paymentsPort()), port);
     ASSERT_TRUE(gateway->running());
-    const HttpClient client("127.0.0.1", port);
+    const HttpClient client = HttpClient("127.0.0.1", port).withToken(stack.operatorToken());
 
     const std::string userId = newAccount("10");
     const std::string requestId = "e2e-down-" + testing::uniqueSuffix();

@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdio>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -46,13 +47,54 @@ int run(const std::string& command, std::string& output) {
 
 class OpenApiTest : public wstest::WsE2eTest {
   protected:
-    /// Sends `request` and records the answer as a sample of the operation `method path`.
+    /// Sends `request` as the operator and records the answer as a sample of the operation
+    /// `method path`.
     HttpResponse record(const std::string& method, const std::string& pathTemplate,
                         HttpRequest request) {
+        return recordWith(api(), method, pathTemplate, std::move(request));
+    }
+    /// The same through `client` (another token, or none).
+    HttpResponse recordWith(const e2e::HttpClient& client, const std::string& method,
+                            const std::string& pathTemplate, HttpRequest request) {
         request.method = method;
-        HttpResponse response = api().send(request);
+        HttpResponse response = client.send(request);
         addHttpSample(method, pathTemplate, response);
         return response;
+    }
+    HttpResponse getWith(const e2e::HttpClient& client, const std::string& pathTemplate,
+                         const std::string& target) {
+        HttpRequest request;
+        request.target = target;
+        return recordWith(client, "GET", pathTemplate, request);
+    }
+    HttpResponse postWith(const e2e::HttpClient& client, const std::string& pathTemplate,
+                          const std::string& target, const std::string& json) {
+        HttpRequest request;
+        request.target = target;
+        request.body = json;
+        request.contentType = "application/json";
+        return recordWith(client, "POST", pathTemplate, request);
+    }
+    HttpResponse removeWith(const e2e::HttpClient& client, const std::string& pathTemplate,
+                            const std::string& target) {
+        HttpRequest request;
+        request.target = target;
+        return recordWith(client, "DELETE", pathTemplate, request);
+    }
+    /// Tries a WebSocket upgrade and records the answer (101, or the refusal before the
+    /// handshake) as a sample of `GET pathTemplate`.
+    int upgrade(const std::string& pathTemplate, const std::string& target,
+                const std::string& token) {
+        const wstest::UpgradeAnswer answer =
+            wstest::tryUpgrade(e2e::Stack::instance().gatewayPort(), target, token);
+        HttpResponse response;
+        response.status = answer.status;
+        response.json = answer.json;
+        if (!answer.contentType.empty()) {
+            response.headers.emplace_back("Content-Type", answer.contentType);
+        }
+        addHttpSample("GET", pathTemplate, response);
+        return answer.status;
     }
     HttpResponse get(const std::string& pathTemplate, const std::string& target) {
         HttpRequest request;
@@ -198,6 +240,90 @@ TEST_F(OpenApiTest, RealAnswersAndFramesMatchTheDocument) {
     }
     EXPECT_EQ(get("/ws/orders", "/ws/orders").status, 400);
     EXPECT_EQ(get("/ws/orders/{order_id}", "/ws/orders/" + order).status, 400);
+
+    // Authentication: signing in, API keys, and the refusals of every kind of route.
+    e2e::Stack& stack = e2e::Stack::instance();
+    const e2e::HttpClient anonymous = stack.anonymousGateway();
+    const auto signedIn =
+        postWith(anonymous, "/auth/token", "/auth/token",
+                 R"({"username":)" + e2e::jsonString(stack.secrets().adminUser) +
+                     R"(,"password":)" + e2e::jsonString(stack.secrets().adminPassword) + "}");
+    EXPECT_EQ(signedIn.status, 200) << signedIn.describe();
+    EXPECT_EQ(postWith(anonymous, "/auth/token", "/auth/token",
+                       R"({"username":"nobody","password":"wrong-password"})")
+                  .status,
+              401);
+    EXPECT_EQ(postWith(anonymous, "/auth/token", "/auth/token", "{}").status, 400);
+    const std::string keysOf = "/accounts/{user_id}/api-keys";
+    const std::string oneKey = "/accounts/{user_id}/api-keys/{key_id}";
+    const auto newKey = postWith(api(), keysOf, "/accounts/" + user + "/api-keys", "{}");
+    ASSERT_EQ(newKey.status, 201) << newKey.describe();
+    const auto spare = postWith(api(), keysOf, "/accounts/" + user + "/api-keys", "");
+    ASSERT_EQ(spare.status, 201) << spare.describe();
+    EXPECT_EQ(postWith(api(), keysOf, "/accounts/" + domain::newUuid() + "/api-keys", "{}").status,
+              404);
+    EXPECT_EQ(postWith(api(), keysOf, "/accounts/x/api-keys", "{}").status, 400);
+    EXPECT_EQ(getWith(api(), keysOf, "/accounts/" + user + "/api-keys").status, 200);
+    EXPECT_EQ(getWith(api(), keysOf, "/accounts/" + domain::newUuid() + "/api-keys").status, 404);
+    const std::string spareTarget =
+        "/accounts/" + user + "/api-keys/" + e2e::str(spare.data(), "key_id");
+    EXPECT_EQ(removeWith(api(), oneKey, spareTarget).status, 200);
+    EXPECT_EQ(
+        removeWith(api(), oneKey, "/accounts/" + user + "/api-keys/" + domain::newUuid()).status,
+        404);
+    EXPECT_EQ(removeWith(api(), oneKey, "/accounts/" + user + "/api-keys/nope").status, 400);
+
+    const auto accountSignIn =
+        postWith(anonymous, "/auth/token", "/auth/token",
+                 R"({"api_key":)" + e2e::jsonString(e2e::str(newKey.data(), "api_key")) + "}");
+    ASSERT_EQ(accountSignIn.status, 200) << accountSignIn.describe();
+    const std::string accountToken = e2e::str(accountSignIn.data(), "access_token");
+    const e2e::HttpClient account = anonymous.withToken(accountToken);
+    const std::string stranger = newAccount("1");
+    EXPECT_EQ(getWith(account, "/accounts/{user_id}", "/accounts/" + user).status, 200);
+    EXPECT_EQ(getWith(account, "/orders", "/orders?user_id=" + user).status, 200);
+    EXPECT_EQ(getWith(account, "/orders/{order_id}", "/orders/" + order).status, 200);
+    const std::string strangersOrder = newOrder(stranger, "1", "not the account's");
+    struct Refused {
+        std::string method, pathTemplate, target;
+        std::optional<std::string> body;
+    };
+    const std::vector<Refused> refused{
+        {"POST", "/accounts", "/accounts", R"({"balance":"1"})"},
+        {"GET", "/accounts", "/accounts", std::nullopt},
+        {"GET", "/accounts/{user_id}", "/accounts/" + stranger, std::nullopt},
+        {"POST", "/accounts/topup", "/accounts/topup",
+         R"({"user_id":")" + stranger + R"(","amount":1})"},
+        {"POST", keysOf, "/accounts/" + user + "/api-keys", "{}"},
+        {"GET", keysOf, "/accounts/" + user + "/api-keys", std::nullopt},
+        {"DELETE", oneKey, spareTarget, std::nullopt},
+        {"POST", "/orders", "/orders",
+         R"({"user_id":")" + stranger + R"(","amount":1,"description":"x"})"},
+        {"GET", "/orders", "/orders", std::nullopt},
+        {"GET", "/orders/{order_id}", "/orders/" + strangersOrder, std::nullopt},
+        {"GET", "/metrics", "/metrics", std::nullopt},
+    };
+    for (const auto& call : refused) {
+        HttpRequest request;
+        request.target = call.target;
+        if (call.body) {
+            request.body = *call.body;
+            request.contentType = "application/json";
+        }
+        EXPECT_EQ(recordWith(anonymous, call.method, call.pathTemplate, request).status, 401)
+            << call.method << " " << call.target;
+        EXPECT_EQ(recordWith(account, call.method, call.pathTemplate, request).status, 403)
+            << call.method << " " << call.target;
+    }
+
+    // WebSocket upgrades: switched, or refused before the handshake.
+    EXPECT_EQ(upgrade("/ws/orders", "/ws/orders", stack.operatorToken()), 101);
+    EXPECT_EQ(upgrade("/ws/orders", "/ws/orders?user_id=" + user, accountToken), 101);
+    EXPECT_EQ(upgrade("/ws/orders", "/ws/orders?access_token=" + accountToken, ""), 403);
+    EXPECT_EQ(upgrade("/ws/orders", "/ws/orders", ""), 401);
+    EXPECT_EQ(upgrade("/ws/orders/{order_id}", "/ws/orders/" + order, accountToken), 101);
+    EXPECT_EQ(upgrade("/ws/orders/{order_id}", "/ws/orders/" + strangersOrder, accountToken), 403);
+    EXPECT_EQ(upgrade("/ws/orders/{order_id}", "/ws/orders/" + order, ""), 401);
 
     // Operations.
     EXPECT_EQ(get("/health", "/health").status, 200);

@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <set>
+#include <thread>
+#include <vector>
 
 #include "shop/auth/rate_limiter.hpp"
 #include "shop/auth/secret_hash.hpp"
@@ -133,6 +136,34 @@ TEST(RateLimiter, ResetForgetsAKeyAndIdleKeysAreSwept) {
     EXPECT_EQ(limiter.trackedKeys(), 100u);
     limiter.hit("late", t0 + 30s);
     EXPECT_EQ(limiter.trackedKeys(), 1u);
+}
+
+TEST(RateLimiter, ConcurrentHitsOnOneKeyAdmitExactlyTheLimit) {
+    constexpr std::size_t kLimit = 100;
+    constexpr int kThreads = 4;
+    RateLimiter limiter(kLimit, 60s);
+    const auto t0 = RateLimiter::Clock::now();
+    std::atomic<std::size_t> admitted{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+        threads.emplace_back([&, t] {
+            const std::string own = "own:" + std::to_string(t);
+            for (int i = 0; i < 100; ++i) {
+                if (limiter.hit("shared", t0) == 0s) {
+                    ++admitted;
+                }
+                // Other keys come and go meanwhile (the map grows and shrinks under the hits).
+                limiter.hit(own, t0);
+                limiter.reset(own);
+                [[maybe_unused]] auto wait = limiter.check("shared", t0);
+            }
+        });
+    }
+    for (auto& thread : threads) {
+        thread.join();
+    }
+    EXPECT_EQ(admitted.load(), kLimit);
+    EXPECT_GT(limiter.check("shared", t0), 0s);
 }
 
 }  // namespace

@@ -50,10 +50,18 @@ class MetricsTest : public WsE2eTest {
 };
 
 TEST_F(MetricsTest, EachServiceServesPrometheusTextOnItsOwnPort) {
+    // The gateway's /metrics is the operator's (CONTRACT section 2); the services' own need
+    // neither a token nor the internal secret (they carry no data, and scrapers reach them
+    // on the internal network).
+    const e2e::HttpClient anonymousGateway("127.0.0.1", gatewayPort());
+    EXPECT_TRUE(e2e::isErrorEnvelope(anonymousGateway.get("/metrics"), 401, "UNAUTHORIZED"));
     for (std::uint16_t port : {gatewayPort(), ordersPort(), paymentsPort()}) {
-        const e2e::HttpClient client("127.0.0.1", port);
+        const e2e::HttpClient anonymous("127.0.0.1", port);
+        const e2e::HttpClient client =
+            port == gatewayPort() ? anonymous.withToken(e2e::Stack::instance().operatorToken())
+                                  : anonymous;
         const auto response = client.get("/metrics");
-        ASSERT_EQ(response.status, 200) << response.describe();
+        ASSERT_EQ(response.status, 200) << port << ": " << response.describe();
         EXPECT_EQ(response.header("Content-Type").value_or(""),
                   "text/plain; version=0.0.4; charset=utf-8");
         EXPECT_NE(response.body.find("# TYPE shop_http_requests_total counter"), std::string::npos);

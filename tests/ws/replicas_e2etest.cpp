@@ -47,7 +47,8 @@ TEST_F(ReplicasTest, TwoOfEachServiceShareTheLoadAndPayEachOrderOnce) {
     // The second gateway talks to the second replicas, so both take HTTP traffic too.
     auto gateway2 = stack.startExtraGateway("gateway-2", localUrl(orders2Port),
                                             localUrl(payments2Port), gateway2Port);
-    const e2e::HttpClient api2("127.0.0.1", gateway2Port);
+    const e2e::HttpClient api2 =
+        e2e::HttpClient("127.0.0.1", gateway2Port).withToken(stack.operatorToken());
     ASSERT_TRUE(testing::waitUntil([&] { return api2.get("/health/ready").status == 200; }, 30s));
     const std::string ordersLogBefore = stack.ordersProcess().logText();
     const std::string paymentsLogBefore = stack.paymentsProcess().logText();

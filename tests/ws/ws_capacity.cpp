@@ -66,6 +66,7 @@ class WsCapacityTest : public WsE2eTest {
         Poco::Net::HTTPClientSession session("127.0.0.1", port);
         Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, "/ws/orders",
                                        Poco::Net::HTTPMessage::HTTP_1_1);
+        request.set("Authorization", "Bearer " + e2e::Stack::instance().operatorToken());
         Poco::Net::HTTPResponse response;
         return std::make_unique<WebSocket>(session, request, response);
     }

@@ -5,6 +5,7 @@
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/WebSocket.h>
+#include <Poco/StreamCopier.h>
 
 #include <charconv>
 #include <vector>
@@ -20,12 +21,46 @@ int finalFrame(int opcode) {
 
 }  // namespace
 
-WsClient::WsClient(std::uint16_t port, const std::string& target) {
+WsClient::WsClient(std::uint16_t port, const std::string& target, const std::string& token) {
     Poco::Net::HTTPClientSession session("127.0.0.1", port);
     Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, target,
                                    Poco::Net::HTTPMessage::HTTP_1_1);
+    if (!token.empty()) {
+        request.set("Authorization", "Bearer " + token);
+    }
     Poco::Net::HTTPResponse response;
     m_socket = std::make_unique<WebSocket>(session, request, response);
+}
+
+UpgradeAnswer tryUpgrade(std::uint16_t port, const std::string& target, const std::string& token) {
+    Poco::Net::HTTPClientSession session("127.0.0.1", port);
+    session.setTimeout(Poco::Timespan(10, 0));
+    Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, target,
+                                   Poco::Net::HTTPMessage::HTTP_1_1);
+    // The handshake's headers (RFC 6455 section 4.1), as Poco's WebSocket client sends them.
+    request.set("Connection", "Upgrade");
+    request.set("Upgrade", "websocket");
+    request.set("Sec-WebSocket-Version", "13");
+    request.set("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==");
+    if (!token.empty()) {
+        request.set("Authorization", "Bearer " + token);
+    }
+    request.setChunkedTransferEncoding(false);
+    session.setKeepAlive(true);  // else the session says "Connection: close" instead of Upgrade
+    session.sendRequest(request);
+    Poco::Net::HTTPResponse response;
+    std::istream& stream = session.receiveResponse(response);
+    UpgradeAnswer answer;
+    answer.status = static_cast<int>(response.getStatus());
+    answer.requestId = response.get("X-Request-Id", "");
+    answer.contentType = response.get("Content-Type", "");
+    answer.retryAfter = response.get("Retry-After", "");
+    if (answer.status != 101) {
+        Poco::StreamCopier::copyToString(stream, answer.body);
+        std::string error;
+        answer.json = domain::parseJson(answer.body, error);
+    }
+    return answer;  // the session closes the connection (also a switched one)
 }
 
 WsClient::~WsClient() {

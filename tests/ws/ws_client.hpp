@@ -21,8 +21,9 @@ namespace shop::wstest {
 /// Not thread-safe.
 class WsClient final {
   public:
-    /// Opens `ws://127.0.0.1:<port><target>`. Throws when the handshake fails.
-    WsClient(std::uint16_t port, const std::string& target);
+    /// Opens `ws://127.0.0.1:<port><target>`, sending `Authorization: Bearer <token>` when
+    /// `token` is not empty. Throws when the handshake fails.
+    WsClient(std::uint16_t port, const std::string& target, const std::string& token = {});
     ~WsClient();
     WsClient(const WsClient&) = delete;
     WsClient& operator=(const WsClient&) = delete;
@@ -51,6 +52,23 @@ class WsClient final {
     int m_closeCode = 0;
     std::vector<domain::Json> m_received;
 };
+
+/// What the gateway answered to a WebSocket upgrade request.
+struct UpgradeAnswer {
+    int status = 0;    ///< 101 when the handshake succeeded (the socket is then closed at once)
+    std::string body;  ///< the body of a refusal
+    std::optional<domain::Json> json;  ///< the body parsed, nullopt when it is not JSON
+    std::string requestId;             ///< the X-Request-Id header
+    std::string contentType;
+    std::string retryAfter;  ///< the Retry-After header ("" when absent)
+};
+
+/// Sends one WebSocket upgrade request for `target` to 127.0.0.1:`port` (with
+/// `Authorization: Bearer <token>` when `token` is not empty) and returns the answer, whatever
+/// it is: for refusals that happen before the handshake (401, 403, 429...). Throws only when
+/// the connection fails.
+UpgradeAnswer tryUpgrade(std::uint16_t port, const std::string& target,
+                         const std::string& token = {});
 
 /// `member` of a JSON object as a string ("" when absent or not a string).
 std::string text(const domain::Json& object, std::string_view member);

@@ -21,7 +21,9 @@ TEST_F(WsGatewaysTest, TwoGatewaysEachDeliverEveryEventToTheirSubscribers) {
         "http://127.0.0.1:" + std::to_string(stack.paymentsPort()), secondPort);
     ASSERT_TRUE(second->running());
     // Ready includes the second gateway's own status feed (its queue is bound).
-    const e2e::HttpClient secondApi("127.0.0.1", secondPort);
+    // The same token works on both gateways: they share the stack's token secret.
+    const e2e::HttpClient secondApi =
+        e2e::HttpClient("127.0.0.1", secondPort).withToken(stack.operatorToken());
     ASSERT_TRUE(
         testing::waitUntil([&] { return secondApi.get("/health/ready").status == 200; }, 30s));
 

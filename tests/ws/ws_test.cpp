@@ -8,8 +8,13 @@
 namespace shop::wstest {
 
 std::unique_ptr<WsClient> WsE2eTest::subscribe(const std::string& target, std::uint16_t port) {
+    return subscribeWith(e2e::Stack::instance().operatorToken(), target, port);
+}
+
+std::unique_ptr<WsClient> WsE2eTest::subscribeWith(const std::string& token,
+                                                   const std::string& target, std::uint16_t port) {
     return std::make_unique<WsClient>(port != 0 ? port : e2e::Stack::instance().gatewayPort(),
-                                      target);
+                                      target, token);
 }
 
 std::function<bool(const domain::Json&)> statusFrame(const std::string& orderId,
@@ -58,7 +63,8 @@ std::optional<double> metricValue(const std::string& page, const std::string& se
 }
 
 std::string scrape(std::uint16_t port) {
-    const e2e::HttpClient client("127.0.0.1", port);
+    const e2e::HttpClient client =
+        e2e::HttpClient("127.0.0.1", port).withToken(e2e::Stack::instance().operatorToken());
     const auto response = client.get("/metrics");
     e2e::requireStatus(response, 200, "GET /metrics on port " + std::to_string(port));
     return response.body;

@@ -1,19 +1,29 @@
 #include "shop/http/server.hpp"
 
 #include <Poco/Net/HTTPRequestHandler.h>
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
-#include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerParams.h>
-#include <Poco/Net/HTTPServerRequest.h>
-#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/HTTPServerRequestImpl.h>
+#include <Poco/Net/HTTPServerResponseImpl.h>
+#include <Poco/Net/HTTPServerSession.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/ServerSocketImpl.h>
+#include <Poco/Net/StreamSocketImpl.h>
+#include <Poco/Net/TCPServer.h>
+#include <Poco/Net/TCPServerConnection.h>
+#include <Poco/Net/TCPServerConnectionFactory.h>
 #include <Poco/Net/WebSocket.h>
 #include <Poco/ThreadPool.h>
+#include <Poco/Timestamp.h>
+#include <sys/socket.h>
 
+#include <atomic>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <istream>
 #include <mutex>
+#include <set>
 
 #include "shop/core/errors.hpp"
 #include "shop/core/log.hpp"
@@ -40,15 +50,270 @@ bool isAcceptableRequestId(std::string_view id) {
 
 namespace {
 
+using Clock = std::chrono::steady_clock;
+
 constexpr Poco::Int64 kDrainLimit = 1024 * 1024;
+/// Room for the method, the version, the spaces and line ends around the request-target.
+constexpr std::size_t kRequestLineOverhead = 64;
+/// After refusing a request, read what the client still sends for at most this long (or this
+/// many bytes) before closing: closing with unread data makes the kernel send a reset, which
+/// can destroy the error response before the client reads it.
+constexpr auto kLingerTime = std::chrono::milliseconds(1000);
+constexpr std::size_t kLingerBytes = 256 * 1024;
+
+Poco::Timespan timespan(std::chrono::microseconds duration) {
+    return Poco::Timespan(
+        static_cast<Poco::Timespan::TimeDiff>(std::max<std::int64_t>(duration.count(), 0)));
+}
+
+/// The number of HTTP connections being served or waiting for a worker, against the cap.
+class SlotCounter final {
+  public:
+    explicit SlotCounter(int max) : m_max(max) {}
+    bool tryAcquire() noexcept {
+        int open = m_open.load();
+        while (open < m_max) {
+            if (m_open.compare_exchange_weak(open, open + 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+    void release() noexcept { m_open.fetch_sub(1); }
+    int open() const noexcept { return m_open.load(); }
+    int max() const noexcept { return m_max; }
+
+  private:
+    const int m_max;
+    std::atomic<int> m_open{0};
+};
+
+/// A connected socket whose reads can be held to a deadline and a byte budget. Poco's HTTP
+/// session reads through receiveBytes, so this bounds the head parser and the body streams
+/// without changing Poco: a per-read timeout alone lets a client that sends a byte now and then
+/// hold a worker thread for ever. It also carries the connection's slot under the cap.
+class GuardedSocketImpl final : public Poco::Net::StreamSocketImpl {
+  public:
+    enum class Fault { None, Timeout, TooLarge };
+
+    explicit GuardedSocketImpl(poco_socket_t fd) : Poco::Net::StreamSocketImpl(fd) {}
+
+    /// Called on the accepting thread before the socket is queued for a worker.
+    void holdSlot(std::shared_ptr<SlotCounter> slots) {
+        m_slots = std::move(slots);
+        m_holdsSlot.store(true);
+    }
+    /// Idempotent; also done when the socket is destroyed.
+    void releaseSlot() noexcept {
+        if (m_holdsSlot.exchange(false)) {
+            m_slots->release();
+        }
+    }
+
+    /// Called by the worker thread after its last use of this object. The last reference may
+    /// be dropped on another thread (the acceptor's copy, a WebSocket's owner); the destructor
+    /// synchronises with this explicitly, since Poco's reference count is invisible to TSan.
+    void workerDone() noexcept { m_workerDone.store(true, std::memory_order_release); }
+
+    /// From now on reads fail with a timeout at `deadline`, and with "too large" once
+    /// `byteLimit` bytes have been read and more are wanted (0: no byte limit).
+    void arm(Clock::time_point deadline, std::size_t byteLimit) {
+        m_deadline = deadline;
+        m_byteLimit = byteLimit;
+        m_received = 0;
+        m_sawLineEnd = false;
+        m_sawEnd = false;
+        m_fault = Fault::None;
+        m_armed.store(true, std::memory_order_release);
+    }
+    /// Reads are plain reads again (also for a WebSocket that takes the socket over).
+    void disarm() noexcept { m_armed.store(false, std::memory_order_release); }
+
+    Fault fault() const noexcept { return m_fault; }
+    std::size_t received() const noexcept { return m_received; }
+    /// Whether a line end arrived since arm(): false means the request line is still open.
+    bool sawLineEnd() const noexcept { return m_sawLineEnd; }
+    /// Whether the client closed its side since arm().
+    bool sawEnd() const noexcept { return m_sawEnd; }
+
+    using Poco::Net::StreamSocketImpl::receiveBytes;
+    int receiveBytes(void* buffer, int length, int flags) override {
+        if (!m_armed.load(std::memory_order_acquire)) {
+            return Poco::Net::StreamSocketImpl::receiveBytes(buffer, length, flags);
+        }
+        if (m_byteLimit > 0) {
+            if (m_received >= m_byteLimit) {
+                m_fault = Fault::TooLarge;
+                throw Poco::Net::MessageException("request head too large");
+            }
+            length = static_cast<int>(
+                std::min(static_cast<std::size_t>(length), m_byteLimit - m_received));
+        }
+        const auto remaining =
+            std::chrono::duration_cast<std::chrono::microseconds>(m_deadline - Clock::now());
+        if (remaining.count() <= 0 || !poll(timespan(remaining), Poco::Net::Socket::SELECT_READ)) {
+            m_fault = Fault::Timeout;
+            throw Poco::TimeoutException("request deadline passed");
+        }
+        const int n = Poco::Net::StreamSocketImpl::receiveBytes(buffer, length, flags);
+        if (n > 0) {
+            if (!m_sawLineEnd) {
+                m_sawLineEnd = std::memchr(buffer, '\n', static_cast<std::size_t>(n)) != nullptr;
+            }
+            m_received += static_cast<std::size_t>(n);
+        } else if (n == 0) {
+            m_sawEnd = true;
+        }
+        return n;
+    }
+
+  private:
+    ~GuardedSocketImpl() override {
+        (void)m_workerDone.load(std::memory_order_acquire);
+        releaseSlot();
+    }
+
+    std::shared_ptr<SlotCounter> m_slots;
+    std::atomic<bool> m_holdsSlot{false};
+    std::atomic<bool> m_workerDone{false};
+    // Written by the connection's worker thread only; m_armed publishes them.
+    std::atomic<bool> m_armed{false};
+    Clock::time_point m_deadline;
+    std::size_t m_byteLimit = 0;
+    std::size_t m_received = 0;
+    bool m_sawLineEnd = false;
+    bool m_sawEnd = false;
+    Fault m_fault = Fault::None;
+};
+
+/// A listening socket whose accepted connections are GuardedSocketImpls.
+class GuardedServerSocketImpl final : public Poco::Net::ServerSocketImpl {
+  public:
+    Poco::Net::SocketImpl* acceptConnection(Poco::Net::SocketAddress& clientAddr) override {
+        sockaddr_storage storage{};
+        socklen_t size = sizeof storage;
+        int fd = -1;
+        do {
+            fd = ::accept4(sockfd(), reinterpret_cast<sockaddr*>(&storage), &size, SOCK_CLOEXEC);
+        } while (fd < 0 && errno == EINTR);
+        if (fd < 0) {
+            error();
+        }
+        clientAddr = Poco::Net::SocketAddress(reinterpret_cast<const sockaddr*>(&storage), size);
+        return new GuardedSocketImpl(fd);
+    }
+
+  private:
+    ~GuardedServerSocketImpl() override = default;
+};
+
+class GuardedServerSocket final : public Poco::Net::ServerSocket {
+  public:
+    GuardedServerSocket() : Poco::Net::ServerSocket(new GuardedServerSocketImpl, true) {}
+};
+
+std::string_view reasonPhrase(int status) {
+    switch (status) {
+        case 400:
+            return "Bad Request";
+        case 408:
+            return "Request Timeout";
+        case 414:
+            return "URI Too Long";
+        case 431:
+            return "Request Header Fields Too Large";
+        case 503:
+            return "Service Unavailable";
+        default:
+            return "Error";
+    }
+}
+
+/// A complete response written by hand, for answers given before (or instead of) Poco's
+/// request and response objects: the connection is closed after it.
+std::string closingResponse(int status, ErrorCode code, std::string_view message,
+                            std::string_view requestId) {
+    const std::string body = core::errorEnvelope(code, message, requestId);
+    std::string out = "HTTP/1.1 " + std::to_string(status) + " ";
+    out.append(reasonPhrase(status));
+    out.append("\r\nContent-Type: application/json\r\nContent-Length: ");
+    out.append(std::to_string(body.size()));
+    out.append("\r\nConnection: close\r\nX-Request-Id: ");
+    out.append(requestId);
+    if (status == 503) {
+        out.append("\r\nRetry-After: 1");
+    }
+    out.append("\r\n\r\n");
+    out.append(body);
+    return out;
+}
+
+/// Stops sending, then reads and drops what the client still sends, within kLingerTime and
+/// kLingerBytes, so that closing does not reset the connection under the answer just sent.
+void lingerClose(Poco::Net::StreamSocket& socket) {
+    try {
+        socket.shutdownSend();
+        const auto until = Clock::now() + kLingerTime;
+        char buffer[4096];
+        std::size_t drained = 0;
+        while (drained < kLingerBytes) {
+            const auto remaining =
+                std::chrono::duration_cast<std::chrono::microseconds>(until - Clock::now());
+            if (remaining.count() <= 0 ||
+                !socket.poll(timespan(remaining), Poco::Net::Socket::SELECT_READ)) {
+                break;
+            }
+            const int n = socket.receiveBytes(buffer, sizeof buffer);
+            if (n <= 0) {
+                break;
+            }
+            drained += static_cast<std::size_t>(n);
+        }
+    } catch (const std::exception&) {
+        // The client is gone: nothing left to protect.
+    }
+}
+
+/// Poco's server session, with the count of bytes already read ahead (a pipelined request).
+class Session final : public Poco::Net::HTTPServerSession {
+  public:
+    using Poco::Net::HTTPServerSession::buffered;
+    using Poco::Net::HTTPServerSession::HTTPServerSession;
+};
+
+class Connection;
 
 struct Shared {
     Router router;
-    std::size_t bodyLimit;
+    ServerOptions options;
     std::mutex observerMutex;
     RequestObserver observer;
     ErrorTranslator translator;
     UpgradeHandler upgradeHandler;
+    RequestGuard guard;
+    Poco::Net::HTTPServerParams::Ptr params;
+    std::shared_ptr<SlotCounter> slots;
+    std::mutex connectionsMutex;
+    std::set<Connection*> connections;
+    bool stopping = false;
+
+    void observe(std::string_view method, std::string_view route, int status, double seconds) {
+        RequestObserver copy;
+        {
+            std::lock_guard lock(observerMutex);
+            copy = observer;
+        }
+        if (copy) {
+            copy(method, route, status, seconds);
+        }
+    }
+};
+
+/// A request that cannot be served because of how it arrived (too slow, cut short): answered
+/// with `status` and code BAD_REQUEST, and the connection is closed.
+struct RequestFault {
+    int status;
+    std::string message;
 };
 
 std::string lower(std::string_view text) {
@@ -74,8 +339,12 @@ bool isJsonContentType(std::string_view value) {
     return media == "application/json";
 }
 
+enum class BodyRead { Complete, TooLarge, Incomplete };
+
 /// Reads at most limit+1 bytes so an oversized chunked body is detected without buffering it all.
-bool readBody(std::istream& in, std::size_t limit, std::string& out) {
+/// Incomplete when the stream failed (deadline, reset, broken chunking) or ended before
+/// `expected` bytes (negative: unknown, chunked): such a body is never handed to a handler.
+BodyRead readBody(std::istream& in, std::size_t limit, Poco::Int64 expected, std::string& out) {
     out.clear();
     char buffer[8192];
     while (in) {
@@ -85,16 +354,26 @@ bool readBody(std::istream& in, std::size_t limit, std::string& out) {
             break;
         }
         if (out.size() + n > limit) {
-            return false;
+            return BodyRead::TooLarge;
         }
         out.append(buffer, n);
     }
-    return true;
+    if (in.bad() || (expected >= 0 && static_cast<Poco::Int64>(out.size()) != expected)) {
+        return BodyRead::Incomplete;
+    }
+    return BodyRead::Complete;
 }
 
+/// Serves one parsed request: body, routing, guard, handler or upgrade, response, log line.
 class DispatchHandler final : public Poco::Net::HTTPRequestHandler {
   public:
-    explicit DispatchHandler(Shared& shared) : m_shared(shared) {}
+    DispatchHandler(Shared& shared, GuardedSocketImpl& socket)
+        : m_shared(shared), m_socket(socket) {}
+
+    /// The socket now belongs to the upgrade handler.
+    bool upgraded() const { return m_upgraded; }
+    /// The answer went out before the whole body was read: close, after lingering.
+    bool mustClose() const { return m_mustClose; }
 
     void handleRequest(Poco::Net::HTTPServerRequest& in,
                        Poco::Net::HTTPServerResponse& out) override {
@@ -113,6 +392,10 @@ class DispatchHandler final : public Poco::Net::HTTPRequestHandler {
         bool bodyRead = false;
         try {
             response = dispatch(in, out, request, pattern, upgraded, bodyRead);
+        } catch (const RequestFault& fault) {
+            response.status = fault.status;
+            response.body =
+                core::errorEnvelope(ErrorCode::BadRequest, fault.message, request.requestId);
         } catch (const ApiError& error) {
             response = errorResponse(error.code(), error.what(), request.requestId);
         } catch (const std::exception& error) {
@@ -130,6 +413,9 @@ class DispatchHandler final : public Poco::Net::HTTPRequestHandler {
                     : errorResponse(ErrorCode::Internal, "internal error", request.requestId);
         }
 
+        m_socket.disarm();
+        m_upgraded = upgraded;
+        m_mustClose = !upgraded && !bodyRead;
         if (upgraded) {
             response.status = 101;
         } else {
@@ -149,20 +435,13 @@ class DispatchHandler final : public Poco::Net::HTTPRequestHandler {
                    {"route", pattern},
                    {"status", status},
                    {"ms", millis}});
-        RequestObserver observer;
-        {
-            std::lock_guard lock(m_shared.observerMutex);
-            observer = m_shared.observer;
-        }
-        if (observer) {
-            observer(request.method, pattern, response.status, seconds);
-        }
+        m_shared.observe(request.method, pattern, response.status, seconds);
     }
 
   private:
     static void send(Poco::Net::HTTPServerResponse& out, const Response& response,
                      const std::string& requestId) {
-        out.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status));
+        out.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status));
         out.setContentType(response.contentType);
         out.set("X-Request-Id", requestId);
         for (const auto& [name, value] : response.headers) {
@@ -236,24 +515,35 @@ class DispatchHandler final : public Poco::Net::HTTPRequestHandler {
         const bool hasLength = in.hasContentLength();
         const auto length = hasLength ? in.getContentLength64() : 0;
         const bool chunked = in.getChunkedTransferEncoding();
-        if (hasLength && length > static_cast<Poco::Int64>(m_shared.bodyLimit)) {
+        const std::size_t limit = m_shared.options.bodyLimit;
+        const std::string tooLarge =
+            "request body is larger than " + std::to_string(limit / 1024) + " KiB";
+        if (hasLength && length > static_cast<Poco::Int64>(limit)) {
             // Read a moderately oversized body before answering: a client that sends its whole
             // body before reading would otherwise see a broken pipe instead of the 413.
             if (length <= kDrainLimit) {
                 in.stream().ignore(static_cast<std::streamsize>(length));
-                bodyRead = true;
+                bodyRead = !in.stream().bad() && in.stream().gcount() == length;
             }
-            throw ApiError(ErrorCode::PayloadTooLarge,
-                           "request body is larger than " +
-                               std::to_string(m_shared.bodyLimit / 1024) + " KiB");
+            throw ApiError(ErrorCode::PayloadTooLarge, tooLarge);
         }
         if (length > 0 || chunked) {
-            if (!readBody(in.stream(), m_shared.bodyLimit, request.body)) {
-                throw ApiError(ErrorCode::PayloadTooLarge,
-                               "request body is larger than " +
-                                   std::to_string(m_shared.bodyLimit / 1024) + " KiB");
+            const Poco::Int64 expected = hasLength && !chunked ? length : -1;
+            switch (readBody(in.stream(), limit, expected, request.body)) {
+                case BodyRead::Complete:
+                    break;
+                case BodyRead::TooLarge:
+                    throw ApiError(ErrorCode::PayloadTooLarge, tooLarge);
+                case BodyRead::Incomplete:
+                    if (m_socket.fault() == GuardedSocketImpl::Fault::Timeout) {
+                        throw RequestFault{
+                            408, "request body not received within " +
+                                     std::to_string(m_shared.options.bodyTimeout.count()) + " ms"};
+                    }
+                    throw RequestFault{400, "request body ended early or is malformed"};
             }
         }
+        m_socket.disarm();
         bodyRead = true;
 
         auto match = m_shared.router.match(request.method, request.path);
@@ -267,6 +557,9 @@ class DispatchHandler final : public Poco::Net::HTTPRequestHandler {
         pattern = match.pattern;
         request.route = match.pattern;
         request.params = std::move(match.params);
+        if (m_shared.guard) {
+            m_shared.guard(request);
+        }
         if (m_shared.upgradeHandler && request.method == "GET" &&
             containsToken(in.get("Upgrade", ""), "websocket")) {
             upgrade(in, out, request, upgraded);
@@ -281,34 +574,356 @@ class DispatchHandler final : public Poco::Net::HTTPRequestHandler {
     }
 
     Shared& m_shared;
+    GuardedSocketImpl& m_socket;
+    bool m_upgraded = false;
+    bool m_mustClose = false;
 };
 
-class Factory final : public Poco::Net::HTTPRequestHandlerFactory {
+/// Why a request head was refused; nullopt from classify() means close without an answer.
+struct Rejection {
+    int status;
+    std::string message;
+};
+
+/// One HTTP connection on one worker thread: requests in sequence (keep-alive), each head
+/// within the header deadline and size limits, each body within the body deadline.
+class Connection final : public Poco::Net::TCPServerConnection {
   public:
-    explicit Factory(Shared& shared) : m_shared(shared) {}
-    Poco::Net::HTTPRequestHandler* createRequestHandler(
-        const Poco::Net::HTTPServerRequest&) override {
-        return new DispatchHandler(m_shared);
+    Connection(const Poco::Net::StreamSocket& socket, Shared& shared)
+        : Poco::Net::TCPServerConnection(socket), m_shared(shared) {
+        std::lock_guard lock(m_shared.connectionsMutex);
+        if (m_shared.stopping) {
+            m_stopped = true;
+        }
+        m_shared.connections.insert(this);
+    }
+    ~Connection() override {
+        std::lock_guard lock(m_shared.connectionsMutex);
+        m_shared.connections.erase(this);
+    }
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+
+    void run() override {
+        auto* guarded = dynamic_cast<GuardedSocketImpl*>(socket().impl());
+        if (guarded == nullptr) {
+            return;  // not from our listening socket; cannot happen
+        }
+        // The slot is free again as soon as this thread stops serving the connection, also
+        // when a WebSocket takes the socket over.
+        struct SlotRelease {
+            GuardedSocketImpl* socket;
+            ~SlotRelease() {
+                socket->releaseSlot();
+                socket->workerDone();
+            }
+        } release{guarded};
+        const ServerOptions& options = m_shared.options;
+        bool linger = false;
+        try {
+            Session session(socket(), m_shared.params);
+            socket().setSendTimeout(timespan(options.writeTimeout));
+            socket().setReceiveTimeout(timespan(options.headerTimeout));
+            // The first request's head is due within the header timeout of the accept.
+            auto deadline = Clock::now() + options.headerTimeout;
+            bool first = true;
+            while (!m_stopped) {
+                if (first) {
+                    const auto wait = std::chrono::duration_cast<std::chrono::microseconds>(
+                        deadline - Clock::now());
+                    if (!socket().poll(timespan(wait), Poco::Net::Socket::SELECT_READ)) {
+                        break;  // connected and sent nothing: close without a word
+                    }
+                } else {
+                    if (session.buffered() == 0 && !socket().poll(timespan(options.keepAlive),
+                                                                  Poco::Net::Socket::SELECT_READ)) {
+                        break;  // idle keep-alive connection
+                    }
+                    deadline = Clock::now() + options.headerTimeout;
+                }
+                first = false;
+                std::lock_guard lock(m_mutex);
+                if (m_stopped) {
+                    break;
+                }
+                const Outcome outcome = serveOne(session, *guarded, deadline);
+                if (outcome == Outcome::Detached) {
+                    m_detached = true;
+                    return;
+                }
+                if (outcome != Outcome::KeepAlive) {
+                    linger = outcome == Outcome::Linger;
+                    break;
+                }
+            }
+            if (linger) {
+                lingerClose(socket());
+            }
+        } catch (const std::exception& error) {
+            core::logDebug("http connection ended", {{"error", error.what()}});
+        } catch (...) {
+            core::logDebug("http connection ended", {{"error", "unknown"}});
+        }
+    }
+
+    /// Server shutdown: no further requests; an idle connection is closed at once, a busy one
+    /// after its current request.
+    void stopServing() {
+        m_stopped = true;
+        std::lock_guard lock(m_mutex);
+        if (!m_detached) {
+            try {
+                socket().shutdown();
+            } catch (const std::exception&) {
+                // Already closed by the client.
+            }
+        }
+    }
+
+  private:
+    enum class Outcome { KeepAlive, Close, Linger, Detached };
+
+    Outcome serveOne(Session& session, GuardedSocketImpl& guarded, Clock::time_point headDeadline) {
+        const ServerOptions& options = m_shared.options;
+        const auto started = Clock::now();
+        guarded.arm(headDeadline,
+                    options.maxUriBytes + options.maxHeaderBytes + kRequestLineOverhead);
+        Poco::Net::HTTPServerResponseImpl response(session);
+        std::unique_ptr<Poco::Net::HTTPServerRequestImpl> request;
+        try {
+            request = std::make_unique<Poco::Net::HTTPServerRequestImpl>(response, session,
+                                                                         m_shared.params);
+        } catch (const Poco::Exception& error) {
+            guarded.disarm();
+            const auto rejection = classify(guarded, error);
+            if (!rejection) {
+                return Outcome::Close;
+            }
+            return reject(*rejection, started, "", "");
+        }
+        guarded.arm(Clock::now() + options.bodyTimeout, 0);
+        if (auto rejection = checkHead(*request)) {
+            guarded.disarm();
+            return reject(*rejection, started, request->get("X-Request-Id", ""),
+                          request->getMethod());
+        }
+        response.setDate(Poco::Timestamp());
+        response.setVersion(request->getVersion());
+        response.setKeepAlive(request->getKeepAlive() && !m_stopped);
+        DispatchHandler handler(m_shared, guarded);
+        if (request->getExpectContinue()) {
+            response.sendContinue();
+        }
+        handler.handleRequest(*request, response);
+        guarded.disarm();
+        if (handler.upgraded()) {
+            return Outcome::Detached;
+        }
+        if (handler.mustClose()) {
+            // A client too slow to send its body is not worth waiting for any longer.
+            return guarded.fault() == GuardedSocketImpl::Fault::Timeout ? Outcome::Close
+                                                                        : Outcome::Linger;
+        }
+        return response.getKeepAlive() && !m_stopped ? Outcome::KeepAlive : Outcome::Close;
+    }
+
+    /// Maps a failure to read the head to an answer. Our own deadline and size checks come
+    /// first; the rest are Poco's parser limits (its messages are the only way to tell them
+    /// apart) or plain I/O errors, which get no answer.
+    std::optional<Rejection> classify(const GuardedSocketImpl& guarded,
+                                      const Poco::Exception& error) const {
+        const ServerOptions& options = m_shared.options;
+        switch (guarded.fault()) {
+            case GuardedSocketImpl::Fault::Timeout:
+                if (guarded.received() == 0) {
+                    return std::nullopt;
+                }
+                return Rejection{408, "request head not received within " +
+                                          std::to_string(options.headerTimeout.count()) + " ms"};
+            case GuardedSocketImpl::Fault::TooLarge:
+                if (!guarded.sawLineEnd()) {
+                    return uriTooLong();
+                }
+                return Rejection{431, "request headers are larger than " +
+                                          std::to_string(options.maxHeaderBytes) + " bytes"};
+            case GuardedSocketImpl::Fault::None:
+                break;
+        }
+        if (dynamic_cast<const Poco::Net::NoMessageException*>(&error) != nullptr ||
+            dynamic_cast<const Poco::Net::MessageException*>(&error) == nullptr ||
+            guarded.received() == 0 || guarded.sawEnd()) {
+            return std::nullopt;  // the client closed or reset the connection
+        }
+        const std::string& text = error.message();
+        if (text.find("URI") != std::string::npos) {
+            return uriTooLong();
+        }
+        if (text.find("Too many header fields") != std::string::npos) {
+            return tooManyFields();
+        }
+        if (text.find("Field") != std::string::npos) {
+            return lineTooLong();
+        }
+        return Rejection{400, "malformed request head"};
+    }
+
+    /// Our limits on a head Poco accepted (its own ceilings are higher or equal).
+    std::optional<Rejection> checkHead(const Poco::Net::HTTPServerRequestImpl& request) const {
+        const ServerOptions& options = m_shared.options;
+        if (request.getURI().size() > options.maxUriBytes) {
+            return uriTooLong();
+        }
+        if (request.size() > options.maxHeaderFields) {
+            return tooManyFields();
+        }
+        std::size_t total = 0;
+        for (const auto& [name, value] : request) {
+            const std::size_t line = name.size() + 2 + value.size();
+            if (line > options.maxHeaderLineBytes) {
+                return lineTooLong();
+            }
+            total += line + 2;
+        }
+        if (total > options.maxHeaderBytes) {
+            return Rejection{431, "request headers are larger than " +
+                                      std::to_string(options.maxHeaderBytes) + " bytes"};
+        }
+        return std::nullopt;
+    }
+
+    Rejection uriTooLong() const {
+        return {414, "request target is longer than " +
+                         std::to_string(m_shared.options.maxUriBytes) + " bytes"};
+    }
+    Rejection tooManyFields() const {
+        return {431,
+                "more than " + std::to_string(m_shared.options.maxHeaderFields) + " header fields"};
+    }
+    Rejection lineTooLong() const {
+        return {431, "a header field is longer than " +
+                         std::to_string(m_shared.options.maxHeaderLineBytes) + " bytes"};
+    }
+
+    /// Answers a refused head in the envelope, logs it and closes (lingering, unless the
+    /// client was merely slow).
+    Outcome reject(const Rejection& rejection, Clock::time_point started,
+                   const std::string& incomingId, const std::string& method) {
+        const std::string requestId =
+            isAcceptableRequestId(incomingId) ? incomingId : domain::newUuid();
+        const std::string text =
+            closingResponse(rejection.status, ErrorCode::BadRequest, rejection.message, requestId);
+        try {
+            socket().sendBytes(text.data(), static_cast<int>(text.size()));
+        } catch (const std::exception& error) {
+            core::logDebug("client went away",
+                           {{"request_id", requestId}, {"error", error.what()}});
+        }
+        const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+        const std::string status = std::to_string(rejection.status);
+        const std::string millis = std::to_string(static_cast<long long>(seconds * 1000.0));
+        const std::string client = clientHost();
+        core::logWarn("http", {{"request_id", requestId},
+                               {"method", method.empty() ? "-" : method},
+                               {"route", "rejected"},
+                               {"status", status},
+                               {"ms", millis},
+                               {"client", client},
+                               {"reason", rejection.message}});
+        m_shared.observe(method.empty() ? "unknown" : method, "rejected", rejection.status,
+                         seconds);
+        return rejection.status == 408 ? Outcome::Close : Outcome::Linger;
+    }
+
+    std::string clientHost() {
+        try {
+            return socket().peerAddress().host().toString();
+        } catch (const std::exception&) {
+            return "";
+        }
+    }
+
+    Shared& m_shared;
+    std::mutex m_mutex;  ///< held while a request is being served
+    std::atomic<bool> m_stopped{false};
+    bool m_detached = false;  ///< guarded by m_mutex
+};
+
+class ConnectionFactory final : public Poco::Net::TCPServerConnectionFactory {
+  public:
+    explicit ConnectionFactory(Shared& shared) : m_shared(shared) {}
+    Poco::Net::TCPServerConnection* createConnection(
+        const Poco::Net::StreamSocket& socket) override {
+        return new Connection(socket, m_shared);
     }
 
   private:
     Shared& m_shared;
 };
 
+/// Runs on the accepting thread: admits a connection while a slot is free, else answers 503
+/// at once (without blocking: the answer fits the empty send buffer) and closes it.
+class ConnectionLimiter final : public Poco::Net::TCPServerConnectionFilter {
+  public:
+    explicit ConnectionLimiter(std::shared_ptr<SlotCounter> slots) : m_slots(std::move(slots)) {}
+
+    bool accept(const Poco::Net::StreamSocket& socket) override {
+        auto* guarded = dynamic_cast<GuardedSocketImpl*>(socket.impl());
+        if (guarded == nullptr) {
+            return true;
+        }
+        if (m_slots->tryAcquire()) {
+            guarded->holdSlot(m_slots);
+            return true;
+        }
+        refuse(socket.impl()->sockfd());
+        return false;
+    }
+
+  private:
+    ~ConnectionLimiter() override = default;
+
+    void refuse(poco_socket_t fd) {
+        const std::string requestId = domain::newUuid();
+        const std::string text =
+            closingResponse(503, ErrorCode::UpstreamUnavailable,
+                            "too many open connections; retry shortly", requestId);
+        (void)::send(fd, text.data(), text.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+        ::shutdown(fd, SHUT_WR);
+        // Drop what already arrived, so that the close is a FIN rather than a reset.
+        char buffer[4096];
+        for (int i = 0; i < 16 && ::recv(fd, buffer, sizeof buffer, MSG_DONTWAIT) > 0; ++i) {
+        }
+        const auto refused = ++m_refused;
+        const auto now = Clock::now();
+        if (now - m_lastLog >= std::chrono::seconds(1)) {
+            m_lastLog = now;
+            const std::string max = std::to_string(m_slots->max());
+            const std::string total = std::to_string(refused);
+            core::logWarn("http connection refused", {{"request_id", requestId},
+                                                      {"status", "503"},
+                                                      {"max_connections", max},
+                                                      {"refused_total", total}});
+        }
+    }
+
+    std::shared_ptr<SlotCounter> m_slots;
+    // Only the accepting thread touches these.
+    std::uint64_t m_refused = 0;
+    Clock::time_point m_lastLog{};
+};
+
 }  // namespace
 
 struct Server::Impl {
-    ServerOptions options;
     Shared shared;
     std::unique_ptr<Poco::ThreadPool> pool;
-    std::unique_ptr<Poco::Net::HTTPServer> server;
+    std::unique_ptr<Poco::Net::TCPServer> server;
     std::uint16_t boundPort = 0;
 };
 
 Server::Server(ServerOptions options, Router router) : m_impl(std::make_unique<Impl>()) {
-    m_impl->options = std::move(options);
+    m_impl->shared.options = std::move(options);
     m_impl->shared.router = std::move(router);
-    m_impl->shared.bodyLimit = m_impl->options.bodyLimit;
 }
 
 Server::~Server() {
@@ -321,28 +936,43 @@ void Server::setObserver(RequestObserver observer) {
 }
 
 void Server::start() {
-    const auto& options = m_impl->options;
-    Poco::Net::ServerSocket socket;
+    Shared& shared = m_impl->shared;
+    const ServerOptions& options = shared.options;
+    GuardedServerSocket socket;
     socket.bind(Poco::Net::SocketAddress(options.host, options.port), true);
     socket.listen(options.maxQueued);
     m_impl->boundPort = socket.address().port();
 
-    auto* params = new Poco::Net::HTTPServerParams;
-    params->setMaxThreads(options.threads);
-    params->setMaxQueued(options.maxQueued);
+    const int threads = std::max(options.threads, 1);
+    const int maxConnections = options.maxConnections > 0 ? options.maxConnections : threads;
+    shared.slots = std::make_shared<SlotCounter>(maxConnections);
+    Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
+    params->setMaxThreads(threads);
+    // Every admitted connection fits the queue, so Poco never drops one silently.
+    params->setMaxQueued(maxConnections);
     params->setKeepAlive(true);
-    params->setKeepAliveTimeout(Poco::Timespan(options.keepAlive.count(), 0));
+    params->setKeepAliveTimeout(timespan(options.keepAlive));
     params->setMaxKeepAliveRequests(0);
-    params->setTimeout(Poco::Timespan(30, 0));
-    m_impl->pool = std::make_unique<Poco::ThreadPool>(2, options.threads);
-    m_impl->server = std::make_unique<Poco::Net::HTTPServer>(new Factory(m_impl->shared),
-                                                             *m_impl->pool, socket, params);
+    params->setTimeout(timespan(options.headerTimeout));
+    shared.params = params;
+    m_impl->pool = std::make_unique<Poco::ThreadPool>(std::min(2, threads), threads);
+    m_impl->server =
+        std::make_unique<Poco::Net::TCPServer>(new ConnectionFactory(shared), *m_impl->pool, socket,
+                                               Poco::Net::TCPServerParams::Ptr(params));
+    m_impl->server->setConnectionFilter(new ConnectionLimiter(shared.slots));
     m_impl->server->start();
 }
 
 void Server::stop() {
     if (m_impl->server) {
-        m_impl->server->stopAll(false);
+        m_impl->server->stop();
+        {
+            std::lock_guard lock(m_impl->shared.connectionsMutex);
+            m_impl->shared.stopping = true;
+            for (Connection* connection : m_impl->shared.connections) {
+                connection->stopServing();
+            }
+        }
         m_impl->server.reset();
     }
     if (m_impl->pool) {
@@ -353,6 +983,10 @@ void Server::stop() {
 
 void Server::setUpgradeHandler(UpgradeHandler handler) {
     m_impl->shared.upgradeHandler = std::move(handler);
+}
+
+void Server::setGuard(RequestGuard guard) {
+    m_impl->shared.guard = std::move(guard);
 }
 
 void Server::setErrorTranslator(ErrorTranslator translator) {

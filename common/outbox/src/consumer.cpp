@@ -1,17 +1,65 @@
 #include "shop/outbox/consumer.hpp"
 
+#include <algorithm>
+
+#include <amqp.h>
+
 #include "shop/amqp/backoff.hpp"
 #include "shop/amqp/connection.hpp"
 #include "shop/amqp/consumer.hpp"
 #include "shop/amqp/topology.hpp"
 #include "shop/amqp/url.hpp"
 #include "shop/core/log.hpp"
+#include "shop/outbox/delivery_transaction.hpp"
 #include "shop/pg/errors.hpp"
 
 namespace shop::outbox {
+namespace {
+
+void settle(amqp::Consumer& consumer, const amqp::Delivery& delivery, Disposition disposition,
+            ConsumerStats& stats) {
+    switch (disposition) {
+        case Disposition::Ack:
+            consumer.ack(delivery.deliveryTag);
+            break;
+        case Disposition::Duplicate:
+            ++stats.duplicates;
+            consumer.ack(delivery.deliveryTag);
+            break;
+        case Disposition::DeadLetter:
+            ++stats.deadLettered;
+            consumer.reject(delivery.deliveryTag, false);
+            break;
+        case Disposition::Retry:
+            ++stats.retried;
+            consumer.nack(delivery.deliveryTag, true);
+            break;
+    }
+}
+
+/// Acks every delivery of the channel up to `last` with one basic.ack (multiple=true): valid
+/// because a batch holds consecutive delivery tags and everything before it is already settled.
+void ackUpTo(amqp::Connection& connection, std::uint64_t last) {
+    connection.ensureOpen("basic.ack");
+    connection.checkStatus(amqp_basic_ack(connection.raw(), amqp::Connection::kChannel, last, 1),
+                           "basic.ack");
+}
+
+}  // namespace
+
+int readConsumerBatch(core::EnvReader& env) {
+    return static_cast<int>(env.integer("SHOP_CONSUMER_BATCH", kDefaultConsumerBatch, 1, 1000));
+}
 
 ConsumerWorker::ConsumerWorker(ConsumerOptions options, DeliveryHandler handler)
-    : m_options(std::move(options)), m_handler(std::move(handler)) {}
+    : m_options(std::move(options)), m_handler(std::move(handler)) {
+    if (m_options.batch <= 0) {
+        core::EnvReader env;
+        m_options.batch = readConsumerBatch(env);
+        env.finish();
+    }
+    m_options.prefetch = std::max(m_options.prefetch, m_options.batch);
+}
 
 ConsumerWorker::~ConsumerWorker() {
     stop();
@@ -42,33 +90,66 @@ void ConsumerWorker::loop(const std::stop_token& stop) {
                                     static_cast<std::uint16_t>(m_options.prefetch));
             m_stats.connected = true;
             backoff.reset();
-            core::logInfo("consuming", {{"queue", m_options.queue}});
+            core::logInfo("consuming", {{"queue", m_options.queue},
+                                        {"batch", std::to_string(m_options.batch)},
+                                        {"prefetch", std::to_string(m_options.prefetch)}});
+            const auto limit = static_cast<std::size_t>(m_options.batch);
+            std::vector<amqp::Delivery> batch;
+            std::vector<Disposition> dispositions;
+            batch.reserve(limit);
             while (!stop.stop_requested()) {
                 auto delivery = consumer.next(std::chrono::milliseconds(200));
                 if (!delivery) {
                     continue;
                 }
-                ++m_stats.consumed;
-                const Disposition disposition = handleWithRetries(*delivery, stop);
-                if (stop.stop_requested() && disposition == Disposition::Retry) {
-                    break;  // leave it unacked: it returns to the queue when we disconnect
+                batch.clear();
+                batch.push_back(std::move(*delivery));
+                // Only what is already here: a batch never waits for more deliveries.
+                while (batch.size() < limit) {
+                    auto more = consumer.next(std::chrono::milliseconds(0));
+                    if (!more) {
+                        break;
+                    }
+                    batch.push_back(std::move(*more));
                 }
-                switch (disposition) {
-                    case Disposition::Ack:
-                        consumer.ack(delivery->deliveryTag);
+                m_stats.consumed += batch.size();
+                const auto started = std::chrono::steady_clock::now();
+                if (batch.size() > 1) {
+                    if (handleBatch(batch, dispositions)) {
+                        ++m_stats.batches;
+                        const bool allAcked = std::all_of(
+                            dispositions.begin(), dispositions.end(), [](Disposition d) {
+                                return d == Disposition::Ack || d == Disposition::Duplicate;
+                            });
+                        if (allAcked) {
+                            m_stats.duplicates += static_cast<std::uint64_t>(std::count(
+                                dispositions.begin(), dispositions.end(), Disposition::Duplicate));
+                            ackUpTo(connection, batch.back().deliveryTag);
+                        } else {
+                            for (std::size_t i = 0; i < batch.size(); ++i) {
+                                settle(consumer, batch[i], dispositions[i], m_stats);
+                            }
+                        }
+                        if (core::logEnabled(core::LogLevel::Debug)) {
+                            const std::chrono::duration<double, std::milli> took =
+                                std::chrono::steady_clock::now() - started;
+                            core::logDebug("batch handled",
+                                           {{"queue", m_options.queue},
+                                            {"messages", std::to_string(batch.size())},
+                                            {"ms", std::to_string(took.count())}});
+                        }
+                        continue;
+                    }
+                    ++m_stats.fallbacks;
+                }
+                for (const auto& one : batch) {
+                    const Disposition disposition = handleWithRetries(one, stop);
+                    if (stop.stop_requested() && disposition == Disposition::Retry) {
+                        // Leave it and the rest unacked: they return to the queue when we
+                        // disconnect.
                         break;
-                    case Disposition::Duplicate:
-                        ++m_stats.duplicates;
-                        consumer.ack(delivery->deliveryTag);
-                        break;
-                    case Disposition::DeadLetter:
-                        ++m_stats.deadLettered;
-                        consumer.reject(delivery->deliveryTag, false);
-                        break;
-                    case Disposition::Retry:
-                        ++m_stats.retried;
-                        consumer.nack(delivery->deliveryTag, true);
-                        break;
+                    }
+                    settle(consumer, one, disposition, m_stats);
                 }
             }
         } catch (const std::exception& error) {
@@ -79,6 +160,38 @@ void ConsumerWorker::loop(const std::stop_token& stop) {
         }
     }
     m_stats.connected = false;
+}
+
+bool ConsumerWorker::handleBatch(const std::vector<amqp::Delivery>& batch,
+                                 std::vector<Disposition>& dispositions) {
+    dispositions.clear();
+    const amqp::Delivery* current = nullptr;
+    try {
+        detail::BatchScope scope;
+        for (const auto& delivery : batch) {
+            current = &delivery;
+            const Disposition disposition = m_handler(delivery);
+            // A handler that asks for a retry, or did not finish its work in the shared
+            // transaction, is redone alone, where its own outcome counts.
+            if (disposition == Disposition::Retry || scope.broken()) {
+                throw BatchAbandoned("a delivery could not be handled in the batch");
+            }
+            dispositions.push_back(disposition);
+        }
+        current = nullptr;
+        scope.commit();
+        return true;
+    } catch (const std::exception& error) {
+        // Everything is rolled back (the scope's transaction with it); each delivery is handled
+        // again on its own, so only a poison message fails.
+        core::logWarn("batch rolled back, handling its messages one by one",
+                      {{"queue", m_options.queue},
+                       {"messages", std::to_string(batch.size())},
+                       {"message_id", current ? std::string_view(current->message.messageId)
+                                              : std::string_view("(commit)")},
+                       {"error", error.what()}});
+        return false;
+    }
 }
 
 Disposition ConsumerWorker::handleWithRetries(const amqp::Delivery& delivery,

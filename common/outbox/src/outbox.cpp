@@ -1,16 +1,94 @@
 #include "shop/outbox/outbox.hpp"
 
+#include <libpq-fe.h>
+
+#include <chrono>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
 namespace shop::outbox {
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+
+/// Whether this transaction should signal the relay: at most once per kNotifyEvery per database
+/// and process. A NOTIFY makes PostgreSQL hold a database-wide lock from the notifying commit
+/// until that commit is durable, so a NOTIFY in every transaction serialises all the commits
+/// (one WAL flush each, no group commit). Rows written in between are found by the relay's hot
+/// polling (RelayOptions::hotWindow), which the signals keep alive while there is traffic.
+bool notifyDue(pg::Transaction& tx) {
+    static std::mutex mutex;
+    static std::unordered_map<std::string, SteadyClock::time_point> last;
+    const PGconn* conn = tx.connection().raw();
+    std::string database;
+    if (conn != nullptr) {
+        for (const char* part : {PQhost(conn), PQport(conn), PQdb(conn), PQoptions(conn)}) {
+            database.append(part != nullptr ? part : "").push_back('|');
+        }
+    }
+    const auto now = SteadyClock::now();
+    std::lock_guard lock(mutex);
+    auto [it, fresh] = last.try_emplace(std::move(database), now);
+    if (!fresh && now - it->second < kNotifyEvery) {
+        return false;
+    }
+    it->second = now;
+    return true;
+}
+
+}  // namespace
 
 void enqueue(pg::Transaction& tx, const OutboxMessage& message) {
+    if (!notifyDue(tx)) {
+        tx.exec(
+            "INSERT INTO outbox (id, event_type, routing_key, correlation_id, payload, request_id) "
+            "VALUES ($1, $2, $3, $4, $5, NULLIF($6, ''))",
+            message.id, message.eventType, message.routingKey, message.correlationId,
+            message.payload, message.requestId);
+        return;
+    }
+    // The notification reaches listeners only when (and if) the transaction commits.
     tx.exec(
-        "INSERT INTO outbox (id, event_type, routing_key, correlation_id, payload, request_id) "
-        "VALUES ($1, $2, $3, $4, $5, NULLIF($6, ''))",
+        "WITH queued AS (INSERT INTO outbox (id, event_type, routing_key, correlation_id, payload, "
+        "request_id) VALUES ($1, $2, $3, $4, $5, NULLIF($6, '')) RETURNING 1) "
+        "SELECT pg_notify($7, '') FROM queued",
         message.id, message.eventType, message.routingKey, message.correlationId, message.payload,
-        message.requestId);
-    // Delivered to listeners only when (and if) the transaction commits; repeats within one
-    // transaction are folded into one notification by PostgreSQL.
-    tx.exec("SELECT pg_notify($1, '')", std::string(kNotifyChannel));
+        message.requestId, kNotifyChannel);
+}
+
+void enqueueAll(pg::Transaction& tx, std::span<const OutboxMessage> messages) {
+    if (messages.empty()) {
+        return;
+    }
+    if (messages.size() == 1) {
+        enqueue(tx, messages.front());
+        return;
+    }
+    std::vector<std::string> ids, types, keys, correlations, payloads, requestIds;
+    for (auto* column : {&ids, &types, &keys, &correlations, &payloads, &requestIds}) {
+        column->reserve(messages.size());
+    }
+    for (const auto& message : messages) {
+        ids.push_back(message.id);
+        types.push_back(message.eventType);
+        keys.push_back(message.routingKey);
+        correlations.push_back(message.correlationId);
+        payloads.push_back(message.payload);
+        requestIds.push_back(message.requestId);
+    }
+    static const std::string kInsert =
+        "INSERT INTO outbox (id, event_type, routing_key, correlation_id, payload, request_id) "
+        "SELECT id, t, k, c, p, NULLIF(r, '') FROM unnest($1::uuid[], $2::text[], $3::text[], "
+        "$4::text[], $5::text[], $6::text[]) AS m (id, t, k, c, p, r)";
+    if (!notifyDue(tx)) {
+        tx.exec(kInsert, ids, types, keys, correlations, payloads, requestIds);
+        return;
+    }
+    static const std::string kInsertAndNotify =
+        "WITH queued AS (" + kInsert + " RETURNING 1) SELECT pg_notify($7, '') LIMIT 1";
+    tx.exec(kInsertAndNotify, ids, types, keys, correlations, payloads, requestIds, kNotifyChannel);
 }
 
 bool claimInbox(pg::Transaction& tx, std::string_view consumer, std::string_view messageId) {

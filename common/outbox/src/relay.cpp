@@ -41,6 +41,7 @@ void Relay::loop(const std::stop_token& stop) {
     std::unique_ptr<amqp::Publisher> publisher;
     std::unique_ptr<pg::Connection> listener;
     auto lastBrokerUse = std::chrono::steady_clock::now();
+    auto hotUntil = lastBrokerUse;
     while (!stop.stop_requested()) {
         try {
             if (!publisher) {
@@ -61,6 +62,7 @@ void Relay::loop(const std::stop_token& stop) {
             const auto now = std::chrono::steady_clock::now();
             if (claimed > 0) {
                 lastBrokerUse = now;
+                hotUntil = now + m_options.hotWindow;
             } else if (now - lastBrokerUse > kKeepAliveEvery) {
                 // rabbitmq-c serves heartbeats only inside library calls: an idle relay makes a
                 // cheap idempotent call now and then so the broker does not drop it.
@@ -68,7 +70,11 @@ void Relay::loop(const std::stop_token& stop) {
                 lastBrokerUse = now;
             }
             if (claimed < m_options.batchSize) {
-                waitForWork(*listener, stop);
+                const bool hot = now < hotUntil;
+                if (waitForWork(*listener, hot ? m_options.hotPoll : m_options.pollInterval,
+                                stop)) {
+                    hotUntil = std::chrono::steady_clock::now() + m_options.hotWindow;
+                }
             }
         } catch (const amqp::Error& error) {
             core::logWarn("relay lost the broker",
@@ -91,6 +97,7 @@ void Relay::loop(const std::stop_token& stop) {
 }
 
 int Relay::publishBatch(amqp::Publisher& publisher) {
+    const auto started = std::chrono::steady_clock::now();
     pg::Transaction tx(m_pool);
     auto rows = tx.exec(
         "SELECT id, event_type, routing_key, correlation_id, payload, COALESCE(request_id, ''), "
@@ -120,8 +127,10 @@ int Relay::publishBatch(amqp::Publisher& publisher) {
         batch.push_back(std::move(out));
     }
 
+    const auto claimedAt = std::chrono::steady_clock::now();
     const auto outcomes =
         publisher.publishBatch(m_options.exchange, batch, m_options.confirmTimeout);
+    const auto confirmedAt = std::chrono::steady_clock::now();
 
     std::vector<std::string> published;
     std::vector<std::string> failed;
@@ -165,6 +174,17 @@ int Relay::publishBatch(amqp::Publisher& publisher) {
             failed, lastError);
     }
     tx.commit();
+    if (core::logEnabled(core::LogLevel::Debug)) {
+        const auto ms = [](auto from, auto to) {
+            return std::to_string(std::chrono::duration<double, std::milli>(to - from).count());
+        };
+        const auto now = std::chrono::steady_clock::now();
+        core::logDebug("relay round", {{"relay", m_options.name},
+                                       {"rows", std::to_string(count)},
+                                       {"claim_ms", ms(started, claimedAt)},
+                                       {"publish_ms", ms(claimedAt, confirmedAt)},
+                                       {"mark_ms", ms(confirmedAt, now)}});
+    }
     m_stats.published += published.size();
     m_stats.failed += failed.size();
     if (!failed.empty()) {
@@ -179,16 +199,18 @@ int Relay::publishBatch(amqp::Publisher& publisher) {
     return count;
 }
 
-void Relay::waitForWork(pg::Connection& listener, const std::stop_token& stop) {
-    const auto deadline = std::chrono::steady_clock::now() + m_options.pollInterval;
+bool Relay::waitForWork(pg::Connection& listener, std::chrono::milliseconds interval,
+                        const std::stop_token& stop) {
+    const auto deadline = std::chrono::steady_clock::now() + interval;
     while (!stop.stop_requested() && std::chrono::steady_clock::now() < deadline) {
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
             deadline - std::chrono::steady_clock::now());
         const auto slice = std::min(left, std::chrono::milliseconds(200));
         if (!listener.waitForNotifications(slice).empty()) {
-            return;
+            return true;
         }
     }
+    return false;
 }
 
 }  // namespace shop::outbox

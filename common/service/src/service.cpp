@@ -3,6 +3,7 @@
 #include "shop/core/log.hpp"
 #include "shop/domain/json.hpp"
 #include "shop/pg/errors.hpp"
+#include "shop/service/internal_access.hpp"
 #include "shop/service/service_metrics.hpp"
 
 namespace shop::service {
@@ -35,8 +36,14 @@ ServiceConfig readServiceConfig(core::EnvReader& env, std::string name,
     config.http.host = host;
     config.http.port = port;
     config.http.threads = static_cast<int>(env.integer("SHOP_HTTP_THREADS", 64, 1, 1024));
+    http::readServerLimits(env, config.http);
     config.dbUrl = env.required("SHOP_DB_URL");
     config.amqpUrl = env.required("SHOP_AMQP_URL");
+    config.internalSecret = env.required("SHOP_INTERNAL_SECRET");
+    if (!config.internalSecret.empty() && config.internalSecret.size() < auth::kMinInternalSecretBytes) {
+        env.addProblem("SHOP_INTERNAL_SECRET must be at least " +
+                       std::to_string(auth::kMinInternalSecretBytes) + " bytes");
+    }
     config.dbPoolSize = static_cast<int>(env.integer("SHOP_DB_POOL_SIZE", 16, 1, 256));
     const std::string roles = env.string("SHOP_ROLES", "api,relay,consumer");
     config.runApi = config.runRelay = config.runConsumer = false;
@@ -145,6 +152,7 @@ void ServiceHost::start() {
             [this](std::string_view method, std::string_view route, int status, double seconds) {
                 m_httpMetrics.observe(method, route, status, seconds);
             });
+        m_server->setGuard(internalOnly(m_config.internalSecret));
         m_server->setErrorTranslator(
             [](const std::exception& error) -> std::optional<core::ApiError> {
                 const auto* database = dynamic_cast<const pg::Error*>(&error);

@@ -36,25 +36,37 @@ Hub::Hub(HubOptions options) : m_options(options) {}
 
 Hub::~Hub() {
     stop();
+    // Closed only here, not in stop(): send() and close() may still call wake() from other
+    // threads after stop(), and must never write into a descriptor number reused meanwhile.
+    if (m_wakeFd >= 0) {
+        ::close(m_wakeFd);
+    }
+    if (m_epoll >= 0) {
+        ::close(m_epoll);
+    }
 }
 
 void Hub::start() {
     if (m_running) {
         return;
     }
-    m_epoll = ::epoll_create1(EPOLL_CLOEXEC);
     if (m_epoll < 0) {
-        throw std::system_error(errno, std::generic_category(), "epoll_create1");
+        m_epoll = ::epoll_create1(EPOLL_CLOEXEC);
+        if (m_epoll < 0) {
+            throw std::system_error(errno, std::generic_category(), "epoll_create1");
+        }
     }
-    m_wakeFd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     if (m_wakeFd < 0) {
-        throw std::system_error(errno, std::generic_category(), "eventfd");
-    }
-    epoll_event event{};
-    event.events = EPOLLIN;
-    event.data.u64 = kWakeToken;
-    if (::epoll_ctl(m_epoll, EPOLL_CTL_ADD, m_wakeFd, &event) != 0) {
-        throw std::system_error(errno, std::generic_category(), "epoll_ctl");
+        m_wakeFd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+        if (m_wakeFd < 0) {
+            throw std::system_error(errno, std::generic_category(), "eventfd");
+        }
+        epoll_event event{};
+        event.events = EPOLLIN;
+        event.data.u64 = kWakeToken;
+        if (::epoll_ctl(m_epoll, EPOLL_CTL_ADD, m_wakeFd, &event) != 0) {
+            throw std::system_error(errno, std::generic_category(), "epoll_ctl");
+        }
     }
     {
         std::lock_guard lock(m_mutex);
@@ -107,14 +119,6 @@ void Hub::stop() {
             connection->onClosed(id);
         }
     }
-    if (m_wakeFd >= 0) {
-        ::close(m_wakeFd);
-        m_wakeFd = -1;
-    }
-    if (m_epoll >= 0) {
-        ::close(m_epoll);
-        m_epoll = -1;
-    }
 }
 
 std::optional<Hub::ConnectionId> Hub::adopt(const Poco::Net::StreamSocket& socket, Peer peer,
@@ -132,7 +136,8 @@ std::optional<Hub::ConnectionId> Hub::adopt(const Poco::Net::StreamSocket& socke
     }
 
     std::unique_lock lock(m_mutex);
-    if (!m_accepting || m_connections.size() >= m_options.maxConnections) {
+    const bool accepting = m_accepting;  // read under the lock: stop() may be clearing it
+    if (!accepting || m_connections.size() >= m_options.maxConnections) {
         lock.unlock();
         ++m_stats.refused;
         const std::string refusal = encodeClose(kCloseTryAgainLater, "too many connections");
@@ -144,7 +149,7 @@ std::optional<Hub::ConnectionId> Hub::adopt(const Poco::Net::StreamSocket& socke
         }
         core::logWarn("ws refused", {{"path", connection->peer.path},
                                      {"request_id", connection->peer.requestId},
-                                     {"reason", m_accepting ? "too many connections" : "stopped"}});
+                                     {"reason", accepting ? "too many connections" : "stopped"}});
         return std::nullopt;
     }
     const ConnectionId id = reserved ? *reserved : reserveId();

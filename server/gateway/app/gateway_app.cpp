@@ -3,6 +3,7 @@
 #include <future>
 
 #include "app/gateway_metrics.hpp"
+#include "shop/auth/internal_secret.hpp"
 #include "shop/core/log.hpp"
 #include "shop/domain/json.hpp"
 
@@ -29,6 +30,13 @@ GatewayConfig readGatewayConfig(core::EnvReader& env) {
     config.websocket.maxQueuedBytes = static_cast<std::size_t>(
         env.integer("SHOP_WS_SEND_QUEUE_BYTES", 256 * 1024, 1024, 64 * 1024 * 1024));
     config.swaggerUiDir = env.string("SHOP_SWAGGER_UI_DIR", SHOP_DEFAULT_SWAGGER_UI_DIR);
+    config.internalSecret = env.required("SHOP_INTERNAL_SECRET");
+    if (!config.internalSecret.empty() &&
+        config.internalSecret.size() < auth::kMinInternalSecretBytes) {
+        env.addProblem("SHOP_INTERNAL_SECRET must be at least " +
+                       std::to_string(auth::kMinInternalSecretBytes) + " bytes");
+    }
+    config.auth = readAuthConfig(env);
     for (const auto* url : {&config.ordersUrl, &config.paymentsUrl}) {
         try {
             upstreamFromUrl("upstream", *url);
@@ -42,8 +50,11 @@ GatewayConfig readGatewayConfig(core::EnvReader& env) {
 
 namespace {
 
-UpstreamOptions withTimeout(UpstreamOptions options, std::chrono::milliseconds timeout) {
-    options.timeout = timeout;
+UpstreamOptions upstreamOptions(const GatewayConfig& config, std::string name,
+                                const std::string& url) {
+    UpstreamOptions options = upstreamFromUrl(std::move(name), url);
+    options.timeout = config.upstreamTimeout;
+    options.internalSecret = config.internalSecret;
     return options;
 }
 
@@ -51,10 +62,9 @@ UpstreamOptions withTimeout(UpstreamOptions options, std::chrono::milliseconds t
 
 Gateway::Gateway(GatewayConfig config)
     : m_config(std::move(config)),
-      m_orders(
-          withTimeout(upstreamFromUrl("orders", m_config.ordersUrl), m_config.upstreamTimeout)),
-      m_payments(
-          withTimeout(upstreamFromUrl("payments", m_config.paymentsUrl), m_config.upstreamTimeout)),
+      m_orders(upstreamOptions(m_config, "orders", m_config.ordersUrl)),
+      m_payments(upstreamOptions(m_config, "payments", m_config.paymentsUrl)),
+      m_auth(m_config.auth, m_payments),
       m_hub(m_config.websocket),
       m_feed(StatusFeedOptions{.amqpUrl = m_config.amqpUrl},
              [this](const events::OrderStatusChanged& event, const std::string& requestId) {
@@ -80,25 +90,32 @@ http::Router Gateway::makeRouter() {
     router.add("GET", "/health", live);
     router.add("GET", "/health/ready", [this](const http::Request& r) { return ready(r); });
 
-    auto toPayments = [this](const http::Request& r) { return m_payments.forward(r); };
-    router.add("POST", "/accounts", toPayments);
-    router.add("GET", "/accounts", toPayments);
-    router.add("GET", "/accounts/{user_id}", toPayments);
-    router.add("POST", "/accounts/topup", toPayments);
+    router.add("POST", "/auth/token", [this](const http::Request& r) { return m_auth.signIn(r); });
 
-    auto toOrders = [this](const http::Request& r) { return m_orders.forward(r); };
-    router.add("POST", "/orders", toOrders);
-    router.add("GET", "/orders", toOrders);
-    router.add("GET", "/orders/{order_id}", toOrders);
+    auto to = [this](Upstream& upstream, Access access) {
+        return m_auth.guard(access,
+                            [&upstream](const http::Request& r) { return upstream.forward(r); });
+    };
+    router.add("POST", "/accounts", to(m_payments, Access::Operator));
+    router.add("GET", "/accounts", to(m_payments, Access::Operator));
+    router.add("GET", "/accounts/{user_id}", to(m_payments, Access::OwnUserInPath));
+    router.add("POST", "/accounts/topup", to(m_payments, Access::OwnUserInBody));
+    router.add("POST", "/accounts/{user_id}/api-keys", to(m_payments, Access::Operator));
+    router.add("GET", "/accounts/{user_id}/api-keys", to(m_payments, Access::Operator));
+    router.add("DELETE", "/accounts/{user_id}/api-keys/{key_id}", to(m_payments, Access::Operator));
+
+    router.add("POST", "/orders", to(m_orders, Access::OwnUserInBody));
+    router.add("GET", "/orders", to(m_orders, Access::OwnUserInQuery));
+    router.add("GET", "/orders/{order_id}", to(m_orders, Access::OwnOrderInResponse));
 
     WsEndpoint::addRoutes(router);
     m_docs.addRoutes(router);
-    router.add("GET", "/metrics", [this](const http::Request&) {
+    router.add("GET", "/metrics", m_auth.guard(Access::Operator, [this](const http::Request&) {
         http::Response response;
         response.body = m_metrics.render();
         response.contentType = std::string(metrics::kContentType);
         return response;
-    });
+    }));
     return router;
 }
 

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "api/api_docs.hpp"
+#include "auth/authenticator.hpp"
 #include "proxy/upstream.hpp"
 #include "shop/core/config.hpp"
 #include "shop/http/server.hpp"
@@ -26,18 +27,22 @@ struct GatewayConfig {
     std::string amqpUrl;
     websocket::HubOptions websocket;
     std::string swaggerUiDir;
+    AuthConfig auth;
+    std::string internalSecret;  ///< sent to orders and payments with every request
 };
 
 /// Reads SHOP_HTTP_ADDR, SHOP_HTTP_THREADS, SHOP_ORDERS_URL, SHOP_PAYMENTS_URL,
 /// SHOP_UPSTREAM_TIMEOUT_MS, SHOP_AMQP_URL (required: the order status feed),
 /// SHOP_WS_MAX_CONNECTIONS, SHOP_WS_PING_INTERVAL_MS, SHOP_WS_PONG_TIMEOUT_MS,
-/// SHOP_WS_SEND_QUEUE_BYTES and SHOP_SWAGGER_UI_DIR; throws core::ConfigError listing every
-/// problem.
+/// SHOP_WS_SEND_QUEUE_BYTES, SHOP_SWAGGER_UI_DIR, SHOP_INTERNAL_SECRET (required) and the
+/// sign-in settings of readAuthConfig; throws core::ConfigError listing every problem.
 GatewayConfig readGatewayConfig(core::EnvReader& env);
 
-/// The API gateway: the only entry point. Proxies /accounts* to payments and /orders* to orders
-/// over keep-alive pools; answers /health*, /metrics, /openapi.yaml and /docs; and pushes order
-/// status changes to WebSocket subscribers (/ws/orders...), fed by its own queue on the broker.
+/// The API gateway: the only entry point. Signs callers in (POST /auth/token) and checks their
+/// token and role on every other route but /health*, /openapi.yaml and /docs; proxies
+/// /accounts* to payments and /orders* to orders over keep-alive pools with the internal
+/// secret; answers /health*, /metrics, /openapi.yaml and /docs; and pushes order status changes
+/// to WebSocket subscribers (/ws/orders...), fed by its own queue on the broker.
 class Gateway final {
   public:
     explicit Gateway(GatewayConfig config);
@@ -56,11 +61,12 @@ class Gateway final {
     metrics::HttpMetrics m_httpMetrics{m_metrics};
     Upstream m_orders;
     Upstream m_payments;
+    Authenticator m_auth;
     websocket::Hub m_hub;
     HubSink m_sink{m_hub};
     OrderStreams m_streams{m_sink};
     StatusFeed m_feed;
-    WsEndpoint m_endpoint{m_hub, m_streams, m_orders};
+    WsEndpoint m_endpoint{m_hub, m_streams, m_orders, m_auth};
     ApiDocs m_docs;
     std::unique_ptr<http::Server> m_server;
 };

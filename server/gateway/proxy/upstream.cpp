@@ -10,6 +10,7 @@
 
 #include <stdexcept>
 
+#include "shop/auth/internal_secret.hpp"
 #include "shop/core/errors.hpp"
 #include "shop/core/log.hpp"
 
@@ -120,6 +121,7 @@ http::Response Upstream::exchange(Poco::Net::HTTPClientSession& session,
     }
     out.set("X-Request-Id", request.requestId);
     out.set("X-Forwarded-For", request.clientAddress);
+    out.set(std::string(auth::kInternalSecretHeader), m_options.internalSecret);
     if (!request.body.empty() || request.method == "POST") {
         out.setContentLength(static_cast<std::streamsize>(request.body.size()));
     }

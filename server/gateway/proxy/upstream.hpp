@@ -27,6 +27,7 @@ struct UpstreamOptions {
     /// divided by the number of gateways.
     std::size_t maxConnections = 32;
     std::chrono::milliseconds maxIdleAge{4000};  ///< well below the upstream's keep-alive timeout
+    std::string internalSecret;  ///< sent as X-Internal-Secret with every forwarded request
 };
 
 /// Parses `http://host:port`; throws std::invalid_argument otherwise.

@@ -34,8 +34,60 @@ std::optional<Subscription> subscriptionFor(const http::Request& request, std::s
     return Subscription{Subscription::Kind::All, {}};
 }
 
-WsEndpoint::WsEndpoint(websocket::Hub& hub, OrderStreams& streams, Upstream& orders)
-    : m_hub(hub), m_streams(streams), m_orders(orders) {}
+namespace {
+
+/// The upgrade's target without its access token, for logs.
+std::string loggedTarget(const http::Request& request) {
+    std::string target = request.path;
+    if (auto user = request.queryParam("user_id")) {
+        target += "?user_id=" + *user;
+    }
+    return target;
+}
+
+http::Request orderRequest(const std::string& orderId, const http::Request& upgrade) {
+    http::Request get;
+    get.method = "GET";
+    get.path = "/orders/" + orderId;
+    get.target = get.path;
+    get.requestId = upgrade.requestId;
+    get.clientAddress = upgrade.clientAddress;
+    return get;
+}
+
+}  // namespace
+
+WsEndpoint::WsEndpoint(websocket::Hub& hub, OrderStreams& streams, Upstream& orders,
+                       Authenticator& auth)
+    : m_hub(hub), m_streams(streams), m_orders(orders), m_auth(auth) {}
+
+void WsEndpoint::authorize(const auth::Principal& principal,
+                           const std::optional<Subscription>& wanted,
+                           const http::Request& request) {
+    if (principal.role == auth::Role::Operator || !wanted) {
+        return;  // a malformed id gets its BAD_REQUEST frame
+    }
+    switch (wanted->kind) {
+        case Subscription::Kind::All:
+            throw ApiError(ErrorCode::Forbidden,
+                           "an account token may follow only its own orders: add ?user_id=");
+        case Subscription::Kind::User:
+            if (wanted->id != principal.userId) {
+                throw ApiError(ErrorCode::Forbidden,
+                               "an account token may follow only its own orders");
+            }
+            return;
+        case Subscription::Kind::Order: {
+            // An unknown order is let through to get its NOT_FOUND frame.
+            const http::Response answer = m_orders.forward(orderRequest(wanted->id, request));
+            if (!allowsResponse(Access::OwnOrderInResponse, principal, answer)) {
+                throw ApiError(ErrorCode::Forbidden,
+                               "an account token may follow only its own orders");
+            }
+            return;
+        }
+    }
+}
 
 void WsEndpoint::addRoutes(http::Router& router) {
     auto needsUpgrade = [](const http::Request&) -> http::Response {
@@ -54,8 +106,13 @@ void WsEndpoint::handle(const http::Request& request, const http::AcceptWebSocke
         throw ApiError(ErrorCode::UpstreamUnavailable,
                        "too many WebSocket connections, try again later");
     }
+    const auth::Principal principal = m_auth.authenticate(request, true);
+    if (m_auth.admit(principal).count() > 0) {
+        throw ApiError(ErrorCode::RateLimited, "too many requests for this token, slow down");
+    }
     std::string error;
     const auto subscription = subscriptionFor(request, error);
+    authorize(principal, subscription, request);
 
     // Subscribe before the handshake goes out: whatever happens once the client sees 101 is
     // held for it until the hub has the socket.
@@ -71,7 +128,7 @@ void WsEndpoint::handle(const http::Request& request, const http::AcceptWebSocke
         throw;
     }
     const auto adopted = m_hub.adopt(
-        *socket, {request.target, request.requestId, request.clientAddress},
+        *socket, {loggedTarget(request), request.requestId, request.clientAddress},
         [this](websocket::Hub::ConnectionId closed) { m_streams.unsubscribe(closed); }, id);
     if (!adopted) {
         m_streams.unsubscribe(id);  // the hub filled up meanwhile; it closed the socket with 1013
@@ -88,13 +145,7 @@ void WsEndpoint::handle(const http::Request& request, const http::AcceptWebSocke
 
 void WsEndpoint::sendSnapshot(websocket::Hub::ConnectionId id, const std::string& orderId,
                               const http::Request& upgrade) {
-    http::Request get;
-    get.method = "GET";
-    get.path = "/orders/" + orderId;
-    get.target = get.path;
-    get.requestId = upgrade.requestId;
-    get.clientAddress = upgrade.clientAddress;
-    const http::Response response = m_orders.forward(get);
+    const http::Response response = m_orders.forward(orderRequest(orderId, upgrade));
     if (response.status == 200) {
         std::string parseError;
         const auto json = domain::parseJson(response.body, parseError);

@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 
+#include "auth/authenticator.hpp"
 #include "proxy/upstream.hpp"
 #include "shop/http/router.hpp"
 #include "shop/http/server.hpp"
@@ -20,15 +21,18 @@ inline constexpr std::string_view kWsOrderRoute = "/ws/orders/{order_id}";
 std::optional<Subscription> subscriptionFor(const http::Request& request, std::string& error);
 
 /// The gateway's WebSocket endpoints (CONTRACT section 3), as the HTTP server's upgrade
-/// handler. It registers the subscription (held), completes the handshake on the HTTP worker
+/// handler. The upgrade must carry an access token (Authorization header or `access_token`
+/// query parameter): without one it is refused with 401; an account token may follow only its
+/// own user's orders (403 otherwise, before the handshake).
+/// It registers the subscription (held), completes the handshake on the HTTP worker
 /// thread and hands the socket to the hub, so the worker is free again at once. For a single
 /// order it then reads the order from the orders service (after subscribing, so no change is
 /// missed) and sends it first. A malformed id gets a BAD_REQUEST error frame and an unknown
 /// order NOT_FOUND, each followed by a close.
 class WsEndpoint final {
   public:
-    /// All three must outlive this object.
-    WsEndpoint(websocket::Hub& hub, OrderStreams& streams, Upstream& orders);
+    /// All four must outlive this object.
+    WsEndpoint(websocket::Hub& hub, OrderStreams& streams, Upstream& orders, Authenticator& auth);
 
     /// GET routes for both paths; a GET without an upgrade answers 400.
     static void addRoutes(http::Router& router);
@@ -37,6 +41,9 @@ class WsEndpoint final {
     void handle(const http::Request& request, const http::AcceptWebSocket& accept);
 
   private:
+    /// Throws ApiError 403 when an account token asks for another user's orders.
+    void authorize(const auth::Principal& principal, const std::optional<Subscription>& wanted,
+                   const http::Request& request);
     void sendSnapshot(websocket::Hub::ConnectionId id, const std::string& orderId,
                       const http::Request& upgrade);
     void refuse(websocket::Hub::ConnectionId id, std::string_view code, std::string_view message,
@@ -45,6 +52,7 @@ class WsEndpoint final {
     websocket::Hub& m_hub;
     OrderStreams& m_streams;
     Upstream& m_orders;
+    Authenticator& m_auth;
 };
 
 }  // namespace shop::gateway

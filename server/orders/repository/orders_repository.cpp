@@ -1,5 +1,7 @@
 #include "repository/orders_repository.hpp"
 
+#include "shop/outbox/outbox.hpp"
+
 namespace shop::orders::orders_repository {
 namespace {
 
@@ -92,6 +94,33 @@ std::optional<OrderRow> settle(pg::Transaction& tx, const std::string& orderId,
         reasonText = std::string(domain::toString(*reason));
     }
     return first(tx.exec(kSql, orderId, std::string(domain::toString(status)), reasonText));
+}
+
+SettleOutcome claimAndSettle(pg::Transaction& tx, std::string_view consumer,
+                             const std::string& messageId, const std::string& orderId,
+                             domain::OrderStatus status,
+                             const std::optional<domain::FailureReason>& reason) {
+    // Always one row: the order's columns (NULL when nothing was settled), then the claim.
+    static const std::string kSql =
+        "WITH " + std::string(outbox::kClaimInboxCte) +
+        ", settled AS (UPDATE orders SET status = $4, failure_reason = $5, version = version + 1, "
+        "updated_at = clock_timestamp() WHERE order_id = $3 AND status = 'NEW' "
+        "AND EXISTS (SELECT 1 FROM claim) RETURNING *) "
+        "SELECT " +
+        columns() +
+        ", EXISTS (SELECT 1 FROM claim) FROM (VALUES (1)) AS one (x) LEFT JOIN settled ON true";
+    std::optional<std::string> reasonText;
+    if (reason) {
+        reasonText = std::string(domain::toString(*reason));
+    }
+    const auto result = tx.exec(kSql, consumer, messageId, orderId,
+                                std::string(domain::toString(status)), reasonText);
+    SettleOutcome outcome;
+    outcome.claimed = result.boolean(0, 10);
+    if (!result.isNull(0, 0)) {
+        outcome.order = rowsOf(result).front();
+    }
+    return outcome;
 }
 
 }  // namespace shop::orders::orders_repository

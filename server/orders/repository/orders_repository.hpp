@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "shop/domain/money.hpp"
@@ -25,6 +26,12 @@ struct OrderRow {
     std::int64_t createdMicros = 0;
 };
 
+/// What claimAndSettle found and did.
+struct SettleOutcome {
+    bool claimed = false;           ///< first delivery of the message (false: a duplicate)
+    std::optional<OrderRow> order;  ///< the order after the change; nullopt when nothing changed
+};
+
 struct OrderFilter {
     std::optional<std::string> userId;
     std::optional<domain::OrderStatus> status;
@@ -44,6 +51,13 @@ std::vector<OrderRow> page(pg::Transaction& tx, const OrderFilter& filter, int l
 std::optional<OrderRow> settle(pg::Transaction& tx, const std::string& orderId,
                                domain::OrderStatus status,
                                const std::optional<domain::FailureReason>& reason);
+
+/// settle() behind an inbox claim, in one statement: records (`consumer`, `messageId`) in the
+/// inbox and, only when that is the message's first delivery, settles the order.
+SettleOutcome claimAndSettle(pg::Transaction& tx, std::string_view consumer,
+                             const std::string& messageId, const std::string& orderId,
+                             domain::OrderStatus status,
+                             const std::optional<domain::FailureReason>& reason);
 
 }  // namespace orders_repository
 }  // namespace shop::orders

@@ -3,8 +3,8 @@
 #include "repository/orders_repository.hpp"
 #include "shop/core/log.hpp"
 #include "shop/events/events.hpp"
+#include "shop/outbox/delivery_transaction.hpp"
 #include "shop/outbox/outbox.hpp"
-#include "shop/pg/transaction.hpp"
 #include "workers/status_events.hpp"
 
 namespace shop::orders {
@@ -26,37 +26,39 @@ outbox::Disposition handlePaymentResult(pg::Pool& pool, const amqp::Delivery& de
         return outbox::Disposition::DeadLetter;
     }
 
-    pg::Transaction tx(pool);
-    if (!outbox::claimInbox(tx, kOrdersConsumer, messageId)) {
-        tx.commit();
+    outbox::DeliveryTransaction work(pool);
+    pg::Transaction& tx = work.transaction();
+    const bool succeeded = result.outcome == events::PaymentOutcome::Succeeded;
+    auto [claimed, order] = orders_repository::claimAndSettle(
+        tx, kOrdersConsumer, messageId, result.orderId,
+        succeeded ? domain::OrderStatus::Finished : domain::OrderStatus::Cancelled,
+        result.failureReason);
+    if (!claimed) {
+        work.commit();
         core::logInfo(
             "duplicate PaymentResult ignored",
             {{"message_id", messageId}, {"order_id", result.orderId}, {"request_id", requestId}});
         return outbox::Disposition::Duplicate;
     }
-    const bool succeeded = result.outcome == events::PaymentOutcome::Succeeded;
-    auto order = orders_repository::settle(
-        tx, result.orderId,
-        succeeded ? domain::OrderStatus::Finished : domain::OrderStatus::Cancelled,
-        result.failureReason);
     if (!order) {
         if (!orders_repository::find(tx, result.orderId)) {
             // Roll back the inbox row too: the message goes to the DLQ, where it can be re-driven.
-            tx.rollback();
+            // (Inside a batch this abandons the batch, and the message is redone alone.)
+            work.rollback();
             core::logWarn("dead-lettering PaymentResult for an unknown order",
                           {{"message_id", messageId},
                            {"order_id", result.orderId},
                            {"request_id", requestId}});
             return outbox::Disposition::DeadLetter;
         }
-        tx.commit();
+        work.commit();
         core::logInfo(
             "PaymentResult for a settled order ignored",
             {{"message_id", messageId}, {"order_id", result.orderId}, {"request_id", requestId}});
         return outbox::Disposition::Ack;
     }
-    enqueueStatusChanged(tx, *order, requestId);
-    tx.commit();
+    enqueueStatusChanged(work, *order, requestId);
+    work.commit();
     core::logInfo("order settled", {{"message_id", messageId},
                                     {"order_id", order->orderId},
                                     {"status", domain::toString(order->status)},

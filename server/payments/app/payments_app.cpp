@@ -1,6 +1,7 @@
 #include "app/payments_app.hpp"
 
 #include "api/accounts_api.hpp"
+#include "api/api_keys_api.hpp"
 #include "shop/events/events.hpp"
 #include "workers/payment_requested_handler.hpp"
 
@@ -15,6 +16,7 @@ std::unique_ptr<service::ServiceHost> makePaymentsService(core::EnvReader& env) 
     http::Router router;
     host->addHealthRoutes(router);
     addAccountRoutes(router, pool);
+    addApiKeyRoutes(router, pool);
     host->setRouter(std::move(router));
 
     outbox::RelayOptions relay;

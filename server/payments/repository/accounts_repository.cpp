@@ -1,5 +1,7 @@
 #include "repository/accounts_repository.hpp"
 
+#include "shop/outbox/outbox.hpp"
+
 namespace shop::payments::accounts_repository {
 namespace {
 
@@ -98,6 +100,48 @@ void appendLedger(pg::Transaction& tx, const std::string& userId, LedgerKind kin
                   domain::Minor amount, const std::optional<std::string>& orderId) {
     tx.exec("INSERT INTO ledger (user_id, kind, amount, order_id) VALUES ($1, $2, $3, $4)", userId,
             kindName(kind), amount, orderId);
+}
+
+PaymentDecision decidePayment(pg::Transaction& tx, std::string_view consumer,
+                              const std::string& messageId, const std::string& orderId,
+                              const std::string& userId, domain::Minor amount) {
+    // Every part sees the snapshot taken at the start of the statement, which includes this
+    // transaction's earlier statements (an earlier delivery of the same batch); a payment that
+    // another transaction has not committed yet is caught by the payments primary key.
+    // `fresh` has a row exactly when the message and the order are both new.
+    static const std::string kSql =
+        "WITH " + std::string(outbox::kClaimInboxCte) +
+        ", fresh AS (SELECT 1 FROM claim WHERE NOT EXISTS "
+        "(SELECT 1 FROM payments WHERE order_id = $3::uuid)), "
+        "debit AS (UPDATE accounts SET balance = balance - $5::bigint, "
+        "updated_at = clock_timestamp() WHERE user_id = $4::uuid AND balance >= $5::bigint "
+        "AND EXISTS (SELECT 1 FROM fresh) RETURNING balance), "
+        "account AS (SELECT EXISTS (SELECT 1 FROM accounts WHERE user_id = $4::uuid) AS found), "
+        "ledger AS (INSERT INTO ledger (user_id, kind, amount, order_id) "
+        "SELECT $4::uuid, 'DEBIT', $5::bigint, $3::uuid FROM debit), "
+        "payment AS (INSERT INTO payments (order_id, user_id, amount, outcome, failure_reason, "
+        "balance_after) SELECT $3::uuid, $4::uuid, $5::bigint, "
+        "CASE WHEN debit.balance IS NULL THEN 'FAILED' ELSE 'SUCCEEDED' END, "
+        "CASE WHEN debit.balance IS NOT NULL THEN NULL WHEN account.found THEN $6::text "
+        "ELSE $7::text END, debit.balance "
+        "FROM fresh CROSS JOIN account LEFT JOIN debit ON true RETURNING balance_after, "
+        "failure_reason) "
+        "SELECT payment.balance_after, payment.failure_reason, EXISTS (SELECT 1 FROM fresh) "
+        "FROM (VALUES (1)) AS one (x) LEFT JOIN payment ON true";
+    const auto result = tx.exec(kSql, consumer, messageId, orderId, userId, amount,
+                                domain::toString(domain::FailureReason::InsufficientFunds),
+                                domain::toString(domain::FailureReason::AccountNotFound));
+    PaymentDecision decision;
+    decision.decided = result.boolean(0, 2);
+    if (!decision.decided) {
+        return decision;
+    }
+    if (!result.isNull(0, 0)) {
+        decision.balanceAfter = result.int64(0, 0);
+    } else {
+        decision.failureReason = domain::parseFailureReason(result.text(0, 1));
+    }
+    return decision;
 }
 
 bool paymentExists(pg::Transaction& tx, const std::string& orderId) {

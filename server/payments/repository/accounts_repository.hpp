@@ -3,9 +3,11 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "shop/domain/money.hpp"
+#include "shop/domain/order_status.hpp"
 #include "shop/pg/transaction.hpp"
 #include "shop/service/pagination.hpp"
 
@@ -20,6 +22,17 @@ struct AccountRow {
 };
 
 enum class LedgerKind { Opening, TopUp, Debit };
+
+/// What decidePayment found and did.
+struct PaymentDecision {
+    /// False when the message was handled before (inbox) or the order already has a payment:
+    /// then nothing changed apart from the inbox row.
+    bool decided = false;
+    /// The balance after the debit; nullopt when the payment failed.
+    std::optional<domain::Minor> balanceAfter;
+    /// Why it failed (when it did and was decided).
+    std::optional<domain::FailureReason> failureReason;
+};
 
 /// All SQL of the accounts, the ledger and the payments, with $n parameters only.
 namespace accounts_repository {
@@ -41,6 +54,14 @@ std::optional<domain::Minor> debitIfAffordable(pg::Transaction& tx, const std::s
 bool exists(pg::Transaction& tx, const std::string& userId);
 void appendLedger(pg::Transaction& tx, const std::string& userId, LedgerKind kind,
                   domain::Minor amount, const std::optional<std::string>& orderId);
+
+/// A whole PaymentRequested in one statement (one round trip): claims (`consumer`, `messageId`)
+/// in the inbox and, only when the message and the order are both new, debits `amount` if the
+/// balance covers it (under the row lock, like debitIfAffordable) with its DEBIT ledger row, and
+/// records the payment row (SUCCEEDED, or FAILED with INSUFFICIENT_FUNDS / ACCOUNT_NOT_FOUND).
+PaymentDecision decidePayment(pg::Transaction& tx, std::string_view consumer,
+                              const std::string& messageId, const std::string& orderId,
+                              const std::string& userId, domain::Minor amount);
 
 /// True when a payment for this order was already decided.
 bool paymentExists(pg::Transaction& tx, const std::string& orderId);

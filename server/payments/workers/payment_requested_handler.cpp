@@ -5,8 +5,8 @@
 #include "shop/core/log.hpp"
 #include "shop/domain/uuid.hpp"
 #include "shop/events/events.hpp"
+#include "shop/outbox/delivery_transaction.hpp"
 #include "shop/outbox/outbox.hpp"
-#include "shop/pg/transaction.hpp"
 
 namespace shop::payments {
 
@@ -27,10 +27,12 @@ outbox::Disposition handlePaymentRequested(pg::Pool& pool, const amqp::Delivery&
         return outbox::Disposition::DeadLetter;
     }
 
-    pg::Transaction tx(pool);
-    if (!outbox::claimInbox(tx, kPaymentsConsumer, messageId) ||
-        accounts_repository::paymentExists(tx, request.orderId)) {
-        tx.commit();
+    outbox::DeliveryTransaction work(pool);
+    const PaymentDecision decision =
+        accounts_repository::decidePayment(work.transaction(), kPaymentsConsumer, messageId,
+                                           request.orderId, request.userId, request.amount);
+    if (!decision.decided) {
+        work.commit();
         core::logInfo(
             "duplicate PaymentRequested ignored",
             {{"message_id", messageId}, {"order_id", request.orderId}, {"request_id", requestId}});
@@ -42,29 +44,15 @@ outbox::Disposition handlePaymentRequested(pg::Pool& pool, const amqp::Delivery&
     result.orderId = request.orderId;
     result.userId = request.userId;
     result.occurredAt = core::nowRfc3339();
-    if (auto balance = accounts_repository::debitIfAffordable(tx, request.userId, request.amount)) {
-        result.outcome = events::PaymentOutcome::Succeeded;
-        result.balanceAfter = *balance;
-        accounts_repository::appendLedger(tx, request.userId, LedgerKind::Debit, request.amount,
-                                          request.orderId);
-    } else {
-        result.outcome = events::PaymentOutcome::Failed;
-        result.failureReason = accounts_repository::exists(tx, request.userId)
-                                   ? domain::FailureReason::InsufficientFunds
-                                   : domain::FailureReason::AccountNotFound;
-    }
+    result.outcome =
+        decision.balanceAfter ? events::PaymentOutcome::Succeeded : events::PaymentOutcome::Failed;
+    result.balanceAfter = decision.balanceAfter;
+    result.failureReason = decision.failureReason;
     const bool succeeded = result.outcome == events::PaymentOutcome::Succeeded;
-    std::optional<std::string> reason;
-    if (result.failureReason) {
-        reason = std::string(domain::toString(*result.failureReason));
-    }
-    accounts_repository::insertPayment(tx, request.orderId, request.userId, request.amount,
-                                       succeeded, reason, result.balanceAfter);
-    outbox::enqueue(tx,
-                    outbox::OutboxMessage{result.eventId, std::string(events::kPaymentResultType),
-                                          std::string(events::kPaymentResultKey), request.orderId,
-                                          events::toJson(result), requestId});
-    tx.commit();
+    work.enqueue(outbox::OutboxMessage{result.eventId, std::string(events::kPaymentResultType),
+                                       std::string(events::kPaymentResultKey), request.orderId,
+                                       events::toJson(result), requestId});
+    work.commit();
     core::logInfo("payment decided", {{"message_id", messageId},
                                       {"order_id", request.orderId},
                                       {"outcome", succeeded ? "SUCCEEDED" : "FAILED"},

@@ -6,6 +6,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QProcessEnvironment>
+#include <QRandomGenerator>
 #include <QTcpServer>
 #include <QTest>
 
@@ -18,6 +19,15 @@ quint16 freePort() {
         return 0;
     }
     return probe.serverPort();
+}
+
+/// `bytes` random bytes from the system's generator, as hex text.
+QString randomHex(int bytes) {
+    QByteArray raw(bytes, Qt::Uninitialized);
+    for (char& byte : raw) {
+        byte = static_cast<char>(QRandomGenerator::system()->bounded(256));
+    }
+    return QString::fromLatin1(raw.toHex());
 }
 
 QString address(quint16 port) {
@@ -39,7 +49,10 @@ QString lastLines(const QString& path, int lines) {
 
 }  // namespace
 
-BackendStack::BackendStack() : m_logDir(QStringLiteral(SHOP_CLIENT_E2E_LOG_DIR)) {}
+BackendStack::BackendStack()
+    : m_logDir(QStringLiteral(SHOP_CLIENT_E2E_LOG_DIR)),
+      m_internalSecret(randomHex(16)),
+      m_tokenSecret(randomHex(32)) {}
 
 BackendStack::~BackendStack() {
     stop();
@@ -54,6 +67,8 @@ QString BackendStack::startService(const QString& name, const QString& binary,
     auto process = std::make_unique<QProcess>();
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     environment.insert(QStringLiteral("SHOP_LOG_LEVEL"), QStringLiteral("info"));
+    // Orders and payments accept only requests that carry it; the gateway adds it.
+    environment.insert(QStringLiteral("SHOP_INTERNAL_SECRET"), m_internalSecret);
     for (const auto& [key, value] : env) {
         environment.insert(key, value);
     }
@@ -105,8 +120,8 @@ QString BackendStack::start(const QString& adminUser, const QString& adminPasswo
              {QStringLiteral("SHOP_AMQP_URL"), amqp}});
     }
     if (error.isEmpty()) {
-        // The operator's credentials for the day the gateway checks them (CONTRACT: set by
-        // SHOP_ADMIN_PASSWORD when the stack first starts); ignored by a gateway without auth.
+        // The operator signs in with these (CONTRACT: the password is set by
+        // SHOP_ADMIN_PASSWORD); tokens are signed with a secret of this run.
         error = startService(
             QStringLiteral("gateway"), QStringLiteral(SHOP_GATEWAY_BIN),
             {{QStringLiteral("SHOP_HTTP_ADDR"), address(m_gatewayPort)},
@@ -114,6 +129,7 @@ QString BackendStack::start(const QString& adminUser, const QString& adminPasswo
              {QStringLiteral("SHOP_PAYMENTS_URL"),
               QStringLiteral("http://") + address(paymentsPort)},
              {QStringLiteral("SHOP_AMQP_URL"), amqp},
+             {QStringLiteral("SHOP_TOKEN_SECRET"), m_tokenSecret},
              {QStringLiteral("SHOP_ADMIN_USER"), adminUser},
              {QStringLiteral("SHOP_ADMIN_PASSWORD"), adminPassword}});
     }

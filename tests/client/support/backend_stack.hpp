@@ -11,7 +11,9 @@ namespace shop::client::testing {
 
 /// The real payments, orders and gateway binaries, started on free ports against the test
 /// PostgreSQL and RabbitMQ that `./shop test` (or `eval "$(./shop testenv)"`) provides, the way
-/// tests/e2e starts them. Stopped with SIGTERM when destroyed.
+/// tests/e2e starts them, with authentication: a random internal secret shared by the three and a
+/// random token secret for each run, and the operator given to start(). Stopped with SIGTERM
+/// when destroyed.
 class BackendStack final {
   public:
     BackendStack();
@@ -19,7 +21,8 @@ class BackendStack final {
     BackendStack(const BackendStack&) = delete;
     BackendStack& operator=(const BackendStack&) = delete;
 
-    /// Starts the three services and waits until the gateway's /health/ready answers 200.
+    /// Starts the three services (the operator `adminUser` signs in with `adminPassword`, at
+    /// least 8 characters) and waits until the gateway's /health/ready answers 200.
     /// Returns an empty string on success, else what went wrong (with the logs' last lines).
     QString start(const QString& adminUser, const QString& adminPassword);
     /// Sends SIGTERM to each service and waits for it to exit.
@@ -38,6 +41,8 @@ class BackendStack final {
     QString tails() const;
 
     QString m_logDir;
+    QString m_internalSecret;
+    QString m_tokenSecret;
     quint16 m_gatewayPort = 0;
     std::vector<Service> m_services;
 };

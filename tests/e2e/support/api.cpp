@@ -1,11 +1,87 @@
 #include "support/api.hpp"
 
+#include <Poco/Base64Decoder.h>
+#include <Poco/Base64Encoder.h>
+#include <Poco/StreamCopier.h>
+
+#include <sstream>
 #include <stdexcept>
 
+#include "shop/auth/secret_hash.hpp"
+#include "shop/auth/tokens.hpp"
 #include "shop/domain/uuid.hpp"
 #include "shop/testing/env.hpp"
 
 namespace shop::e2e {
+namespace {
+
+std::string base64UrlDecode(std::string text) {
+    while (text.size() % 4 != 0) {
+        text += '=';
+    }
+    std::istringstream in(text);
+    Poco::Base64Decoder decoder(in, Poco::BASE64_URL_ENCODING);
+    std::string out;
+    Poco::StreamCopier::copyToString(decoder, out);
+    return out;
+}
+
+std::string base64UrlEncode(const std::string& bytes) {
+    std::ostringstream out;
+    Poco::Base64Encoder encoder(out, Poco::BASE64_URL_ENCODING | Poco::BASE64_NO_PADDING);
+    encoder.rdbuf()->setLineLength(0);
+    encoder << bytes;
+    encoder.close();
+    return out.str();
+}
+
+/// The three dot-separated parts of a JWT.
+std::vector<std::string> jwtParts(const std::string& token) {
+    const auto first = token.find('.');
+    const auto second = token.find('.', first == std::string::npos ? 0 : first + 1);
+    if (first == std::string::npos || second == std::string::npos) {
+        throw std::runtime_error("not a JWT: " + token);
+    }
+    return {token.substr(0, first), token.substr(first + 1, second - first - 1),
+            token.substr(second + 1)};
+}
+
+auth::Principal operatorPrincipal() {
+    return auth::Principal{auth::Role::Operator, Stack::instance().secrets().adminUser, {}};
+}
+
+}  // namespace
+
+std::string withTamperedSignature(const std::string& token) {
+    auto parts = jwtParts(token);
+    // A character in the middle: each of its 6 bits is part of the signature (the last
+    // character's low bits may be padding).
+    char& c = parts[2][parts[2].size() / 2];
+    c = c == 'A' ? 'B' : 'A';
+    return parts[0] + "." + parts[1] + "." + parts[2];
+}
+
+std::string withForgedOperatorRole(const std::string& token) {
+    auto parts = jwtParts(token);
+    std::string claims = base64UrlDecode(parts[1]);
+    const std::string from = R"("role":"account")";
+    const auto at = claims.find(from);
+    if (at == std::string::npos) {
+        throw std::runtime_error("not an account token's claims: " + claims);
+    }
+    claims.replace(at, from.size(), R"("role":"operator")");
+    return parts[0] + "." + base64UrlEncode(claims) + "." + parts[2];
+}
+
+std::string expiredOperatorToken() {
+    const auth::TokenIssuer issuer(Stack::instance().secrets().token, std::chrono::seconds(-60));
+    return issuer.issue(operatorPrincipal());
+}
+
+std::string operatorTokenOfAnotherSecret() {
+    const auth::TokenIssuer issuer(auth::randomHex(32), std::chrono::seconds(900));
+    return issuer.issue(operatorPrincipal());
+}
 
 void requireStatus(const HttpResponse& response, int expected, const std::string& what) {
     if (response.status != expected) {
@@ -143,6 +219,27 @@ std::vector<domain::Json> E2eTest::ordersOf(const std::string& userId) const {
         target = "/orders?limit=200&user_id=" + userId + "&cursor=" + next->asString();
     }
     throw std::runtime_error("GET /orders?user_id=" + userId + " never ended");
+}
+
+domain::Json E2eTest::newApiKey(const std::string& userId) const {
+    const auto response = m_api.postJson("/accounts/" + userId + "/api-keys", "{}");
+    requireStatus(response, 201, "POST /accounts/" + userId + "/api-keys");
+    if (str(response.data(), "api_key").empty()) {
+        throw std::runtime_error("POST /accounts/" + userId +
+                                 "/api-keys: no api_key: " + response.describe());
+    }
+    return *response.data();
+}
+
+std::string E2eTest::signInWithKey(const std::string& apiKey) {
+    const auto response = Stack::instance().signIn(R"({"api_key":)" + jsonString(apiKey) + "}");
+    requireStatus(response, 200, "POST /auth/token with an API key");
+    return str(response.data(), "access_token");
+}
+
+std::string E2eTest::accountToken(const std::string& userId) const {
+    const domain::Json key = newApiKey(userId);
+    return signInWithKey(str(&key, "api_key"));
 }
 
 }  // namespace shop::e2e

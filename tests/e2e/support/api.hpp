@@ -44,9 +44,27 @@ class E2eTest : public ::testing::Test {
     /// Every order of a user (all pages of GET /orders?user_id=), newest first.
     std::vector<domain::Json> ordersOf(const std::string& userId) const;
 
+    /// POST /accounts/{userId}/api-keys as the operator, which must answer 201; its `data`
+    /// (key_id, user_id, created_at, revoked_at, api_key).
+    domain::Json newApiKey(const std::string& userId) const;
+    /// Signs in with `apiKey` (POST /auth/token), which must answer 200; the access token.
+    static std::string signInWithKey(const std::string& apiKey);
+    /// An account token of `userId`: a new API key, signed in with.
+    std::string accountToken(const std::string& userId) const;
+
   private:
     HttpClient m_api = Stack::instance().gateway();
 };
+
+/// `token` (a JWT) with one character in the middle of its signature changed.
+std::string withTamperedSignature(const std::string& token);
+/// `token` (an account token) with its claims rewritten to the operator role, keeping the
+/// original signature: what a caller who edits their own token would send.
+std::string withForgedOperatorRole(const std::string& token);
+/// An operator token signed with this stack's token secret that expired a minute ago.
+std::string expiredOperatorToken();
+/// A well-formed, unexpired operator token signed with another secret.
+std::string operatorTokenOfAnotherSecret();
 
 /// `data.items` of a list answer; empty when absent.
 const std::vector<domain::Json>& itemsOf(const HttpResponse& response);

@@ -64,6 +64,12 @@ std::string HttpResponse::describe() const {
 HttpClient::HttpClient(std::string host, std::uint16_t port, std::chrono::milliseconds timeout)
     : m_host(std::move(host)), m_port(port), m_timeout(timeout) {}
 
+HttpClient HttpClient::withToken(std::string token) const {
+    HttpClient copy = *this;
+    copy.m_token = std::move(token);
+    return copy;
+}
+
 HttpResponse HttpClient::send(const HttpRequest& request) const {
     try {
         Poco::Net::HTTPClientSession session(m_host, m_port);
@@ -73,6 +79,9 @@ HttpResponse HttpClient::send(const HttpRequest& request) const {
         session.setKeepAlive(false);
         Poco::Net::HTTPRequest out(request.method, request.target,
                                    Poco::Net::HTTPMessage::HTTP_1_1);
+        if (!m_token.empty()) {
+            out.set("Authorization", "Bearer " + m_token);
+        }
         for (const auto& [name, value] : request.headers) {
             out.set(name, value);
         }

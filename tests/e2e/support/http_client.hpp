@@ -57,10 +57,15 @@ class HttpClient final {
 
     std::uint16_t port() const { return m_port; }
 
+    /// A copy that sends `Authorization: Bearer <token>` with every request that does not set
+    /// its own Authorization header (an empty token sends none).
+    HttpClient withToken(std::string token) const;
+
   private:
     std::string m_host;
     std::uint16_t m_port;
     std::chrono::milliseconds m_timeout;
+    std::string m_token;
 };
 
 /// Shortcuts over a parsed value, empty/neutral when absent.

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "shop/auth/secret_hash.hpp"
 #include "shop/testing/env.hpp"
 
 namespace shop::e2e {
@@ -50,6 +51,24 @@ StackSettings StackSettings::fromEnvironment() {
 
 Stack::Stack(StackSettings settings) : m_settings(std::move(settings)) {
     g_instance = this;
+    m_secrets.internal = auth::randomHex(16);
+    m_secrets.token = auth::randomHex(32);
+    m_secrets.adminUser = "operator";
+    m_secrets.adminPassword = auth::randomHex(12);
+    // Hashed once here, so that each gateway started does not spend the time again.
+    m_adminPasswordHash = auth::hashSecret(m_secrets.adminPassword);
+}
+
+std::map<std::string, std::string> Stack::gatewayEnv() const {
+    return {{"SHOP_INTERNAL_SECRET", m_secrets.internal},
+            {"SHOP_TOKEN_SECRET", m_secrets.token},
+            {"SHOP_ADMIN_USER", m_secrets.adminUser},
+            {"SHOP_ADMIN_PASSWORD_HASH", m_adminPasswordHash}};
+}
+
+HttpResponse Stack::signIn(const std::string& credentialsJson, std::uint16_t port) const {
+    const HttpClient client("127.0.0.1", port == 0 ? m_gatewayPort : port);
+    return client.postJson("/auth/token", credentialsJson);
 }
 
 Stack::~Stack() {
@@ -66,6 +85,10 @@ Stack& Stack::instance() {
 }
 
 HttpClient Stack::gateway() const {
+    return anonymousGateway().withToken(m_operatorToken);
+}
+
+HttpClient Stack::anonymousGateway() const {
     return HttpClient("127.0.0.1", m_gatewayPort);
 }
 
@@ -75,6 +98,7 @@ std::unique_ptr<ChildProcess> Stack::start(const std::string& name, const std::s
     std::filesystem::remove(logPath);
     m_logFiles[name] = logPath;
     env["SHOP_LOG_LEVEL"] = "info";
+    env["SHOP_INTERNAL_SECRET"] = m_secrets.internal;
     return std::make_unique<ChildProcess>(name, binary, env, logPath);
 }
 
@@ -127,11 +151,12 @@ void Stack::SetUp() {
                      {{"SHOP_HTTP_ADDR", address(m_ordersPort)},
                       {"SHOP_DB_URL", m_settings.ordersDbUrl},
                       {"SHOP_AMQP_URL", m_settings.amqpUrl}});
-    m_gateway = start("gateway", SHOP_GATEWAY_BIN,
-                      {{"SHOP_HTTP_ADDR", address(m_gatewayPort)},
-                       {"SHOP_ORDERS_URL", localUrl(m_ordersPort)},
-                       {"SHOP_PAYMENTS_URL", localUrl(m_paymentsPort)},
-                       {"SHOP_AMQP_URL", m_settings.amqpUrl}});
+    auto gatewayEnvironment = gatewayEnv();
+    gatewayEnvironment.insert({{"SHOP_HTTP_ADDR", address(m_gatewayPort)},
+                               {"SHOP_ORDERS_URL", localUrl(m_ordersPort)},
+                               {"SHOP_PAYMENTS_URL", localUrl(m_paymentsPort)},
+                               {"SHOP_AMQP_URL", m_settings.amqpUrl}});
+    m_gateway = start("gateway", SHOP_GATEWAY_BIN, std::move(gatewayEnvironment));
 
     const auto started = std::chrono::steady_clock::now();
     // Ready means: gateway up, both services up with their database and broker connections.
@@ -146,6 +171,14 @@ void Stack::SetUp() {
     const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::steady_clock::now() - started);
     std::printf("e2e: stack ready in %lld ms\n", static_cast<long long>(millis.count()));
+
+    const HttpResponse token =
+        signIn(R"({"username":)" + jsonString(m_secrets.adminUser) + R"(,"password":)" +
+               jsonString(m_secrets.adminPassword) + "}");
+    m_operatorToken = str(token.data(), "access_token");
+    if (token.status != 200 || m_operatorToken.empty()) {
+        GTEST_FAIL() << "the operator could not sign in: " << token.describe();
+    }
 }
 
 void Stack::TearDown() {
@@ -162,16 +195,19 @@ void Stack::TearDown() {
     }
 }
 
-std::unique_ptr<ChildProcess> Stack::startExtraGateway(const std::string& name,
-                                                       const std::string& ordersUrl,
-                                                       const std::string& paymentsUrl,
-                                                       std::uint16_t& port) {
+std::unique_ptr<ChildProcess> Stack::startExtraGateway(
+    const std::string& name, const std::string& ordersUrl, const std::string& paymentsUrl,
+    std::uint16_t& port, const std::map<std::string, std::string>& extraEnv) {
     port = freePort();
-    auto child = start(name, SHOP_GATEWAY_BIN,
-                       {{"SHOP_HTTP_ADDR", address(port)},
+    auto environment = gatewayEnv();
+    environment.insert({{"SHOP_HTTP_ADDR", address(port)},
                         {"SHOP_ORDERS_URL", ordersUrl},
                         {"SHOP_PAYMENTS_URL", paymentsUrl},
                         {"SHOP_AMQP_URL", m_settings.amqpUrl}});
+    for (const auto& [key, value] : extraEnv) {
+        environment[key] = value;
+    }
+    auto child = start(name, SHOP_GATEWAY_BIN, std::move(environment));
     waitForHttp200(*child, port, "/health/live", kStartTimeout);
     return child;
 }

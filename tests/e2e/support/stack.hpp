@@ -29,8 +29,8 @@ struct StackSettings {
 
 /// A gateway, orders and payments started from the real binaries, once per test program, against
 /// the test PostgreSQL and RabbitMQ. Registered as a GoogleTest global environment: SetUp starts
-/// them and waits for the gateway's /health/ready; TearDown stops them with SIGTERM and fails the
-/// run unless each one exits 0 in time (graceful shutdown is a requirement).
+/// them, waits for the gateway's /health/ready and signs the operator in; TearDown stops them with
+/// SIGTERM and fails the run unless each one exits 0 in time (graceful shutdown is a requirement).
 class Stack final : public ::testing::Environment {
   public:
     explicit Stack(StackSettings settings);
@@ -43,8 +43,26 @@ class Stack final : public ::testing::Environment {
     void TearDown() override;
 
     const StackSettings& settings() const { return m_settings; }
-    /// A client of the gateway: the only entry point tests use for the API.
+    /// A client of the gateway signed in as the operator: the only entry point tests use for
+    /// the API.
     HttpClient gateway() const;
+    /// A client of the gateway that sends no token.
+    HttpClient anonymousGateway() const;
+
+    /// The secrets this stack's processes were started with (random per run).
+    struct Secrets {
+        std::string internal;  ///< SHOP_INTERNAL_SECRET
+        std::string token;     ///< SHOP_TOKEN_SECRET
+        std::string adminUser;
+        std::string adminPassword;
+    };
+    const Secrets& secrets() const { return m_secrets; }
+    /// The operator's access token, signed in once at start-up.
+    const std::string& operatorToken() const { return m_operatorToken; }
+    /// POST /auth/token with the given JSON body on `port` (this stack's gateway by default).
+    HttpResponse signIn(const std::string& credentialsJson, std::uint16_t port = 0) const;
+    /// The environment every gateway of this stack is started with (secrets and the operator).
+    std::map<std::string, std::string> gatewayEnv() const;
     std::uint16_t gatewayPort() const { return m_gatewayPort; }
     std::uint16_t ordersPort() const { return m_ordersPort; }
     std::uint16_t paymentsPort() const { return m_paymentsPort; }
@@ -57,12 +75,13 @@ class Stack final : public ::testing::Environment {
     /// Name and log path of every child started so far.
     const std::map<std::string, std::string>& logFiles() const { return m_logFiles; }
 
-    /// Starts one more gateway on a free port with the given upstream URLs and waits until its
-    /// /health/live answers 200. The caller stops it (ChildProcess::stop) when done.
-    std::unique_ptr<ChildProcess> startExtraGateway(const std::string& name,
-                                                    const std::string& ordersUrl,
-                                                    const std::string& paymentsUrl,
-                                                    std::uint16_t& port);
+    /// Starts one more gateway on a free port with the given upstream URLs (and this stack's
+    /// secrets, so tokens of one gateway work on the other) and waits until its /health/live
+    /// answers 200. `extraEnv` is added to (and overrides) its environment, e.g. smaller rate
+    /// limits. The caller stops it (ChildProcess::stop) when done.
+    std::unique_ptr<ChildProcess> startExtraGateway(
+        const std::string& name, const std::string& ordersUrl, const std::string& paymentsUrl,
+        std::uint16_t& port, const std::map<std::string, std::string>& extraEnv = {});
 
     enum class Service { Orders, Payments };
     /// Starts one more replica of orders or payments on a free port, against the same database
@@ -80,6 +99,9 @@ class Stack final : public ::testing::Environment {
                         std::chrono::milliseconds timeout);
 
     StackSettings m_settings;
+    Secrets m_secrets;
+    std::string m_adminPasswordHash;
+    std::string m_operatorToken;
     std::uint16_t m_gatewayPort = 0;
     std::uint16_t m_ordersPort = 0;
     std::uint16_t m_paymentsPort = 0;

@@ -40,13 +40,19 @@ class OutboxFixture : public ::testing::Test {
                   "options=-csearch_path%3D" + m_schema;
         m_pool =
             std::make_unique<pg::Pool>(m_dbUrl, 8, std::chrono::milliseconds(5000), "outbox-test");
-        m_broker.emplace(amqpUrl());
-        amqp::declareExchange(*m_broker, m_exchange);
-        bindQueue(m_queue, "test.#");
+        if (usesBroker()) {
+            m_broker.emplace(amqpUrl());
+            amqp::declareExchange(*m_broker, m_exchange);
+            bindQueue(m_queue, "test.#");
+        }
     }
 
     void TearDown() override {
         m_pool.reset();
+        if (!m_broker) {
+            dropSchema();
+            return;
+        }
         try {
             amqp::Connection cleanup(amqpUrl());
             amqp::deleteQueue(cleanup, m_queue);
@@ -54,6 +60,13 @@ class OutboxFixture : public ::testing::Test {
             amqp::deleteExchange(cleanup, m_exchange);
         } catch (const std::exception&) {
         }
+        dropSchema();
+    }
+
+    /// False for tests of the database side only: they then neither need nor touch RabbitMQ.
+    virtual bool usesBroker() const { return true; }
+
+    void dropSchema() {
         pg::Connection admin(pgAdminUrl());
         admin.exec("DROP SCHEMA " + m_schema + " CASCADE");
     }

@@ -158,7 +158,10 @@ TEST_F(RelayTest, RowsCommittedWhileTheRelayIsStoppedArePublishedWhenItStarts) {
     EXPECT_EQ(seen.size(), ids.size());
 }
 
-class InboxTest : public OutboxFixture {};
+class InboxTest : public OutboxFixture {
+  protected:
+    bool usesBroker() const override { return false; }
+};
 
 TEST_F(InboxTest, TheSameMessageIsClaimedOncePerConsumer) {
     const std::string id = domain::newUuid();

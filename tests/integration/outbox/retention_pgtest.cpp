@@ -81,8 +81,10 @@ TEST(RetentionDuration, ParsesUnitsAndRejectsGarbage) {
 }
 
 TEST(RetentionConfig, DefaultsAndLimitsComeFromTheEnvironment) {
-    std::map<std::string, std::string, std::less<>> vars{{"SHOP_DB_URL", "postgresql://x/y"},
-                                                         {"SHOP_AMQP_URL", "amqp://x/"}};
+    std::map<std::string, std::string, std::less<>> vars{
+        {"SHOP_DB_URL", "postgresql://x/y"},
+        {"SHOP_AMQP_URL", "amqp://x/"},
+        {"SHOP_INTERNAL_SECRET", std::string(32, 's')}};
     auto lookup = [&vars](std::string_view name) -> std::optional<std::string> {
         const auto found = vars.find(name);
         return found == vars.end() ? std::nullopt : std::optional<std::string>(found->second);

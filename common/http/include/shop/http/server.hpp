@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "shop/core/config.hpp"
 #include "shop/core/errors.hpp"
 #include "shop/http/router.hpp"
 
@@ -16,16 +17,44 @@ class WebSocket;
 
 namespace shop::http {
 
+/// How a Server listens and what it tolerates from clients. Every limit is enforced before a
+/// handler runs; a violation is answered in the error envelope (code BAD_REQUEST, with the
+/// status that names the limit: 408, 414 or 431) and the connection is closed.
 struct ServerOptions {
     std::string host = "127.0.0.1";
     std::uint16_t port = 0;  ///< 0 picks a free port; see Server::port()
-    /// Poco serves a connection on one worker thread for as long as it stays open, idle
-    /// keep-alive time included: size this above the number of keep-alive clients.
+    /// Worker threads. Poco serves a connection on one worker thread for as long as it stays
+    /// open, idle keep-alive time included: size this above the number of keep-alive clients.
     int threads = 64;
+    /// The listen backlog: connections the kernel holds until they are accepted.
     int maxQueued = 512;
+    /// Concurrently open HTTP connections (a WebSocket stops counting once it is handed to the
+    /// upgrade handler). One more is answered at once with 503 UPSTREAM_UNAVAILABLE and closed.
+    /// 0 means `threads`; above `threads`, the extra connections wait for a free worker.
+    int maxConnections = 0;
     std::size_t bodyLimit = 64 * 1024;
-    std::chrono::seconds keepAlive{10};
+    std::chrono::milliseconds keepAlive{10000};  ///< idle time allowed between requests
+    std::size_t maxUriBytes = 8 * 1024;          ///< request-target; more is 414 (at most 16 KiB)
+    std::size_t maxHeaderFields = 100;           ///< more is 431 (Poco stops at 100 anyway)
+    /// One header field, `name: value`; more is 431 (Poco's own ceiling is 8 KiB per value).
+    std::size_t maxHeaderLineBytes = 8 * 1024;
+    std::size_t maxHeaderBytes = 32 * 1024;  ///< all header fields together; more is 431
+    /// The whole request head (request line and headers) must arrive within this time, counted
+    /// from its first byte (from the accept for a connection's first request); else 408.
+    std::chrono::milliseconds headerTimeout{10000};
+    /// The whole body must arrive within this time after the head; else 408.
+    std::chrono::milliseconds bodyTimeout{15000};
+    /// Bound on each write of a response to a client that does not read it.
+    std::chrono::milliseconds writeTimeout{15000};
 };
+
+/// Reads the SHOP_HTTP_* limits into `options` (defaults as in ServerOptions, except that
+/// SHOP_HTTP_MAX_CONNECTIONS defaults to `options.threads`, so set threads first); problems are
+/// recorded in `env`. The variables: SHOP_HTTP_MAX_CONNECTIONS, SHOP_HTTP_MAX_URI_BYTES,
+/// SHOP_HTTP_MAX_HEADER_FIELDS, SHOP_HTTP_MAX_HEADER_LINE_BYTES, SHOP_HTTP_MAX_HEADER_BYTES,
+/// SHOP_HTTP_HEADER_TIMEOUT_MS, SHOP_HTTP_BODY_TIMEOUT_MS, SHOP_HTTP_WRITE_TIMEOUT_MS,
+/// SHOP_HTTP_KEEPALIVE_TIMEOUT_MS.
+void readServerLimits(core::EnvReader& env, ServerOptions& options);
 
 /// Called once per request after the response is sent (for metrics). `routePattern` is the
 /// matched pattern (`/orders/{order_id}`) or "unmatched"; an accepted upgrade reports 101.
@@ -45,6 +74,10 @@ using AcceptWebSocket = std::function<Poco::Net::WebSocket()>;
 /// thread, so hand the socket over and return promptly.
 using UpgradeHandler = std::function<void(const Request&, const AcceptWebSocket& accept)>;
 
+/// Runs for every routed request (upgrades included) after the body is read and before the
+/// handler; throws ApiError to refuse it (e.g. 401 without the right credentials).
+using RequestGuard = std::function<void(const Request&)>;
+
 /// Turns an exception a handler let through into an API error (e.g. a lost database connection
 /// into 503); nullopt leaves it a 500.
 using ErrorTranslator = std::function<std::optional<core::ApiError>(const std::exception&)>;
@@ -54,6 +87,11 @@ using ErrorTranslator = std::function<std::optional<core::ApiError>(const std::e
 /// application/json get 415; unknown paths 404 and wrong methods 405, in the error envelope;
 /// ApiError becomes its status, any other exception a 500 without details. One log line per
 /// request. WebSocket upgrades go to the upgrade handler, if one is set.
+///
+/// Before any of that, the limits of ServerOptions protect the worker threads: a head over a size
+/// limit gets 414 or 431, a head or body that does not arrive in time gets 408 (all with code
+/// BAD_REQUEST, then the connection is closed), a body cut short never reaches a handler, and a
+/// connection over the cap gets 503 UPSTREAM_UNAVAILABLE from the accepting thread at once.
 class Server final {
   public:
     Server(ServerOptions options, Router router);
@@ -63,6 +101,8 @@ class Server final {
 
     void setObserver(RequestObserver observer);
     void setErrorTranslator(ErrorTranslator translator);
+    /// Set before start().
+    void setGuard(RequestGuard guard);
     /// Without one, upgrade requests are ordinary requests. Set before start().
     void setUpgradeHandler(UpgradeHandler handler);
     /// Binds and starts accepting; throws on a bind failure.

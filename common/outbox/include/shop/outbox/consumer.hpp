@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "shop/amqp/message.hpp"
+#include "shop/core/config.hpp"
 
 namespace shop::outbox {
 
@@ -25,7 +26,17 @@ enum class Disposition {
 /// Handles one delivery. Acks only after the handler's database transaction committed.
 /// Transient database errors (connection lost, serialization failure...) may be thrown: the worker
 /// retries the same delivery with backoff instead of burning its delivery limit.
+/// A handler that does its database work in a DeliveryTransaction (delivery_transaction.hpp) is
+/// batched: the worker runs several deliveries in one transaction and commits once.
 using DeliveryHandler = std::function<Disposition(const amqp::Delivery&)>;
+
+/// Deliveries per database transaction when SHOP_CONSUMER_BATCH is not set.
+inline constexpr int kDefaultConsumerBatch = 64;
+
+/// Reads SHOP_CONSUMER_BATCH (1..1000, default kDefaultConsumerBatch): how many prefetched
+/// deliveries a ConsumerWorker handles in one database transaction (1 = one per transaction).
+/// Records a problem in `env` when the value is invalid.
+int readConsumerBatch(core::EnvReader& env);
 
 struct ConsumerOptions {
     std::string amqpUrl;
@@ -33,7 +44,11 @@ struct ConsumerOptions {
     std::string queue;
     std::vector<std::string> bindingKeys;
     int deliveryLimit = 5;
-    int prefetch = 50;
+    /// basic.qos prefetch; raised to `batch` when smaller, so a whole batch can be in hand.
+    int prefetch = 64;
+    /// Most deliveries handled in one database transaction; 0 reads SHOP_CONSUMER_BATCH at
+    /// construction (core::ConfigError when it is invalid).
+    int batch = 0;
     std::string name = "consumer";
 };
 
@@ -43,10 +58,19 @@ struct ConsumerStats {
     std::atomic<std::uint64_t> duplicates{0};  ///< absorbed by the inbox
     std::atomic<std::uint64_t> deadLettered{0};
     std::atomic<std::uint64_t> retried{0};
+    std::atomic<std::uint64_t> batches{0};  ///< transactions that committed two or more deliveries
+    std::atomic<std::uint64_t> fallbacks{0};  ///< batches rolled back and redone one by one
 };
 
 /// A thread that declares its work queue (quorum, with a delivery limit and a DLQ), consumes it
 /// with manual acks and prefetch, and reconnects with capped backoff when the broker goes away.
+///
+/// Batching: after one delivery arrives, the worker also takes those already prefetched (up to
+/// `batch` in all) and calls the handler for each inside one shared DeliveryTransaction, which it
+/// commits once; only then does it ack (or reject) every delivery of the batch. If any handler
+/// throws, asks to roll back alone, or the commit fails, the whole batch is rolled back and each
+/// delivery is handled again on its own, exactly as with `batch = 1`: a poison message is retried
+/// or dead-lettered alone and the others succeed. A lone delivery is always handled on its own.
 class ConsumerWorker final {
   public:
     ConsumerWorker(ConsumerOptions options, DeliveryHandler handler);
@@ -61,6 +85,10 @@ class ConsumerWorker final {
 
   private:
     void loop(const std::stop_token& stop);
+    /// Handles `batch` in one transaction; false (everything rolled back) when it must be redone
+    /// one delivery at a time. Fills `dispositions` when it returns true.
+    bool handleBatch(const std::vector<amqp::Delivery>& batch,
+                     std::vector<Disposition>& dispositions);
     Disposition handleWithRetries(const amqp::Delivery& delivery, const std::stop_token& stop);
 
     ConsumerOptions m_options;

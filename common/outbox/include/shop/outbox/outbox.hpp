@@ -1,5 +1,7 @@
 #pragma once
 
+#include <chrono>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -9,6 +11,10 @@ namespace shop::outbox {
 
 /// The NOTIFY channel the writer signals and the relay listens on.
 inline constexpr std::string_view kNotifyChannel = "outbox";
+
+/// A process signals the relay of a database at most this often (see enqueue()); a relay keeps
+/// polling for RelayOptions::hotWindow, which must be well above this, after every sign of work.
+inline constexpr std::chrono::milliseconds kNotifyEvery{100};
 
 /// One event to publish. `id` becomes the AMQP message_id, so a republished row is recognisable
 /// as the same message by every inbox downstream.
@@ -21,12 +27,26 @@ struct OutboxMessage {
     std::string requestId;
 };
 
-/// Inserts the message in the caller's transaction and signals the relay. The row (and so the
-/// publish) exists exactly when that transaction commits.
+/// Inserts the message in the caller's transaction, in one round trip. The row (and so the
+/// publish) exists exactly when that transaction commits. It also signals the relay (NOTIFY, sent
+/// on commit) unless this process already did so for this database within kNotifyEvery: the
+/// relay is then polling anyway. (If that earlier transaction rolled back, the row waits at most
+/// for the relay's fallback poll.)
 void enqueue(pg::Transaction& tx, const OutboxMessage& message);
+
+/// enqueue() of several messages in one statement (one round trip), with the same signal.
+void enqueueAll(pg::Transaction& tx, std::span<const OutboxMessage> messages);
 
 /// Records that `consumer` has taken `messageId`, in the caller's transaction. Returns false when
 /// it was already recorded: the delivery is a duplicate and must have no effect.
 bool claimInbox(pg::Transaction& tx, std::string_view consumer, std::string_view messageId);
+
+/// claimInbox as a common table expression, for a repository that makes the rest of one
+/// statement depend on the claim (one round trip instead of two): `WITH ` + kClaimInboxCte + ...
+/// It records ($1 = consumer, $2 = message id) and names `claim`, which has one row exactly when
+/// this is the first delivery of the message.
+inline constexpr std::string_view kClaimInboxCte =
+    "claim AS (INSERT INTO inbox (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING "
+    "RETURNING 1)";
 
 }  // namespace shop::outbox

@@ -22,6 +22,10 @@ struct RelayOptions {
     std::string name = "relay";  ///< for logs and connection names
     int batchSize = 200;
     std::chrono::milliseconds pollInterval{1000};  ///< fallback when a NOTIFY is missed
+    /// After a NOTIFY or a round that found rows, the relay polls every hotPoll (still waking at
+    /// once on a NOTIFY) for hotWindow, because writers signal at most every kNotifyEvery.
+    std::chrono::milliseconds hotWindow{2000};
+    std::chrono::milliseconds hotPoll{5};
     std::chrono::milliseconds confirmTimeout{5000};
     /// Routing keys whose messages may legitimately have no queue bound (fan-out to whoever
     /// listens): a basic.return for them counts as published instead of as a failure.
@@ -35,7 +39,8 @@ struct RelayStats {
     std::atomic<std::uint64_t> failed{0};
 };
 
-/// Publishes committed outbox rows. Wakes on NOTIFY (with a fallback poll), claims a batch with
+/// Publishes committed outbox rows. Wakes on NOTIFY (with a fallback poll; polling often for a
+/// while after any sign of work, as writers rate-limit their NOTIFYs), claims a batch with
 /// FOR UPDATE SKIP LOCKED (so any number of relays can share a table), publishes it with
 /// publisher confirms and marks rows published only after the broker confirmed them. Rows that
 /// fail are retried with a growing delay. Reconnects to the database and the broker with capped
@@ -55,8 +60,9 @@ class Relay final {
     void loop(const std::stop_token& stop);
     /// One claim-publish-mark round; returns the number of rows claimed.
     int publishBatch(amqp::Publisher& publisher);
-    /// Waits for a NOTIFY, the poll interval or stop(), whichever comes first.
-    void waitForWork(pg::Connection& listener, const std::stop_token& stop);
+    /// Waits for a NOTIFY, `interval` or stop(), whichever comes first; true on a NOTIFY.
+    bool waitForWork(pg::Connection& listener, std::chrono::milliseconds interval,
+                     const std::stop_token& stop);
 
     RelayOptions m_options;
     pg::Pool& m_pool;

@@ -1,0 +1,36 @@
+#include "shop/http/server.hpp"
+
+namespace shop::http {
+namespace {
+
+// Poco 1.11's parser has fixed ceilings of its own (private enums in HTTPRequest and
+// MessageHeader): a limit above them could never be reached, so start-up refuses it.
+constexpr std::int64_t kPocoMaxUri = 16384;
+constexpr std::int64_t kPocoMaxFields = 100;
+constexpr std::int64_t kPocoMaxValue = 8192;
+
+}  // namespace
+
+void readServerLimits(core::EnvReader& env, ServerOptions& options) {
+    using Millis = std::chrono::milliseconds;
+    options.maxConnections = static_cast<int>(
+        env.integer("SHOP_HTTP_MAX_CONNECTIONS", std::max(options.threads, 1), 1, 100000));
+    options.maxUriBytes = static_cast<std::size_t>(
+        env.integer("SHOP_HTTP_MAX_URI_BYTES", 8 * 1024, 256, kPocoMaxUri));
+    options.maxHeaderFields = static_cast<std::size_t>(
+        env.integer("SHOP_HTTP_MAX_HEADER_FIELDS", 100, 1, kPocoMaxFields));
+    options.maxHeaderLineBytes = static_cast<std::size_t>(
+        env.integer("SHOP_HTTP_MAX_HEADER_LINE_BYTES", 8 * 1024, 256, kPocoMaxValue));
+    options.maxHeaderBytes = static_cast<std::size_t>(
+        env.integer("SHOP_HTTP_MAX_HEADER_BYTES", 32 * 1024, 1024, 1024 * 1024));
+    if (options.maxHeaderBytes < options.maxHeaderLineBytes) {
+        env.addProblem(
+            "SHOP_HTTP_MAX_HEADER_BYTES must be at least SHOP_HTTP_MAX_HEADER_LINE_BYTES");
+    }
+    options.headerTimeout = Millis(env.integer("SHOP_HTTP_HEADER_TIMEOUT_MS", 10000, 100, 600000));
+    options.bodyTimeout = Millis(env.integer("SHOP_HTTP_BODY_TIMEOUT_MS", 15000, 100, 600000));
+    options.writeTimeout = Millis(env.integer("SHOP_HTTP_WRITE_TIMEOUT_MS", 15000, 100, 600000));
+    options.keepAlive = Millis(env.integer("SHOP_HTTP_KEEPALIVE_TIMEOUT_MS", 10000, 100, 600000));
+}
+
+}  // namespace shop::http

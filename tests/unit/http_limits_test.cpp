@@ -1,0 +1,453 @@
+// Input hardening of http::Server, over raw TCP: request line and header limits, slow clients
+// (head and body deadlines), and the cap on concurrent connections. Every wait is a poll with a
+// deadline; the short timeouts below keep the whole file at a few seconds.
+#include <gtest/gtest.h>
+
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/Net/StreamSocket.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "shop/core/config.hpp"
+#include "shop/http/router.hpp"
+#include "shop/http/server.hpp"
+#include "shop/testing/env.hpp"
+
+namespace shop::http {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+constexpr milliseconds kHeaderTimeout{700};
+constexpr milliseconds kBodyTimeout{700};
+// Generous against a loaded CI machine, still far below what an unbounded server would take.
+constexpr milliseconds kSlack{1500};
+
+struct RawResponse {
+    int status = 0;
+    std::map<std::string, std::string> headers;  ///< names lowercased
+    std::string body;
+
+    std::string header(const std::string& name) const {
+        const auto it = headers.find(name);
+        return it == headers.end() ? "" : it->second;
+    }
+};
+
+/// A client that writes bytes as given and reads with deadlines.
+class RawClient {
+  public:
+    explicit RawClient(std::uint16_t port) {
+        m_socket.connect(Poco::Net::SocketAddress("127.0.0.1", port));
+        m_socket.setNoDelay(true);
+    }
+
+    /// False when the server has already closed or reset the connection.
+    bool send(const std::string& bytes) {
+        try {
+            std::size_t sent = 0;
+            while (sent < bytes.size()) {
+                const int n =
+                    m_socket.sendBytes(bytes.data() + sent, static_cast<int>(bytes.size() - sent));
+                if (n <= 0) {
+                    return false;
+                }
+                sent += static_cast<std::size_t>(n);
+            }
+            return true;
+        } catch (const std::exception&) {
+            return false;
+        }
+    }
+
+    /// One response (head and Content-Length body), or nullopt if none arrived in time.
+    std::optional<RawResponse> readResponse(milliseconds timeout = milliseconds(3000)) {
+        const auto deadline = Clock::now() + timeout;
+        while (true) {
+            if (auto response = parse()) {
+                return response;
+            }
+            if (!fill(deadline)) {
+                return parse();
+            }
+        }
+    }
+
+    /// True once the server has closed the connection (EOF or reset) within `timeout`.
+    bool waitClosed(milliseconds timeout = milliseconds(3000)) {
+        const auto deadline = Clock::now() + timeout;
+        while (!m_closed) {
+            if (!fill(deadline) && !m_closed) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// Waits up to `timeout` for the server to act; true if it closed the connection.
+    bool closedWithin(milliseconds timeout) {
+        const auto deadline = Clock::now() + timeout;
+        while (!m_closed && Clock::now() < deadline) {
+            fill(deadline);
+        }
+        return m_closed;
+    }
+
+    const std::string& received() const { return m_buffer; }
+    void close() { m_socket.close(); }
+    void shutdownSend() { m_socket.shutdownSend(); }
+
+  private:
+    /// Reads what is there before `deadline`; false on timeout or close.
+    bool fill(Clock::time_point deadline) {
+        if (m_closed) {
+            return false;
+        }
+        const auto remaining =
+            std::chrono::duration_cast<std::chrono::microseconds>(deadline - Clock::now());
+        if (remaining.count() <= 0) {
+            return false;
+        }
+        try {
+            if (!m_socket.poll(Poco::Timespan(remaining.count()), Poco::Net::Socket::SELECT_READ)) {
+                return false;
+            }
+            char buffer[4096];
+            const int n = m_socket.receiveBytes(buffer, sizeof buffer);
+            if (n <= 0) {
+                m_closed = true;
+                return false;
+            }
+            m_buffer.append(buffer, static_cast<std::size_t>(n));
+            return true;
+        } catch (const std::exception&) {
+            m_closed = true;  // reset by the server
+            return false;
+        }
+    }
+
+    std::optional<RawResponse> parse() {
+        const auto headEnd = m_buffer.find("\r\n\r\n");
+        if (headEnd == std::string::npos) {
+            return std::nullopt;
+        }
+        RawResponse response;
+        const std::string head = m_buffer.substr(0, headEnd);
+        response.status = std::stoi(head.substr(9, 3));
+        std::size_t pos = head.find("\r\n");
+        while (pos != std::string::npos) {
+            const auto next = head.find("\r\n", pos + 2);
+            const std::string line = head.substr(pos + 2, next - pos - 2);
+            const auto colon = line.find(':');
+            if (colon != std::string::npos) {
+                std::string name = line.substr(0, colon);
+                for (auto& c : name) {
+                    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+                }
+                response.headers[name] = line.substr(line.find_first_not_of(' ', colon + 1));
+            }
+            pos = next;
+        }
+        const auto length = response.headers.count("content-length")
+                                ? std::stoul(response.headers["content-length"])
+                                : 0;
+        if (m_buffer.size() < headEnd + 4 + length) {
+            return std::nullopt;
+        }
+        response.body = m_buffer.substr(headEnd + 4, length);
+        m_buffer.erase(0, headEnd + 4 + length);
+        return response;
+    }
+
+    Poco::Net::StreamSocket m_socket;
+    std::string m_buffer;
+    bool m_closed = false;
+};
+
+std::string get(const std::string& target, const std::string& extraHeaders = "") {
+    return "GET " + target + " HTTP/1.1\r\nHost: test\r\n" + extraHeaders + "\r\n";
+}
+
+class HttpLimitsTest : public ::testing::Test {
+  protected:
+    static void SetUpTestSuite() { std::signal(SIGPIPE, SIG_IGN); }
+
+    void SetUp() override { start(limits()); }
+    void TearDown() override {
+        if (m_server) {
+            m_server->stop();
+        }
+    }
+
+    static ServerOptions limits() {
+        ServerOptions options;
+        options.threads = 8;
+        options.maxUriBytes = 1024;
+        options.maxHeaderFields = 20;
+        options.maxHeaderLineBytes = 512;
+        options.maxHeaderBytes = 4096;
+        options.headerTimeout = kHeaderTimeout;
+        options.bodyTimeout = kBodyTimeout;
+        return options;
+    }
+
+    void start(ServerOptions options) {
+        if (m_server) {
+            m_server->stop();
+        }
+        Router router;
+        router.add("GET", "/ping",
+                   [](const Request&) { return Response::data(200, R"({"pong":true})"); });
+        router.add("POST", "/echo", [this](const Request& request) {
+            ++m_echoed;
+            return Response::data(200, std::to_string(request.body.size()));
+        });
+        m_server = std::make_unique<Server>(std::move(options), std::move(router));
+        m_server->start();
+    }
+
+    std::uint16_t port() const { return m_server->port(); }
+
+    /// The server answers `request` with `status` in the envelope (code BAD_REQUEST) and
+    /// closes the connection.
+    void expectRejected(const std::string& request, int status) {
+        RawClient client(port());
+        client.send(request);  // may fail half-way once the server has answered
+        const auto response = client.readResponse();
+        ASSERT_TRUE(response) << "no response; received: " << client.received().substr(0, 200);
+        EXPECT_EQ(response->status, status);
+        EXPECT_NE(response->body.find(R"("code":"BAD_REQUEST")"), std::string::npos)
+            << response->body;
+        EXPECT_EQ(response->header("content-type"), "application/json");
+        EXPECT_EQ(response->header("connection"), "close");
+        EXPECT_FALSE(response->header("x-request-id").empty());
+        EXPECT_TRUE(client.waitClosed()) << "the connection stayed open";
+    }
+
+    std::unique_ptr<Server> m_server;
+    std::atomic<int> m_echoed{0};
+};
+
+TEST_F(HttpLimitsTest, ServesRequestsWithinTheLimitsOnOneConnection) {
+    RawClient client(port());
+    std::string fields;
+    for (int i = 0; i < 18; ++i) {
+        fields += "X-Field-" + std::to_string(i) + ": " + std::string(100, 'v') + "\r\n";
+    }
+    for (int round = 0; round < 2; ++round) {
+        ASSERT_TRUE(client.send(get("/ping?q=" + std::string(900, 'a'), fields)));
+        const auto response = client.readResponse();
+        ASSERT_TRUE(response);
+        EXPECT_EQ(response->status, 200);
+        EXPECT_EQ(response->body, R"({"data":{"pong":true}})");
+    }
+}
+
+TEST_F(HttpLimitsTest, OverlongRequestTargetGets414) {
+    expectRejected(get("/ping?q=" + std::string(1100, 'a')), 414);
+}
+
+TEST_F(HttpLimitsTest, RequestTargetBeyondPocosOwnCeilingGets414) {
+    expectRejected(get("/" + std::string(20000, 'a')), 414);
+}
+
+TEST_F(HttpLimitsTest, TooManyHeaderFieldsGet431) {
+    std::string fields;
+    for (int i = 0; i < 25; ++i) {
+        fields += "X-Field-" + std::to_string(i) + ": v\r\n";
+    }
+    expectRejected(get("/ping", fields), 431);
+}
+
+TEST_F(HttpLimitsTest, OverlongHeaderFieldGets431) {
+    expectRejected(get("/ping", "X-Big: " + std::string(600, 'v') + "\r\n"), 431);
+}
+
+TEST_F(HttpLimitsTest, OversizedHeaderBlockGets431) {
+    std::string fields;
+    for (int i = 0; i < 15; ++i) {
+        fields += "X-Field-" + std::to_string(i) + ": " + std::string(400, 'v') + "\r\n";
+    }
+    expectRejected(get("/ping", fields), 431);
+}
+
+TEST_F(HttpLimitsTest, EndlessLinesThatPocoSkipsGet431) {
+    // Poco drops header lines without a colon instead of counting them: only the byte budget
+    // of the head stops this.
+    std::string lines;
+    for (int i = 0; i < 2000; ++i) {
+        lines += std::string(50, 'z') + "\r\n";
+    }
+    expectRejected(get("/ping", lines), 431);
+}
+
+TEST_F(HttpLimitsTest, MalformedRequestLineGets400) {
+    expectRejected(std::string(40, 'M') + " /ping HTTP/1.1\r\nHost: test\r\n\r\n", 400);
+}
+
+TEST_F(HttpLimitsTest, SlowHeadIsCutOffWhileOtherClientsAreServed) {
+    const auto started = Clock::now();
+    RawClient slow(port());
+    ASSERT_TRUE(slow.send("GET /ping HTTP/1.1\r\n"));
+    const std::string trickle = "X-Slow: " + std::string(200, 's') + "\r\n";
+    bool servedMeanwhile = false;
+    // One byte every 50 ms: far within any per-read timeout, so only a deadline on the whole
+    // head ends it.
+    for (std::size_t i = 0; i < trickle.size() && !slow.closedWithin(milliseconds(50)); ++i) {
+        slow.send(trickle.substr(i, 1));
+        if (i == 3) {
+            RawClient other(port());
+            ASSERT_TRUE(other.send(get("/ping")));
+            const auto response = other.readResponse();
+            ASSERT_TRUE(response);
+            EXPECT_EQ(response->status, 200);
+            servedMeanwhile = true;
+        }
+    }
+    EXPECT_TRUE(servedMeanwhile);
+    ASSERT_TRUE(slow.closedWithin(kSlack)) << "the trickling client was never cut off";
+    const auto elapsed = Clock::now() - started;
+    EXPECT_GE(elapsed, kHeaderTimeout - milliseconds(50));
+    EXPECT_LT(elapsed, kHeaderTimeout + kSlack);
+    EXPECT_NE(slow.received().find("HTTP/1.1 408 "), std::string::npos) << slow.received();
+    EXPECT_NE(slow.received().find(R"("code":"BAD_REQUEST")"), std::string::npos);
+}
+
+TEST_F(HttpLimitsTest, SlowBodyIsCutOffAndNeverReachesTheHandler) {
+    const auto started = Clock::now();
+    RawClient slow(port());
+    ASSERT_TRUE(
+        slow.send("POST /echo HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
+                  "Content-Length: 300\r\n\r\n{\"a\":\""));
+    for (int i = 0; i < 200 && !slow.closedWithin(milliseconds(50)); ++i) {
+        slow.send("x");
+    }
+    ASSERT_TRUE(slow.closedWithin(kSlack)) << "the trickling body was never cut off";
+    const auto elapsed = Clock::now() - started;
+    EXPECT_LT(elapsed, kBodyTimeout + kSlack);
+    EXPECT_NE(slow.received().find("HTTP/1.1 408 "), std::string::npos) << slow.received();
+    EXPECT_NE(slow.received().find(R"("code":"BAD_REQUEST")"), std::string::npos);
+    EXPECT_EQ(m_echoed.load(), 0);
+}
+
+TEST_F(HttpLimitsTest, BodyCutShortIsNeverHandedToTheHandler) {
+    RawClient client(port());
+    ASSERT_TRUE(
+        client.send("POST /echo HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
+                    "Content-Length: 100\r\n\r\n{\"a\":1}"));
+    client.shutdownSend();
+    const auto response = client.readResponse();
+    ASSERT_TRUE(response);
+    EXPECT_EQ(response->status, 400);
+    EXPECT_TRUE(client.waitClosed());
+    EXPECT_EQ(m_echoed.load(), 0);
+}
+
+TEST_F(HttpLimitsTest, SilentClientIsDisconnectedAfterTheHeaderTimeout) {
+    RawClient silent(port());
+    ASSERT_TRUE(silent.closedWithin(kHeaderTimeout + kSlack));
+    EXPECT_EQ(silent.received(), "");
+}
+
+TEST_F(HttpLimitsTest, ConnectionCapRefusesTheNextConnectionAndFreesASlotOnClose) {
+    ServerOptions options = limits();
+    options.threads = 4;
+    options.maxConnections = 2;
+    options.keepAlive = std::chrono::seconds(30);
+    start(options);
+
+    // Two keep-alive clients hold both slots.
+    RawClient first(port());
+    RawClient second(port());
+    for (RawClient* client : {&first, &second}) {
+        ASSERT_TRUE(client->send(get("/ping")));
+        const auto response = client->readResponse();
+        ASSERT_TRUE(response);
+        ASSERT_EQ(response->status, 200);
+    }
+
+    const auto started = Clock::now();
+    RawClient third(port());
+    third.send(get("/ping"));
+    const auto refused = third.readResponse(milliseconds(1000));
+    ASSERT_TRUE(refused) << "the connection over the cap got no answer";
+    EXPECT_EQ(refused->status, 503);
+    EXPECT_NE(refused->body.find(R"("code":"UPSTREAM_UNAVAILABLE")"), std::string::npos);
+    EXPECT_TRUE(third.waitClosed(milliseconds(1000)));
+    EXPECT_LT(Clock::now() - started, milliseconds(1000));
+
+    // The clients being served are not stalled by the refusal.
+    ASSERT_TRUE(second.send(get("/ping")));
+    const auto again = second.readResponse();
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->status, 200);
+
+    // Closing one frees its slot for a newcomer.
+    first.close();
+    const bool admitted = testing::waitUntil(
+        [&] {
+            RawClient next(port());
+            next.send(get("/ping"));
+            const auto response = next.readResponse(milliseconds(1000));
+            return response && response->status == 200;
+        },
+        milliseconds(3000), milliseconds(20));
+    EXPECT_TRUE(admitted);
+}
+
+TEST(ReadServerLimitsTest, DefaultsOverridesAndRanges) {
+    std::map<std::string, std::string, std::less<>> vars;
+    const auto lookup = [&vars](std::string_view name) -> std::optional<std::string> {
+        const auto it = vars.find(name);
+        return it == vars.end() ? std::nullopt : std::optional(it->second);
+    };
+    {
+        core::EnvReader env(lookup);
+        ServerOptions options;
+        options.threads = 48;
+        readServerLimits(env, options);
+        EXPECT_TRUE(env.problems().empty());
+        EXPECT_EQ(options.maxConnections, 48);
+        EXPECT_EQ(options.maxUriBytes, 8192u);
+        EXPECT_EQ(options.maxHeaderFields, 100u);
+        EXPECT_EQ(options.maxHeaderLineBytes, 8192u);
+        EXPECT_EQ(options.maxHeaderBytes, 32768u);
+        EXPECT_EQ(options.headerTimeout, milliseconds(10000));
+        EXPECT_EQ(options.bodyTimeout, milliseconds(15000));
+        EXPECT_EQ(options.writeTimeout, milliseconds(15000));
+        EXPECT_EQ(options.keepAlive, milliseconds(10000));
+    }
+    vars = {{"SHOP_HTTP_MAX_CONNECTIONS", "7"},
+            {"SHOP_HTTP_MAX_URI_BYTES", "2048"},
+            {"SHOP_HTTP_HEADER_TIMEOUT_MS", "1500"}};
+    {
+        core::EnvReader env(lookup);
+        ServerOptions options;
+        readServerLimits(env, options);
+        EXPECT_TRUE(env.problems().empty());
+        EXPECT_EQ(options.maxConnections, 7);
+        EXPECT_EQ(options.maxUriBytes, 2048u);
+        EXPECT_EQ(options.headerTimeout, milliseconds(1500));
+    }
+    vars = {{"SHOP_HTTP_MAX_URI_BYTES", "100000"},
+            {"SHOP_HTTP_MAX_HEADER_FIELDS", "500"},
+            {"SHOP_HTTP_MAX_HEADER_BYTES", "2048"},
+            {"SHOP_HTTP_MAX_CONNECTIONS", "0"}};
+    {
+        core::EnvReader env(lookup);
+        ServerOptions options;
+        readServerLimits(env, options);
+        // URI and fields above Poco's ceilings, connections below 1, header block smaller
+        // than one header line.
+        EXPECT_EQ(env.problems().size(), 4u);
+    }
+}
+
+}  // namespace
+}  // namespace shop::http
