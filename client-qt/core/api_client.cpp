@@ -166,7 +166,11 @@ void ApiClient::send(const Request& request, QObject* context, RawCallback done)
             };
 
             if (timedOut) {
-                emit gatewayReached(status != 0);
+                // A slow answer says nothing of whether the gateway can be reached, unless it
+                // had begun to answer.
+                if (status != 0) {
+                    emit gatewayReached(true);
+                }
                 finish(makeError(ApiError::Kind::Timeout, 0, QStringLiteral("TIMEOUT"),
                                  tr("The gateway did not answer within %1 s")
                                      .arg(static_cast<double>(timeout.count()) / 1000.0, 0, 'g', 3),

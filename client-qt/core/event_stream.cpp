@@ -15,6 +15,12 @@ EventStream::EventStream(QObject* parent) : QObject(parent) {
     m_reconnectTimer.setSingleShot(true);
     connect(&m_reconnectTimer, &QTimer::timeout, this, &EventStream::openSocket);
     connect(&m_pingTimer, &QTimer::timeout, this, &EventStream::checkAlive);
+    m_connectTimer.setSingleShot(true);
+    connect(&m_connectTimer, &QTimer::timeout, this, [this] {
+        if (m_socket != nullptr && m_state != State::Connected) {
+            dropSocket(m_socket);
+        }
+    });
 }
 
 EventStream::~EventStream() {
@@ -56,6 +62,10 @@ void EventStream::setPingInterval(std::chrono::milliseconds interval) {
     }
 }
 
+void EventStream::setConnectTimeout(std::chrono::milliseconds timeout) {
+    m_connectTimeout = std::max(timeout, std::chrono::milliseconds(1));
+}
+
 void EventStream::start() {
     if (m_state != State::Stopped) {
         return;
@@ -67,6 +77,7 @@ void EventStream::start() {
 
 void EventStream::stop() {
     m_reconnectTimer.stop();
+    m_connectTimer.stop();
     m_pingTimer.stop();
     retireSocket();
     setState(State::Stopped);
@@ -97,6 +108,7 @@ void EventStream::openSocket() {
         if (socket != m_socket) {
             return;
         }
+        m_connectTimer.stop();
         m_attempt = 0;
         m_sinceHeard.start();
         if (m_pingInterval.count() > 0) {
@@ -127,6 +139,7 @@ void EventStream::openSocket() {
     if (!m_accessToken.isEmpty()) {
         request.setRawHeader("Authorization", "Bearer " + m_accessToken.toUtf8());
     }
+    m_connectTimer.start(m_connectTimeout);
     socket->open(request);
 }
 
@@ -136,6 +149,7 @@ void EventStream::dropSocket(QWebSocket* socket) {
     }
     retireSocket();
     m_pingTimer.stop();
+    m_connectTimer.stop();
     ++m_attempt;
     auto delay = backoffFor(m_attempt);
     if (m_backoff.jitter > 0) {

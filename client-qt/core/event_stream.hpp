@@ -52,6 +52,9 @@ class EventStream final : public QObject {
     void setBackoff(const Backoff& backoff);
     /// How often to ping; zero turns pings (and the silence check) off.
     void setPingInterval(std::chrono::milliseconds interval);
+    /// How long a connection attempt (TCP connect and the upgrade) may take before it is given
+    /// up and retried with backoff; takes effect on the next attempt.
+    void setConnectTimeout(std::chrono::milliseconds timeout);
 
     /// Connects, and keeps reconnecting until stop().
     void start();
@@ -94,10 +97,12 @@ class EventStream final : public QObject {
     QString m_accessToken;
     Backoff m_backoff;
     std::chrono::milliseconds m_pingInterval{20000};
+    std::chrono::milliseconds m_connectTimeout{10000};
     State m_state = State::Stopped;
     QWebSocket* m_socket = nullptr;
     QTimer m_reconnectTimer;
     QTimer m_pingTimer;
+    QTimer m_connectTimer;
     QElapsedTimer m_sinceHeard;
     int m_attempt = 0;
     bool m_connectedBefore = false;

@@ -1,5 +1,7 @@
 #include "core/order_model.hpp"
 
+#include <QHash>
+
 #include <algorithm>
 
 #include "core/time_text.hpp"
@@ -116,17 +118,29 @@ QVariant OrderModel::headerData(int section, Qt::Orientation orientation, int ro
 }
 
 void OrderModel::reset(const QList<Order>& orders) {
+    // A page read before a push arrived may hold an older version of an order than the one
+    // shown: keep the newer, or a row could fall back to NEW for good after FINISHED was pushed.
+    QHash<QString, Order> held;
+    held.reserve(m_orders.size());
+    for (const Order& order : std::as_const(m_orders)) {
+        held.insert(order.orderId, order);
+    }
     beginResetModel();
     m_orders.clear();
+    QHash<QString, qsizetype> rowOfId;
     for (const Order& order : orders) {
+        const auto shown = held.constFind(order.orderId);
+        const Order& newest =
+            shown != held.cend() && shown->version > order.version ? *shown : order;
         // A page never holds an order twice, but be safe: keep the newest version.
-        const auto it = std::find_if(m_orders.begin(), m_orders.end(),
-                                     [&](const Order& o) { return o.orderId == order.orderId; });
-        if (it == m_orders.end()) {
-            m_orders.append(order);
-        } else if (order.version > it->version) {
-            *it = order;
+        if (const auto row = rowOfId.constFind(order.orderId); row != rowOfId.cend()) {
+            if (newest.version > m_orders.at(*row).version) {
+                m_orders[*row] = newest;
+            }
+            continue;
         }
+        rowOfId.insert(order.orderId, m_orders.size());
+        m_orders.append(newest);
     }
     endResetModel();
 }

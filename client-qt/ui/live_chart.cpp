@@ -32,6 +32,8 @@ LiveChart::LiveChart(QWidget* parent)
     m_x->setLabelFormat(QStringLiteral("%d s"));
     m_x->setTickCount(7);
     m_y->setRange(0, 5);
+    // The top is always a multiple of 5 (see redraw), so six ticks fall on whole numbers.
+    m_y->setTickCount(6);
     m_y->setLabelFormat(QStringLiteral("%d"));
     m_chart->addAxis(m_x, Qt::AlignBottom);
     m_chart->addAxis(m_y, Qt::AlignLeft);

@@ -51,6 +51,7 @@ class tst_ApiClient : public QObject {
 
   private slots:
     void init();
+    void cleanupTestCase();
     void outcomes_data();
     void outcomes();
     void sendsHeadersAndBody();
@@ -81,6 +82,13 @@ void tst_ApiClient::init() {
     m_network = new FakeNetwork;
     m_api = new ApiClient(m_network);
     m_api->setBaseUrl(QUrl(QStringLiteral("http://gateway.test:8080")));
+}
+
+void tst_ApiClient::cleanupTestCase() {
+    delete m_api;
+    delete m_network;
+    m_api = nullptr;
+    m_network = nullptr;
 }
 
 void tst_ApiClient::outcomes_data() {
@@ -160,11 +168,27 @@ void tst_ApiClient::outcomes() {
         return response;
     });
     m_api->setTimeout(std::chrono::milliseconds(200));
+    QSignalSpy reached(m_api, &ApiClient::gatewayReached);
     std::optional<ApiResult<Account>> result;
     m_api->getAccount(QStringLiteral("3f2b6c1e-8a4d-4e8f-9b1a-2c3d4e5f6a7b"), nullptr,
                       [&](const ApiResult<Account>& r) { result = r; });
     QVERIFY(!result.has_value());  // never synchronous: the caller's code runs first
     const ApiResult<Account> outcome = await(result);
+    // Any HTTP answer shows the gateway is there, a refusal that it is not; a silence says
+    // neither (a slow gateway is not an unreachable one).
+    switch (static_cast<FakeResponse::Kind>(kind)) {
+        case FakeResponse::Kind::Http:
+            QCOMPARE(reached.count(), 1);
+            QCOMPARE(reached.first().first().toBool(), true);
+            break;
+        case FakeResponse::Kind::Silent:
+            QCOMPARE(reached.count(), 0);
+            break;
+        case FakeResponse::Kind::Refused:
+            QCOMPARE(reached.count(), 1);
+            QCOMPARE(reached.first().first().toBool(), false);
+            break;
+    }
 
     QCOMPARE(outcome.ok(), ok);
     if (ok) {

@@ -86,6 +86,7 @@ class tst_EventStream : public QObject {
     void backoffGrowsAndIsCapped();
     void backoffSchedule();
     void silentConnectionIsDropped();
+    void stalledHandshakeIsGivenUp();
     void stopEndsReconnecting();
 
   private:
@@ -315,17 +316,45 @@ void tst_EventStream::silentConnectionIsDropped() {
     QTRY_COMPARE(handshakes, 2);
 }
 
+void tst_EventStream::stalledHandshakeIsGivenUp() {
+    // A server that accepts the TCP connection and never answers the upgrade: without a connect
+    // timeout the stream would say "connecting" for as long as the OS keeps the socket.
+    QTcpServer mute;
+    QVERIFY(mute.listen(QHostAddress::LocalHost, 0));
+    int connections = 0;
+    connect(&mute, &QTcpServer::newConnection, this, [&] {
+        while (QTcpSocket* socket = mute.nextPendingConnection()) {
+            socket->setParent(&mute);
+            ++connections;
+        }
+    });
+    EventStream stream;
+    stream.setUrl(QUrl(QStringLiteral("ws://127.0.0.1:%1/ws/orders").arg(mute.serverPort())));
+    stream.setBackoff({std::chrono::milliseconds(50), std::chrono::milliseconds(50), 0.0});
+    stream.setConnectTimeout(std::chrono::milliseconds(200));
+    QSignalSpy scheduled(&stream, &EventStream::reconnectScheduled);
+    stream.start();
+    QTRY_COMPARE_WITH_TIMEOUT(scheduled.count(), 1, 5000);
+    QCOMPARE(stream.state(), EventStream::State::Reconnecting);
+    QTRY_VERIFY_WITH_TIMEOUT(connections >= 2, 5000);  // and it tries again
+    stream.stop();
+}
+
 void tst_EventStream::stopEndsReconnecting() {
     Server server;
     QVERIFY(server.listen());
     EventStream stream;
+    stream.setBackoff({std::chrono::milliseconds(20), std::chrono::milliseconds(20), 0.0});
     QSignalSpy scheduled(&stream, &EventStream::reconnectScheduled);
     connectTo(stream, server);
     stream.stop();
     QCOMPARE(stream.state(), EventStream::State::Stopped);
     QTRY_COMPARE(server.clients().size(), 0);
+    // Far longer than the backoff: a reconnect after stop() would have been made by now.
+    QTest::qWait(300);
     QCOMPARE(scheduled.count(), 0);
     QCOMPARE(server.accepted(), 1);
+    QCOMPARE(stream.state(), EventStream::State::Stopped);
 }
 
 QTEST_GUILESS_MAIN(tst_EventStream)

@@ -63,6 +63,7 @@ class tst_Models : public QObject {
     void orderModelUpdatesInPlaceFromPushes();
     void orderModelIgnoresStaleFrames_data();
     void orderModelIgnoresStaleFrames();
+    void orderModelRefreshKeepsNewerPushedVersions();
     void orderModelUpsertKeepsNewestFirst();
     void orderModelDisplay();
     void accountModelPagesAndUpserts();
@@ -144,6 +145,26 @@ void tst_Models::orderModelIgnoresStaleFrames() {
     QCOMPARE(changed.count(), applied ? 1 : 0);
     // A REST answer with an old version does not undo a push either.
     QVERIFY(!model.upsert(order(QStringLiteral("a"), 1, QStringLiteral("NEW"), 1)));
+}
+
+void tst_Models::orderModelRefreshKeepsNewerPushedVersions() {
+    // A refresh that the server answered before a push arrived must not undo the push: FINISHED
+    // is final, so nothing would ever correct the row again.
+    OrderModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.reset({order(QStringLiteral("b"), 2), order(QStringLiteral("a"), 1)});
+    QCOMPARE(model.applyEvent(pushed(QStringLiteral("a"), QStringLiteral("FINISHED"), 2)),
+             OrderModel::EventOutcome::Updated);
+    model.reset({order(QStringLiteral("c"), 3), order(QStringLiteral("b"), 2),
+                 order(QStringLiteral("a"), 1)});  // the page read before the push: a is v1
+    QCOMPARE(model.rowCount(), 3);
+    QCOMPARE(model.rowOf(QStringLiteral("a")), 2);
+    QCOMPARE(statusAt(model, 2), QStringLiteral("FINISHED"));
+    QCOMPARE(model.data(model.index(2, 0), OrderModel::VersionRole).toLongLong(), 2);
+    // A newer page wins over what is held, and rows the page no longer has are gone.
+    model.reset({order(QStringLiteral("a"), 1, QStringLiteral("CANCELLED"), 3)});
+    QCOMPARE(model.rowCount(), 1);
+    QCOMPARE(statusAt(model, 0), QStringLiteral("CANCELLED"));
 }
 
 void tst_Models::orderModelUpsertKeepsNewestFirst() {

@@ -34,7 +34,9 @@ published = {name: svc.get("ports", []) for name, svc in services.items() if svc
 check("only the gateway and the RabbitMQ UI are published",
       set(published) == {"gateway", "rabbitmq"}, published)
 check("the gateway is published on 8080", any(str(p).endswith(":8080") for p in published.get("gateway", [])))
-check("the RabbitMQ UI is published", any(str(p).endswith(":15672") for p in published.get("rabbitmq", [])))
+check("the RabbitMQ UI is published on the host's loopback only",
+      any(str(p) == "127.0.0.1:15672:15672" for p in published.get("rabbitmq", [])),
+      published.get("rabbitmq"))
 
 for name in ("orders", "payments"):
     svc = services.get(name, {})
@@ -81,6 +83,13 @@ check("orders, payments and the gateway share one SHOP_INTERNAL_SECRET",
 check("gateway: sets the token secret and the operator's credentials",
       {"SHOP_TOKEN_SECRET", "SHOP_ADMIN_USER"} <= set(gateway_env)
       and bool({"SHOP_ADMIN_PASSWORD", "SHOP_ADMIN_PASSWORD_HASH"} & set(gateway_env)), sorted(gateway_env))
+# Anyone who reads this repository knows a default, so the secrets that guard the published
+# gateway must have none: ${NAME:?message} makes compose refuse to start without them.
+for name, value in (("SHOP_INTERNAL_SECRET", gateway_env.get("SHOP_INTERNAL_SECRET")),
+                    ("SHOP_TOKEN_SECRET", gateway_env.get("SHOP_TOKEN_SECRET")),
+                    ("SHOP_ADMIN_PASSWORD", gateway_env.get("SHOP_ADMIN_PASSWORD"))):
+    check(f"gateway: {name} has no default and is required",
+          re.fullmatch(r"\$\{" + name + r":\?[^}]+\}", str(value)) is not None, value)
 check("gateway: points at the orders and payments services",
       gateway_env.get("SHOP_ORDERS_URL", "").startswith("http://orders:")
       and gateway_env.get("SHOP_PAYMENTS_URL", "").startswith("http://payments:"))

@@ -10,6 +10,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "shop/domain/uuid.hpp"
@@ -137,6 +138,8 @@ TEST_F(AuthE2eTest, EveryEndpointAnswersEachKindOfCallerAsTheContractSays) {
         {"GET /orders?user_id={owner}", "GET", "/orders?user_id=" + owner, std::nullopt, 200, 403,
          200},
         {"GET /orders (all)", "GET", "/orders?limit=2", std::nullopt, 403, 403, 200},
+        {"GET /orders?user_id= (empty: all)", "GET", "/orders?user_id=&limit=2", std::nullopt, 403,
+         403, 200},
         {"GET /orders/{owner's}", "GET", "/orders/" + ownerOrder, std::nullopt, 200, 403, 200},
         {"GET /metrics", "GET", "/metrics", std::nullopt, 403, 403, 200},
     };
@@ -393,6 +396,39 @@ TEST_F(AuthE2eTest, WrongPasswordsLockTheUsernameButNotOtherCallers) {
     const auto account = stack.signIn(keyCredentials(str(&key, "api_key")), port);
     EXPECT_EQ(account.status, 200) << account.describe();
     seenSecrets().insert(str(account.data(), "access_token"));
+
+    const ExitStatus status = gateway->stop(20s);
+    EXPECT_TRUE(status.exited && status.code == 0) << status.describe();
+}
+
+TEST_F(AuthE2eTest, AParallelBurstOfWrongPasswordsGetsNoMoreTriesThanTheLimit) {
+    // Each password check takes a good fraction of a second, so a burst sent at once is all in
+    // flight before the first failure is known: the limit must count attempts, not failures.
+    constexpr int kLimit = 3;
+    constexpr int kBurst = 12;
+    Stack& stack = Stack::instance();
+    std::uint16_t port = 0;
+    auto gateway = stack.startExtraGateway(
+        "gateway-password-burst", localUrl(stack.ordersPort()), localUrl(stack.paymentsPort()),
+        port,
+        {{"SHOP_LOGIN_FAILURES_PER_USER", std::to_string(kLimit)}, {"SHOP_LOGIN_WINDOW_S", "60"}});
+    ASSERT_TRUE(gateway->running());
+    const std::string wrong = operatorCredentials(stack.secrets().adminPassword + "-guess");
+    std::vector<int> statuses(kBurst, 0);
+    {
+        std::vector<std::jthread> senders;
+        for (int i = 0; i < kBurst; ++i) {
+            senders.emplace_back([&, i] {
+                statuses[static_cast<std::size_t>(i)] = stack.signIn(wrong, port).status;
+            });
+        }
+    }
+    const auto count = [&](int status) {
+        return std::count(statuses.begin(), statuses.end(), status);
+    };
+    EXPECT_LE(count(401), kLimit) << "wrong passwords checked past the limit";
+    EXPECT_GE(count(429), kBurst - kLimit);
+    EXPECT_EQ(count(401) + count(429), kBurst) << "every answer is 401 or 429";
 
     const ExitStatus status = gateway->stop(20s);
     EXPECT_TRUE(status.exited && status.code == 0) << status.describe();

@@ -54,6 +54,10 @@ TEST(AccessPolicy, AccountReachesOnlyItsOwnUser) {
          request({{"user_id", "nope"}}), true},
         {"own query id", Access::OwnUserInQuery, request({}, {{"user_id", kOwn}}), true},
         {"no query id lists everyone", Access::OwnUserInQuery, request(), false},
+        {"an empty query id lists everyone too", Access::OwnUserInQuery,
+         request({}, {{"user_id", ""}}), false},
+        {"a malformed query id goes on to the 400", Access::OwnUserInQuery,
+         request({}, {{"user_id", "not-a-uuid"}}), true},
         {"other query id", Access::OwnUserInQuery, request({}, {{"user_id", kOther}}), false},
         {"first query id counts, as in the service", Access::OwnUserInQuery,
          request({}, {{"user_id", kOther}, {"user_id", kOwn}}), false},
@@ -79,6 +83,8 @@ TEST(AccessPolicy, AccountSeesOnlyItsOwnOrders) {
     EXPECT_TRUE(allowsResponse(Access::OwnOrderInResponse, kAccount, orderAnswer(200, kOwn)));
     EXPECT_FALSE(allowsResponse(Access::OwnOrderInResponse, kAccount, orderAnswer(200, kOther)));
     EXPECT_TRUE(allowsResponse(Access::OwnOrderInResponse, kAccount, orderAnswer(404, kOther)));
+    // A success of another shape than 200 is judged by its body too.
+    EXPECT_FALSE(allowsResponse(Access::OwnOrderInResponse, kAccount, orderAnswer(203, kOther)));
     http::Response unreadable;
     unreadable.body = "not json";
     EXPECT_FALSE(allowsResponse(Access::OwnOrderInResponse, kAccount, unreadable));

@@ -138,6 +138,27 @@ TEST(RateLimiter, ResetForgetsAKeyAndIdleKeysAreSwept) {
     EXPECT_EQ(limiter.trackedKeys(), 1u);
 }
 
+TEST(RateLimiter, RefundTakesBackOneHitOfTheCurrentWindowOnly) {
+    RateLimiter limiter(2, 10s);
+    const auto t0 = RateLimiter::Clock::now();
+    EXPECT_EQ(limiter.hit("a", t0), 0s);
+    EXPECT_EQ(limiter.hit("a", t0), 0s);
+    EXPECT_GT(limiter.check("a", t0), 0s);
+    limiter.refund("a", t0);
+    EXPECT_EQ(limiter.check("a", t0), 0s);
+    EXPECT_EQ(limiter.hit("a", t0), 0s);
+    EXPECT_GT(limiter.hit("a", t0), 0s);  // a refused hit recorded nothing to refund
+    limiter.refund("a", t0);
+    EXPECT_EQ(limiter.hit("a", t0), 0s);
+    limiter.refund("never-seen", t0);  // harmless
+    EXPECT_EQ(limiter.trackedKeys(), 1u);
+    // A refund after the window ends cannot lend the next window an extra hit.
+    limiter.refund("a", t0 + 11s);
+    EXPECT_EQ(limiter.hit("a", t0 + 11s), 0s);
+    EXPECT_EQ(limiter.hit("a", t0 + 11s), 0s);
+    EXPECT_GT(limiter.hit("a", t0 + 11s), 0s);
+}
+
 TEST(RateLimiter, ConcurrentHitsOnOneKeyAdmitExactlyTheLimit) {
     constexpr std::size_t kLimit = 100;
     constexpr int kThreads = 4;

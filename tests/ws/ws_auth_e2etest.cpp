@@ -139,5 +139,23 @@ TEST_F(WsAuthTest, AnAccountTokenIsRefusedEverythingElseWith403) {
     EXPECT_EQ(text(*frame, "code"), "BAD_REQUEST");
 }
 
+TEST_F(WsAuthTest, AnAccountsSingleOrderUpgradeIsRefusedWhenOrdersCannotTellWhoseItIs) {
+    // A gateway whose orders upstream is gone: it cannot check that the order is the account's,
+    // so it refuses before the handshake instead of subscribing first and checking later.
+    e2e::Stack& stack = e2e::Stack::instance();
+    const std::string own = newAccount("10");
+    const std::string order = newOrder(own, "1", "asked for while orders is away");
+    const std::string token = accountToken(own);
+    std::uint16_t port = 0;
+    auto blind = stack.startExtraGateway(
+        "gateway-no-orders", "http://127.0.0.1:" + std::to_string(e2e::freePort()),
+        "http://127.0.0.1:" + std::to_string(stack.paymentsPort()), port);
+    ASSERT_TRUE(blind->running());
+    EXPECT_TRUE(isRefusal(tryUpgrade(port, "/ws/orders/" + order, token), 503,
+                          "UPSTREAM_UNAVAILABLE"));
+    const e2e::ExitStatus status = blind->stop(20s);
+    EXPECT_TRUE(status.exited && status.code == 0) << status.describe();
+}
+
 }  // namespace
 }  // namespace shop::wstest

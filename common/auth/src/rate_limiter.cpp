@@ -45,6 +45,14 @@ std::chrono::seconds RateLimiter::check(const std::string& key, Clock::time_poin
     return it == m_entries.end() ? std::chrono::seconds(0) : waitLocked(it->second, now);
 }
 
+void RateLimiter::refund(const std::string& key, Clock::time_point now) {
+    std::lock_guard lock(m_mutex);
+    auto it = m_entries.find(key);
+    if (it != m_entries.end() && now - it->second.windowStart < m_window && it->second.count > 0) {
+        --it->second.count;
+    }
+}
+
 void RateLimiter::reset(const std::string& key) {
     std::lock_guard lock(m_mutex);
     m_entries.erase(key);

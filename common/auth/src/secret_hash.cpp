@@ -75,7 +75,17 @@ std::string hashSecret(std::string_view secret, int iterations) {
 }
 
 bool constantTimeEquals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+    // Comparing digests of equal size keeps the time independent of where the strings differ
+    // and of the length of the secret one.
+    unsigned char digestA[EVP_MAX_MD_SIZE];
+    unsigned char digestB[EVP_MAX_MD_SIZE];
+    unsigned int sizeA = 0;
+    unsigned int sizeB = 0;
+    if (EVP_Digest(a.data(), a.size(), digestA, &sizeA, EVP_sha256(), nullptr) != 1 ||
+        EVP_Digest(b.data(), b.size(), digestB, &sizeB, EVP_sha256(), nullptr) != 1) {
+        throw std::runtime_error("SHA-256 failed");
+    }
+    return CRYPTO_memcmp(digestA, digestB, sizeA) == 0 && a.size() == b.size();
 }
 
 bool verifySecret(std::string_view secret, std::string_view encoded) {

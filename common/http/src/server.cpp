@@ -398,6 +398,10 @@ class DispatchHandler final : public Poco::Net::HTTPRequestHandler {
                 core::errorEnvelope(ErrorCode::BadRequest, fault.message, request.requestId);
         } catch (const ApiError& error) {
             response = errorResponse(error.code(), error.what(), request.requestId);
+            if (error.retryAfter().count() > 0) {
+                response.headers.emplace_back("Retry-After",
+                                              std::to_string(error.retryAfter().count()));
+            }
         } catch (const std::exception& error) {
             // After an upgrade the socket belongs to the upgrade handler: only the log remains.
             std::optional<ApiError> translated;

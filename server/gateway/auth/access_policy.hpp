@@ -24,7 +24,8 @@ enum class Access {
 std::optional<std::string> denialOf(Access access, const auth::Principal& principal,
                                     const http::Request& request);
 
-/// For OwnOrderInResponse: false when a 200 answer holds another user's order.
+/// For OwnOrderInResponse: false when a successful answer holds another user's order (or no
+/// readable order at all); an error answer is allowed, since it shows no order.
 bool allowsResponse(Access access, const auth::Principal& principal,
                     const http::Response& response);
 

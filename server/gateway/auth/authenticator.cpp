@@ -25,15 +25,6 @@ std::string lower(std::string_view text) {
     return out;
 }
 
-http::Response rateLimited(std::chrono::seconds wait, std::string_view message,
-                           const std::string& requestId) {
-    http::Response response;
-    response.status = core::httpStatus(ErrorCode::RateLimited);
-    response.body = core::errorEnvelope(ErrorCode::RateLimited, message, requestId);
-    response.headers.emplace_back("Retry-After", std::to_string(wait.count()));
-    return response;
-}
-
 /// A failure that is not about the credentials themselves (e.g. payments unavailable), thrown
 /// with the answer to send.
 struct ServiceFailure {
@@ -50,6 +41,23 @@ http::Response busy(const std::string& requestId) {
 }
 
 }  // namespace
+
+/// One of the few slow credential checks allowed at once, held for its scope. Waits briefly for
+/// a free slot, then gives up with 503 rather than hold an HTTP worker thread for long.
+class Authenticator::SlowCheck final {
+  public:
+    SlowCheck(std::counting_semaphore<16>& slots, const http::Request& request) : m_slots(slots) {
+        if (!m_slots.try_acquire_for(std::chrono::seconds(1))) {
+            throw ServiceFailure{busy(request.requestId)};
+        }
+    }
+    ~SlowCheck() { m_slots.release(); }
+    SlowCheck(const SlowCheck&) = delete;
+    SlowCheck& operator=(const SlowCheck&) = delete;
+
+  private:
+    std::counting_semaphore<16>& m_slots;
+};
 
 AuthConfig readAuthConfig(core::EnvReader& env) {
     AuthConfig config;
@@ -100,13 +108,10 @@ Authenticator::Authenticator(AuthConfig config, Upstream& payments)
 auth::Principal Authenticator::signInOperator(const http::Request& request,
                                               const std::string& username,
                                               const std::string& password) {
-    if (!m_passwordChecks.try_acquire_for(std::chrono::seconds(5))) {
-        throw ServiceFailure{busy(request.requestId)};
-    }
+    const SlowCheck slot(m_slowChecks, request);
     // Both checks always run, so the answer takes as long whichever was wrong.
     const bool userMatches = auth::constantTimeEquals(username, m_config.adminUser);
     const bool passwordMatches = auth::verifySecret(password, m_config.adminPasswordHash);
-    m_passwordChecks.release();
     if (!userMatches || !passwordMatches) {
         throw ApiError(ErrorCode::Unauthorized, std::string(kBadCredentials));
     }
@@ -118,6 +123,8 @@ auth::Principal Authenticator::signInWithKey(const http::Request& request,
     if (!auth::parseApiKey(apiKey)) {
         throw ApiError(ErrorCode::Unauthorized, std::string(kBadCredentials));
     }
+    // Payments spends a PBKDF2 hash on every well-formed key, known or not.
+    const SlowCheck slot(m_slowChecks, request);
     http::Request verify;
     verify.method = "POST";
     verify.path = verify.target = "/internal/api-keys/verify";
@@ -170,15 +177,26 @@ http::Response Authenticator::signIn(const http::Request& request) {
         throw ApiError(ErrorCode::BadRequest, "send either username and password, or api_key");
     }
 
-    // An API key is limited by its id part, so guessing secrets of one key is slow too.
+    // An API key is limited by its id part, so guessing secrets of one key is slow too. Every
+    // attempt is counted before its check and refunded unless it fails, so a burst of parallel
+    // guesses cannot all pass the limit before the first of them has failed.
     const std::string addressKey = request.clientAddress;
     const std::string userKey = operatorForm ? "user:" + *username : "key:" + apiKey->substr(0, 37);
-    const auto wait =
-        std::max(m_failuresByAddress.check(addressKey), m_failuresByUser.check(userKey));
-    if (wait.count() > 0) {
+    const auto addressWait = m_failuresByAddress.hit(addressKey);
+    const auto userWait = m_failuresByUser.hit(userKey);
+    auto refund = [&] {
+        if (addressWait.count() == 0) {
+            m_failuresByAddress.refund(addressKey);
+        }
+        if (userWait.count() == 0) {
+            m_failuresByUser.refund(userKey);
+        }
+    };
+    if (const auto wait = std::max(addressWait, userWait); wait.count() > 0) {
+        refund();
         core::logWarn("sign-in rate limited",
                       {{"request_id", request.requestId}, {"client", request.clientAddress}});
-        return rateLimited(wait, "too many failed sign-ins, try again later", request.requestId);
+        throw ApiError(ErrorCode::RateLimited, "too many failed sign-ins, try again later", wait);
     }
 
     auth::Principal principal;
@@ -186,15 +204,18 @@ http::Response Authenticator::signIn(const http::Request& request) {
         principal = operatorForm ? signInOperator(request, *username, *password)
                                  : signInWithKey(request, *apiKey);
     } catch (const ApiError&) {
-        m_failuresByAddress.hit(addressKey);
-        m_failuresByUser.hit(userKey);
         core::logWarn("sign-in failed", {{"request_id", request.requestId},
                                          {"client", request.clientAddress},
                                          {"form", operatorForm ? "password" : "api_key"}});
         throw;
     } catch (ServiceFailure& failure) {
+        refund();
         return std::move(failure.response);
+    } catch (...) {
+        refund();
+        throw;
     }
+    m_failuresByAddress.refund(addressKey);
     m_failuresByUser.reset(userKey);
     core::logInfo("signed in", {{"request_id", request.requestId},
                                 {"role", std::string(auth::toString(principal.role))},
@@ -249,8 +270,8 @@ http::Handler Authenticator::guard(Access access, http::Handler next) {
     return [this, access, next = std::move(next)](const http::Request& request) {
         const auth::Principal principal = authenticate(request);
         if (const auto wait = admit(principal); wait.count() > 0) {
-            return rateLimited(wait, "too many requests for this token, slow down",
-                               request.requestId);
+            throw ApiError(ErrorCode::RateLimited, "too many requests for this token, slow down",
+                           wait);
         }
         if (auto denial = denialOf(access, principal, request)) {
             throw ApiError(ErrorCode::Forbidden, *denial);

@@ -71,9 +71,10 @@ class Authenticator final {
     auth::RateLimiter m_failuresByUser;
     auth::RateLimiter m_accountRequests;
     auth::RateLimiter m_operatorRequests;
-    /// Password checks running at once: each costs ~0.3 s of CPU by design, so a burst of
-    /// sign-ins queues here instead of taking every core.
-    std::counting_semaphore<16> m_passwordChecks{2};
+    class SlowCheck;
+    /// Password and API key checks running at once: each costs ~0.3 s of CPU by design (here
+    /// or in payments), so a burst of sign-ins queues here instead of taking every core.
+    std::counting_semaphore<16> m_slowChecks{2};
 };
 
 }  // namespace shop::gateway

@@ -78,8 +78,14 @@ void WsEndpoint::authorize(const auth::Principal& principal,
             }
             return;
         case Subscription::Kind::Order: {
-            // An unknown order is let through to get its NOT_FOUND frame.
+            // An unknown order is let through to get its NOT_FOUND frame. Any other failure
+            // is refused here: the snapshot is read again after subscribing, and that read must
+            // not be the first to show whose order it is.
             const http::Response answer = m_orders.forward(orderRequest(wanted->id, request));
+            if (answer.status != 200 && answer.status != 404) {
+                throw ApiError(ErrorCode::UpstreamUnavailable,
+                               "the order could not be read; reconnect later");
+            }
             if (!allowsResponse(Access::OwnOrderInResponse, principal, answer)) {
                 throw ApiError(ErrorCode::Forbidden,
                                "an account token may follow only its own orders");
@@ -107,8 +113,8 @@ void WsEndpoint::handle(const http::Request& request, const http::AcceptWebSocke
                        "too many WebSocket connections, try again later");
     }
     const auth::Principal principal = m_auth.authenticate(request, true);
-    if (m_auth.admit(principal).count() > 0) {
-        throw ApiError(ErrorCode::RateLimited, "too many requests for this token, slow down");
+    if (const auto wait = m_auth.admit(principal); wait.count() > 0) {
+        throw ApiError(ErrorCode::RateLimited, "too many requests for this token, slow down", wait);
     }
     std::string error;
     const auto subscription = subscriptionFor(request, error);

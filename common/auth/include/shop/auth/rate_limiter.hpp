@@ -22,6 +22,9 @@ class RateLimiter final {
     std::chrono::seconds hit(const std::string& key, Clock::time_point now = Clock::now());
     /// How long `key` must wait without recording an event (zero when allowed).
     std::chrono::seconds check(const std::string& key, Clock::time_point now = Clock::now());
+    /// Takes back one event of `key` recorded by hit() in the current window (e.g. an attempt
+    /// that turned out not to count); nothing when there is none.
+    void refund(const std::string& key, Clock::time_point now = Clock::now());
     /// Forgets `key` (e.g. after a successful login).
     void reset(const std::string& key);
     std::size_t trackedKeys() const;

@@ -16,7 +16,8 @@ std::string hashSecret(std::string_view secret, int iterations = kDefaultIterati
 /// returns false, never throws, for a malformed `encoded`.
 bool verifySecret(std::string_view secret, std::string_view encoded);
 
-/// Constant-time equality of two byte strings (the length is not secret).
+/// Equality of two byte strings in a time that tells neither where they differ nor how long
+/// either is.
 bool constantTimeEquals(std::string_view a, std::string_view b);
 
 /// `bytes` random bytes from the operating system's CSPRNG, as lowercase hex.

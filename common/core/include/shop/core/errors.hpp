@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -32,14 +33,18 @@ int httpStatus(ErrorCode code);
 
 /// A failure the API reports to the caller with a code and a message that is safe to show.
 /// Anything else thrown out of a handler becomes INTERNAL with a generic message.
+/// `retryAfter`, when set, is sent as the Retry-After header (in whole seconds).
 class ApiError final : public std::runtime_error {
   public:
-    ApiError(ErrorCode code, std::string message)
-        : std::runtime_error(std::move(message)), m_code(code) {}
+    ApiError(ErrorCode code, std::string message, std::chrono::seconds retryAfter = {})
+        : std::runtime_error(std::move(message)), m_code(code), m_retryAfter(retryAfter) {}
     ErrorCode code() const noexcept { return m_code; }
+    /// Zero when the caller is not told when to retry.
+    std::chrono::seconds retryAfter() const noexcept { return m_retryAfter; }
 
   private:
     ErrorCode m_code;
+    std::chrono::seconds m_retryAfter;
 };
 
 /// Renders the envelope `{"error":{"code","message","request_id"}}`.
