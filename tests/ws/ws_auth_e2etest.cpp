@@ -151,8 +151,8 @@ TEST_F(WsAuthTest, AnAccountsSingleOrderUpgradeIsRefusedWhenOrdersCannotTellWhos
         "gateway-no-orders", "http://127.0.0.1:" + std::to_string(e2e::freePort()),
         "http://127.0.0.1:" + std::to_string(stack.paymentsPort()), port);
     ASSERT_TRUE(blind->running());
-    EXPECT_TRUE(isRefusal(tryUpgrade(port, "/ws/orders/" + order, token), 503,
-                          "UPSTREAM_UNAVAILABLE"));
+    EXPECT_TRUE(
+        isRefusal(tryUpgrade(port, "/ws/orders/" + order, token), 503, "UPSTREAM_UNAVAILABLE"));
     const e2e::ExitStatus status = blind->stop(20s);
     EXPECT_TRUE(status.exited && status.code == 0) << status.describe();
 }

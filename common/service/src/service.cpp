@@ -40,7 +40,8 @@ ServiceConfig readServiceConfig(core::EnvReader& env, std::string name,
     config.dbUrl = env.required("SHOP_DB_URL");
     config.amqpUrl = env.required("SHOP_AMQP_URL");
     config.internalSecret = env.required("SHOP_INTERNAL_SECRET");
-    if (!config.internalSecret.empty() && config.internalSecret.size() < auth::kMinInternalSecretBytes) {
+    if (!config.internalSecret.empty() &&
+        config.internalSecret.size() < auth::kMinInternalSecretBytes) {
         env.addProblem("SHOP_INTERNAL_SECRET must be at least " +
                        std::to_string(auth::kMinInternalSecretBytes) + " bytes");
     }
