@@ -107,6 +107,28 @@ TEST(Tokens, RejectsTamperedForeignExpiredAndMalformedTokens) {
     }
 }
 
+TEST(Tokens, ManyThreadsIssueAndVerifyAtOnce) {
+    // The gateway verifies a token on every request from many worker threads; Poco's crypto
+    // setup used to be torn down and rebuilt under them (a crash under load).
+    TokenIssuer issuer(kSecret, 900s);
+    const std::string user = "7f1c1b9e-8d4f-4e5a-9d07-2f1a3b4c5d6e";
+    std::atomic<int> verified{0};
+    {
+        std::vector<std::jthread> threads;
+        for (int t = 0; t < 32; ++t) {
+            threads.emplace_back([&] {
+                for (int i = 0; i < 500; ++i) {
+                    const auto principal = issuer.verify(issuer.issue({Role::Account, user, user}));
+                    if (principal && principal->userId == user) {
+                        ++verified;
+                    }
+                }
+            });
+        }
+    }
+    EXPECT_EQ(verified.load(), 32 * 500);
+}
+
 TEST(Tokens, RefusesAShortSecret) {
     EXPECT_THROW(TokenIssuer("short", 60s), std::invalid_argument);
 }

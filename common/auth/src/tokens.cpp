@@ -1,5 +1,6 @@
 #include "shop/auth/tokens.hpp"
 
+#include <Poco/Crypto/OpenSSLInitializer.h>
 #include <Poco/JWT/Signer.h>
 #include <Poco/JWT/Token.h>
 #include <Poco/Timestamp.h>
@@ -13,6 +14,13 @@ constexpr const char* kIssuer = "shop-gateway";
 constexpr const char* kRoleClaim = "role";
 constexpr const char* kUserClaim = "user_id";
 
+/// Poco's crypto classes (the JWT signer's digest among them) count OpenSSL's users and tear its
+/// locks down when the count drops to zero; two threads signing at once can then use a lock the
+/// other just destroyed. One user held for the life of the process keeps the count above zero.
+void keepOpenSslInitialized() {
+    static const Poco::Crypto::OpenSSLInitializer kKeepAlive;
+}
+
 }  // namespace
 
 std::string_view toString(Role role) {
@@ -24,6 +32,7 @@ TokenIssuer::TokenIssuer(std::string secret, std::chrono::seconds lifetime)
     if (m_secret.size() < 32) {
         throw std::invalid_argument("the token secret must be at least 32 bytes");
     }
+    keepOpenSslInitialized();
 }
 
 std::string TokenIssuer::issue(const Principal& principal) const {
