@@ -202,6 +202,17 @@ OrderModel::EventOutcome OrderModel::applyEvent(const OrderEvent& event) {
     return EventOutcome::Updated;
 }
 
+bool OrderModel::remove(const QString& orderId) {
+    const int row = rowOf(orderId);
+    if (row < 0) {
+        return false;
+    }
+    beginRemoveRows({}, row, row);
+    m_orders.remove(row);
+    endRemoveRows();
+    return true;
+}
+
 int OrderModel::rowOf(const QString& orderId) const {
     for (qsizetype i = 0; i < m_orders.size(); ++i) {
         if (m_orders.at(i).orderId == orderId) {

@@ -54,13 +54,16 @@ class OrderModel final : public QAbstractTableModel {
     bool upsert(const Order& order);
     /// Applies a pushed status change to the order's row when the frame's version is newer.
     EventOutcome applyEvent(const OrderEvent& event);
+    /// Removes the order's row (e.g. when a push moved it out of a status filter); false if absent.
+    bool remove(const QString& orderId);
 
     /// The row of an order, or -1.
     int rowOf(const QString& orderId) const;
     /// The order in a row, std::nullopt when out of range.
     std::optional<Order> orderAt(int row) const;
 
-    /// Rows at most kept: inserts beyond it drop the oldest rows (the view pages them back in).
+    /// Rows at most kept when pushes and new orders insert rows: beyond it the oldest are
+    /// dropped. Pages the operator asks for (append) are always shown in full.
     static constexpr int kMaxRows = 5000;
 
   private:

@@ -78,6 +78,7 @@ OrdersPanel::OrdersPanel(ApiClient* api, NotificationBar* notifications, QWidget
     connect(m_status, &QComboBox::currentIndexChanged, this, &OrdersPanel::reload);
     connect(m_more, &QPushButton::clicked, this, &OrdersPanel::loadMore);
     connect(m_model, &QAbstractItemModel::rowsInserted, this, &OrdersPanel::updateSummary);
+    connect(m_model, &QAbstractItemModel::rowsRemoved, this, &OrdersPanel::updateSummary);
     connect(m_model, &QAbstractItemModel::modelReset, this, &OrdersPanel::updateSummary);
     updateSummary();
 }
@@ -186,8 +187,17 @@ void OrdersPanel::loadPage(const QString& cursor) {
 }
 
 void OrdersPanel::applyEvent(const OrderEvent& event) {
-    if (m_model->applyEvent(event) != OrderModel::EventOutcome::Unknown) {
-        return;
+    switch (m_model->applyEvent(event)) {
+        case OrderModel::EventOutcome::Updated:
+            // Shown with a status filter (NEW, say), a row the push moved out of it goes.
+            if (!belongsToQuery(event.userId, event.status)) {
+                m_model->remove(event.orderId);
+            }
+            return;
+        case OrderModel::EventOutcome::Stale:
+            return;
+        case OrderModel::EventOutcome::Unknown:
+            break;
     }
     if (!belongsToQuery(event.userId, event.status) || m_fetching.contains(event.orderId)) {
         return;

@@ -1,7 +1,7 @@
 // The main window over a fake network layer: the sign-in at start, a 401 that brings the sign-in
 // back over an unchanged window, a failed top-up retried from the notification bar with the
-// same Idempotency-Key, the API keys dialog listing an account's keys and revoking one, and
-// signing out.
+// same Idempotency-Key, the API keys dialog listing an account's keys and revoking one,
+// signing out, and an orders panel filtered by status letting go of a row a push moved out.
 #include <QDialogButtonBox>
 #include <QLabel>
 #include <QLineEdit>
@@ -66,6 +66,7 @@ class tst_MainWindow : public QObject {
     void apiKeysDialogListsAndRevokes();
     void signOutStopsTheStreamAndKeepsTheScreen();
     void refusedStreamBringsSignInBack();
+    void statusFilterLetsGoOfARowAPushMovesOut();
     void cleanupTestCase();
 
   private:
@@ -303,6 +304,62 @@ void tst_MainWindow::refusedStreamBringsSignInBack() {
     QVERIFY(probed);
     m_expired = false;
     signIn();
+}
+
+void tst_MainWindow::statusFilterLetsGoOfARowAPushMovesOut() {
+    // An orders panel of its own, filtered to NEW, over a network that lists two NEW orders.
+    FakeNetwork network;
+    network.setHandler([](const SentRequest& sent) {
+        if (sent.url.path() != QLatin1StringView("/orders")) {
+            return FakeResponse::json(404, R"({"error":{"code":"NOT_FOUND","message":"no",)"
+                                           R"("request_id":"r3"}})");
+        }
+        auto order = [](const char* id) {
+            return QByteArray(R"({"order_id":")") + id +
+                   R"(","user_id":"u-1","amount":"9.99","description":"a book",)"
+                   R"("status":"NEW","failure_reason":null,"version":1,)"
+                   R"("created_at":"2025-11-22T10:00:00Z","updated_at":"2025-11-22T10:00:00Z"})";
+        };
+        return FakeResponse::json(200, R"({"data":{"items":[)" + order("o-1") + "," + order("o-2") +
+                                           R"(],"next_cursor":null}})");
+    });
+    ApiClient api(&network);
+    ui::NotificationBar notifications;
+    ui::OrdersPanel panel(&api, &notifications);
+    panel.setScope(ui::OrdersPanel::Scope::Everyone);
+    panel.setStatusFilter(QStringLiteral("NEW"));
+    panel.setActive(true);
+    QSignalSpy loaded(&panel, &ui::OrdersPanel::loaded);
+    panel.reload();
+    QTRY_COMPARE(loaded.count(), 1);
+    auto* view = panel.findChild<QTableView*>(QStringLiteral("ordersView"));
+    QCOMPARE(view->model()->rowCount(), 2);
+
+    OrderEvent paid;
+    paid.orderId = QStringLiteral("o-1");
+    paid.userId = QStringLiteral("u-1");
+    paid.status = QStringLiteral("FINISHED");
+    paid.version = 2;
+    panel.applyEvent(paid);
+    QCOMPARE(view->model()->rowCount(), 1);
+    QCOMPARE(view->model()->index(0, 0).data(OrderModel::OrderIdRole).toString(),
+             QStringLiteral("o-2"));
+    auto* summary = panel.findChild<QLabel*>(QStringLiteral("ordersSummary"));
+    QVERIFY2(summary->text().startsWith(QLatin1StringView("1 order")), qPrintable(summary->text()));
+
+    // Without a filter the same push updates the row in place instead.
+    panel.setStatusFilter(QString());
+    QTRY_COMPARE(loaded.count(), 2);
+    QCOMPARE(view->model()->rowCount(), 2);
+    paid.orderId = QStringLiteral("o-2");
+    panel.applyEvent(paid);
+    QCOMPARE(view->model()->rowCount(), 2);
+    const int row = view->model()->index(0, 0).data(OrderModel::OrderIdRole).toString() ==
+                            QLatin1StringView("o-2")
+                        ? 0
+                        : 1;
+    QCOMPARE(view->model()->index(row, 0).data(OrderModel::StatusRole).toString(),
+             QStringLiteral("FINISHED"));
 }
 
 void tst_MainWindow::cleanupTestCase() {
