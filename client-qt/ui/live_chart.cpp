@@ -31,9 +31,10 @@ LiveChart::LiveChart(QWidget* parent)
     m_x->setRange(-(m_counter.windowSeconds() - 1), 0);
     m_x->setLabelFormat(QStringLiteral("%d s"));
     m_x->setTickCount(7);
-    m_y->setRange(0, 5);
-    // The top is always a multiple of 5 (see redraw), so six ticks fall on whole numbers.
-    m_y->setTickCount(6);
+    m_y->setRange(0, 4);
+    // The top is always a multiple of 4 (see redraw), so five ticks fall on whole numbers. (Six
+    // would leave a label less room than its height in a short chart, and Qt then elides it.)
+    m_y->setTickCount(5);
     m_y->setLabelFormat(QStringLiteral("%d"));
     m_chart->addAxis(m_x, Qt::AlignBottom);
     m_chart->addAxis(m_y, Qt::AlignLeft);
@@ -79,9 +80,9 @@ void LiveChart::redraw() {
     m_finished->replace(finished);
     m_cancelled->replace(cancelled);
     // Round the scale up to a friendly number so it does not jitter every second.
-    int top = 5;
+    int top = 4;
     while (top < peak) {
-        top = top < 50 ? top + 5 : top * 2;
+        top = top < 40 ? top + 4 : top * 2;
     }
     m_y->setRange(0, top);
     m_totals = totals;
