@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <memory>
 #include <utility>
 
 namespace shop::pg {
@@ -321,8 +322,7 @@ const std::string* Connection::preparedName(const std::string& sql, int paramCou
     return &m_prepared.emplace(sql, std::move(name)).first->second;
 }
 
-Result Connection::execParams(std::string_view sql, std::span<const Param> params) {
-    ensureUsable();
+std::vector<const char*> Connection::textValues(std::span<const Param> params) {
     if (params.size() > 65535) {
         throw Error("too many statement parameters (" + std::to_string(params.size()) + ")");
     }
@@ -341,6 +341,12 @@ Result Connection::execParams(std::string_view sql, std::span<const Param> param
         }
         values.push_back(params[i]->c_str());
     }
+    return values;
+}
+
+Result Connection::execParams(std::string_view sql, std::span<const Param> params) {
+    ensureUsable();
+    const std::vector<const char*> values = textValues(params);
     const int count = static_cast<int>(params.size());
     const std::string text(sql);
     if (count == 0) {
@@ -372,6 +378,57 @@ Result Connection::execParams(std::string_view sql, std::span<const Param> param
             PQexecParams(m_conn, text.c_str(), count, nullptr, values.data(), nullptr, nullptr, 0));
     }
     return check(PQexecPrepared(m_conn, name->c_str(), count, values.data(), nullptr, nullptr, 0));
+}
+
+PGresult* Connection::nextPipelinedResult() {
+    PGresult* result = PQgetResult(m_conn);
+    if (result != nullptr) {
+        // One statement's results end with a NULL; a statement without rows has just one.
+        while (PGresult* extra = PQgetResult(m_conn)) {
+            PQclear(extra);
+        }
+    }
+    return result;
+}
+
+Result Connection::execParamsAfter(std::string_view first, std::string_view sql,
+                                   std::span<const Param> params) {
+    ensureUsable();
+    const std::vector<const char*> values = textValues(params);
+    const int count = static_cast<int>(params.size());
+    const std::string head(first);
+    const std::string text(sql);
+    // Preparing is a round trip of its own, once per connection and statement, done before
+    // the pipeline (synchronous calls are not allowed inside one).
+    const std::string* name = count > 0 ? preparedName(text, count) : nullptr;
+    if (PQenterPipelineMode(m_conn) != 1) {
+        throwConnectionLost(PQerrorMessage(m_conn), {});
+    }
+    const bool sent =
+        PQsendQueryParams(m_conn, head.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) == 1 &&
+        (name != nullptr
+             ? PQsendQueryPrepared(m_conn, name->c_str(), count, values.data(), nullptr, nullptr, 0)
+             : PQsendQueryParams(m_conn, text.c_str(), count, nullptr, values.data(), nullptr,
+                                 nullptr, 0)) == 1 &&
+        PQpipelineSync(m_conn) == 1;
+    if (!sent) {
+        throwConnectionLost(PQerrorMessage(m_conn), {});
+    }
+    // Both results and the sync point must be read before the pipeline can end, whatever
+    // failed; the first failure is the one reported.
+    using Owned = std::unique_ptr<PGresult, decltype(&PQclear)>;
+    Owned headResult(nextPipelinedResult(), &PQclear);
+    Owned bodyResult(nextPipelinedResult(), &PQclear);
+    const Owned sync(PQgetResult(m_conn), &PQclear);
+    if (sync == nullptr || PQresultStatus(sync.get()) != PGRES_PIPELINE_SYNC ||
+        PQexitPipelineMode(m_conn) != 1) {
+        throwConnectionLost(PQerrorMessage(m_conn), {});
+    }
+    check(headResult.release());
+    if (bodyResult != nullptr && PQresultStatus(bodyResult.get()) == PGRES_PIPELINE_ABORTED) {
+        throw Error("the statement did not run: the one before it in the pipeline failed");
+    }
+    return check(bodyResult.release());
 }
 
 Result Connection::execScript(std::string_view sql) {

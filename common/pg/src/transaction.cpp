@@ -1,5 +1,7 @@
 #include "shop/pg/transaction.hpp"
 
+#include <utility>
+
 namespace shop::pg {
 namespace {
 
@@ -23,7 +25,12 @@ Transaction::Transaction(Connection& conn, Isolation isolation) : m_conn(&conn) 
 
 Transaction::Transaction(Pool& pool, Isolation isolation)
     : m_lease(pool.acquire()), m_conn(&m_lease->connection()) {
-    begin(isolation);
+    // A leased connection is this transaction's alone: its BEGIN can wait for the first
+    // statement and travel with it (see the class comment).
+    if (m_conn->healthy() && m_conn->inTransaction()) {
+        throw Error("the connection is already inside a transaction", "25001");
+    }
+    m_pendingBegin = beginStatement(isolation);
 }
 
 Transaction::~Transaction() {
@@ -52,6 +59,10 @@ void Transaction::ensureActive() const {
 Result Transaction::execParams(std::string_view sql, std::span<const Param> params) {
     ensureActive();
     try {
+        if (m_pendingBegin != nullptr) {
+            const char* begin = std::exchange(m_pendingBegin, nullptr);
+            return m_conn->execParamsAfter(begin, sql, params);
+        }
         return m_conn->execParams(sql, params);
     } catch (...) {
         m_state = State::Aborted;
@@ -62,6 +73,9 @@ Result Transaction::execParams(std::string_view sql, std::span<const Param> para
 Result Transaction::execScript(std::string_view sql) {
     ensureActive();
     try {
+        if (m_pendingBegin != nullptr) {
+            m_conn->exec(std::exchange(m_pendingBegin, nullptr));
+        }
         return m_conn->execScript(sql);
     } catch (...) {
         m_state = State::Aborted;
@@ -77,6 +91,10 @@ void Transaction::commit() {
             "25P02");
     }
     ensureActive();
+    if (m_pendingBegin != nullptr) {
+        m_state = State::Committed;  // no statement ran: nothing to commit, no round trip
+        return;
+    }
     Result result;
     try {
         result = m_conn->exec("COMMIT");
@@ -104,8 +122,12 @@ void Transaction::rollback() noexcept {
         return;
     }
     m_state = State::RolledBack;
+    m_pendingBegin = nullptr;
     if (!m_conn->healthy()) {
         return;  // the server rolls back a transaction whose session ended
+    }
+    if (!m_conn->inTransaction()) {
+        return;  // BEGIN was never sent (or never got through): nothing to roll back
     }
     try {
         m_conn->exec("ROLLBACK");

@@ -81,6 +81,93 @@ TEST_F(PgTest, AbortedTransactionRefusesFurtherWork) {
     EXPECT_EQ(pool.stats().idle, 1u);  // rolled back, so reusable
 }
 
+// A pooled transaction sends its BEGIN with its first statement (one round trip, libpq's
+// pipeline mode). These check that it still is one transaction whatever the first statement is.
+TEST_F(PgTest, PooledTransactionBeginsWithItsFirstStatement) {
+    Connection conn = connect();
+    conn.exec("CREATE TABLE ledger (n int NOT NULL)");
+    Pool pool(url(), 1, 5s, "pg-it");
+    for (const char* isolation : {"read committed", "repeatable read", "serializable"}) {
+        const auto level = std::string(isolation) == "read committed" ? pg::Isolation::ReadCommitted
+                           : std::string(isolation) == "repeatable read"
+                               ? pg::Isolation::RepeatableRead
+                               : pg::Isolation::Serializable;
+        Transaction tx(pool, level);
+        // With and without parameters (prepared, and not), first and second time (cached).
+        EXPECT_EQ(tx.exec("SELECT current_setting('transaction_isolation')").str(0, 0), isolation);
+        EXPECT_EQ(tx.exec("SELECT $1::int + 1", 1).int64(0, 0), 2);
+        tx.commit();
+    }
+    for (int round = 0; round < 2; ++round) {
+        Transaction tx(pool);
+        tx.exec("INSERT INTO ledger VALUES ($1)", round);  // the first statement: rolled back
+        EXPECT_TRUE(tx.connection().inTransaction());
+    }
+    EXPECT_EQ(countRows(conn, "ledger"), 0);
+    {
+        Transaction tx(pool);
+        tx.exec("INSERT INTO ledger VALUES ($1)", 7);
+        tx.commit();
+    }
+    EXPECT_EQ(countRows(conn, "ledger"), 1);
+    EXPECT_EQ(pool.stats().idle, 1u);
+}
+
+TEST_F(PgTest, PooledTransactionWhoseFirstStatementFailsIsAbortedAndRolledBack) {
+    Connection conn = connect();
+    conn.exec("CREATE TABLE once (k text PRIMARY KEY)");
+    conn.exec("INSERT INTO once VALUES ('a')");
+    Pool pool(url(), 1, 5s, "pg-it");
+    {
+        Transaction tx(pool);
+        EXPECT_THROW(tx.exec("INSERT INTO once VALUES ($1)", "a"), pg::UniqueViolation);
+        try {
+            tx.exec("INSERT INTO once VALUES ($1)", "b");
+            ADD_FAILURE() << "exec after a failed first statement succeeded";
+        } catch (const pg::Error& error) {
+            EXPECT_EQ(error.sqlstate(), "25P02");
+        }
+    }
+    {
+        // Refused before anything is sent (it does not even parse): nothing to roll back.
+        Transaction tx(pool);
+        EXPECT_THROW(tx.exec("INSERT INTO nowhere VALUES ($1)", 1), pg::Error);
+        EXPECT_FALSE(tx.connection().inTransaction());
+    }
+    {
+        Transaction tx(pool);
+        EXPECT_FALSE(tx.connection().inTransaction());  // clean, and BEGIN not sent yet
+        tx.exec("INSERT INTO once VALUES ($1)", "c");
+        tx.commit();
+    }
+    EXPECT_EQ(conn.exec("SELECT string_agg(k, ',' ORDER BY k) FROM once").str(0, 0), "a,c");
+    EXPECT_EQ(pool.stats().idle, 1u);
+}
+
+TEST_F(PgTest, PooledTransactionWithoutStatementsNeedsNoServer) {
+    Pool pool(url(), 1, 5s, "pg-it");
+    int pid = 0;
+    {
+        Transaction tx(pool);
+        pid = tx.connection().backendPid();
+        tx.commit();
+        EXPECT_FALSE(tx.open());
+    }
+    {
+        // The session dies while the transaction holds the connection, before any statement:
+        // the first statement says so, and the pool does not take the connection back.
+        Transaction tx(pool);
+        ASSERT_EQ(tx.connection().backendPid(), pid);
+        terminate(pid);
+        EXPECT_THROW(tx.exec("SELECT $1::int", 1), pg::ConnectionLost);
+        EXPECT_FALSE(tx.connection().healthy());
+    }
+    Transaction tx(pool);
+    EXPECT_NE(tx.connection().backendPid(), pid);
+    EXPECT_EQ(tx.exec("SELECT 1").int64(0, 0), 1);
+    tx.commit();
+}
+
 TEST_F(PgTest, TransactionRefusesToNest) {
     Connection conn = connect();
     Transaction outer(conn);

@@ -63,6 +63,13 @@ class Connection final {
     /// unprepared; with them it is prepared once per connection (see the class comment).
     Result execParams(std::string_view sql, std::span<const Param> params);
 
+    /// Sends `first` (a statement without parameters, such as BEGIN, whose result only matters
+    /// when it fails) and then `sql` with `params` in one round trip (libpq's pipeline mode),
+    /// and returns the result of `sql`. If `first` fails, `sql` does not run and its error is
+    /// thrown; otherwise behaves as execParams(sql, params) after exec(first).
+    Result execParamsAfter(std::string_view first, std::string_view sql,
+                           std::span<const Param> params);
+
     /// Runs a script of several `;`-separated statements without parameters (simple query
     /// protocol); returns the last statement's result. For migrations and test setup only.
     Result execScript(std::string_view sql);
@@ -105,6 +112,10 @@ class Connection final {
     [[noreturn]] void throwConnectionLost(std::string_view what, std::string_view sqlstate);
     void ensureUsable() const;
     Result check(PGresult* result);
+    /// The parameters as C strings for libpq (nullptr for NULL); throws on a NUL byte.
+    static std::vector<const char*> textValues(std::span<const Param> params);
+    /// Reads the results of one pipelined statement up to the NULL that ends them.
+    PGresult* nextPipelinedResult();
     const std::string* preparedName(const std::string& sql, int paramCount);
     std::vector<Notification> drainNotifications();
     static void onNotice(void* self, const PGresult* notice);

@@ -15,6 +15,11 @@ enum class Isolation { ReadCommitted, RepeatableRead, Serializable };
 /// A database transaction: BEGIN on construction, ROLLBACK on destruction unless commit()
 /// succeeded. The destructor never throws. After any statement fails, the transaction is
 /// aborted: further exec() and commit() throw, and it rolls back when destroyed.
+///
+/// On a connection leased from a Pool, BEGIN is sent together with the first statement, in one
+/// round trip instead of two (the snapshot is taken by the first statement either way), and a
+/// transaction in which no statement ran commits or rolls back without contacting the server.
+/// Errors of BEGIN (a lost connection, say) then surface from the first exec() instead.
 class Transaction final {
   public:
     /// Begins on `conn`, which must not already be inside a transaction (Error 25001).
@@ -60,6 +65,7 @@ class Transaction final {
 
     std::optional<Pool::Lease> m_lease;
     Connection* m_conn;
+    const char* m_pendingBegin = nullptr;  ///< BEGIN not sent yet, see the class comment
     State m_state = State::Active;
 };
 
