@@ -428,7 +428,16 @@ Result Connection::execParamsAfter(std::string_view first, std::string_view sql,
     if (bodyResult != nullptr && PQresultStatus(bodyResult.get()) == PGRES_PIPELINE_ABORTED) {
         throw Error("the statement did not run: the one before it in the pipeline failed");
     }
-    return check(bodyResult.release());
+    try {
+        return check(bodyResult.release());
+    } catch (const Error& error) {
+        // As in execParams: a prepared statement gone or stale is prepared afresh next time
+        // (not now: the transaction `first` began is aborted).
+        if (name != nullptr && (error.sqlstate() == "26000" || error.sqlstate() == "0A000")) {
+            m_prepared.erase(text);
+        }
+        throw;
+    }
 }
 
 Result Connection::execScript(std::string_view sql) {

@@ -144,6 +144,30 @@ TEST_F(PgTest, PooledTransactionWhoseFirstStatementFailsIsAbortedAndRolledBack) 
     EXPECT_EQ(pool.stats().idle, 1u);
 }
 
+TEST_F(PgTest, PooledTransactionPreparesAgainAfterItsStatementWasDropped) {
+    Pool pool(url(), 1, 5s, "pg-it");
+    {
+        Transaction tx(pool);
+        EXPECT_EQ(tx.exec("SELECT $1::int * 2", 21).int64(0, 0), 42);
+        tx.exec("DEALLOCATE ALL");  // behind the cache's back
+        tx.commit();
+    }
+    {
+        // The first statement of the next transaction meets the dropped name: that transaction
+        // fails (it is already begun), the next one prepares afresh.
+        Transaction tx(pool);
+        try {
+            tx.exec("SELECT $1::int * 2", 1);
+            ADD_FAILURE() << "a dropped prepared statement ran";
+        } catch (const pg::Error& error) {
+            EXPECT_EQ(error.sqlstate(), "26000");
+        }
+    }
+    Transaction tx(pool);
+    EXPECT_EQ(tx.exec("SELECT $1::int * 2", 4).int64(0, 0), 8);
+    tx.commit();
+}
+
 TEST_F(PgTest, PooledTransactionWithoutStatementsNeedsNoServer) {
     Pool pool(url(), 1, 5s, "pg-it");
     int pid = 0;
