@@ -98,7 +98,7 @@ ApiKeysDialog::ApiKeysDialog(ApiClient* api, const QString& userId, QWidget* par
             [this] { QApplication::clipboard()->setText(m_newKey->text()); });
     connect(m_reload, &QPushButton::clicked, this, &ApiKeysDialog::reload);
     connect(m_revoke, &QPushButton::clicked, this, &ApiKeysDialog::revokeSelected);
-    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &ApiKeysDialog::updateButtons);
     connect(m_model, &QAbstractItemModel::dataChanged, this, &ApiKeysDialog::updateButtons);
     connect(m_model, &QAbstractItemModel::modelReset, this, &ApiKeysDialog::updateButtons);
@@ -200,8 +200,11 @@ void ApiKeysDialog::revoke(const QString& keyId) {
 }
 
 QString ApiKeysDialog::selectedKeyId() const {
-    const QModelIndex current = m_view->selectionModel()->currentIndex();
-    return current.isValid() ? current.data(ApiKeyModel::KeyIdRole).toString() : QString();
+    // The selection, not the current index: a view that gets the focus makes its first row
+    // current without selecting it, and "Revoke selected" must not act on a row not shown
+    // as selected.
+    const QModelIndexList rows = m_view->selectionModel()->selectedRows();
+    return rows.isEmpty() ? QString() : rows.first().data(ApiKeyModel::KeyIdRole).toString();
 }
 
 void ApiKeysDialog::updateButtons() {
