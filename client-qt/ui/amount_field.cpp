@@ -18,7 +18,8 @@ AmountField::AmountField(const QString& field, bool positive, bool optional, QWi
     m_edit->setAlignment(Qt::AlignRight);
     m_error->setObjectName(QStringLiteral("amountError"));
     m_error->setStyleSheet(QStringLiteral("color: #b71c1c;"));
-    m_error->setWordWrap(true);
+    // One line, so the dialog widens to show all of it: a wrapping label's extra lines are not
+    // part of a top-level layout's minimum size, and the dialog clipped them.
     m_error->hide();
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);

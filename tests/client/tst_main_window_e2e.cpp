@@ -6,6 +6,7 @@
 // typing into their fields and clicking their buttons.
 #include <QApplication>
 #include <QDialogButtonBox>
+#include <QFontMetrics>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
@@ -248,6 +249,14 @@ void tst_MainWindowE2e::amountIsCheckedBeforeSending() {
     QVERIFY(error != nullptr && error->isVisible());
     QVERIFY2(error->text().contains(QLatin1StringView("at most 2 decimal places")),
              qPrintable(error->text()));
+    // All of it is on screen: the dialog made room instead of clipping the message.
+    const QFontMetrics metrics(error->font());
+    QTRY_VERIFY2(metrics.horizontalAdvance(error->text()) <= error->contentsRect().width() &&
+                     metrics.height() <= error->contentsRect().height(),
+                 qPrintable(QStringLiteral("%1 px of text in %2 x %3")
+                                .arg(metrics.horizontalAdvance(error->text()))
+                                .arg(error->contentsRect().width())
+                                .arg(error->contentsRect().height())));
     type(dialog, "amountEdit", QStringLiteral("1000000000.01"));
     QVERIFY(!okButton(dialog)->isEnabled());
     dialog->reject();
