@@ -16,6 +16,12 @@ namespace {
 
 constexpr std::size_t kMaxPreparedStatements = 512;
 
+/// A prepared statement gone (DEALLOCATE ALL, DISCARD ALL) or stale after a schema change
+/// ("cached plan must not change result type"): it did not run, and preparing it afresh helps.
+bool isStalePrepared(const Error& error) {
+    return error.sqlstate() == "26000" || error.sqlstate() == "0A000";
+}
+
 bool startsWith(std::string_view text, std::string_view prefix) {
     return text.substr(0, prefix.size()) == prefix;
 }
@@ -361,10 +367,9 @@ Result Connection::execParams(std::string_view sql, std::span<const Param> param
         return check(
             PQexecPrepared(m_conn, name->c_str(), count, values.data(), nullptr, nullptr, 0));
     } catch (const Error& error) {
-        // Gone (DEALLOCATE ALL, DISCARD ALL) or stale after a schema change ("cached plan must
-        // not change result type"): the statement did not run. Prepare it afresh; outside a
-        // transaction block nothing was aborted, so run it again right away.
-        if (error.sqlstate() != "26000" && error.sqlstate() != "0A000") {
+        // Prepare it afresh; outside a transaction block nothing was aborted, so run it again
+        // right away.
+        if (!isStalePrepared(error)) {
             throw;
         }
         m_prepared.erase(text);
@@ -433,7 +438,7 @@ Result Connection::execParamsAfter(std::string_view first, std::string_view sql,
     } catch (const Error& error) {
         // As in execParams: a prepared statement gone or stale is prepared afresh next time
         // (not now: the transaction `first` began is aborted).
-        if (name != nullptr && (error.sqlstate() == "26000" || error.sqlstate() == "0A000")) {
+        if (name != nullptr && isStalePrepared(error)) {
             m_prepared.erase(text);
         }
         throw;

@@ -20,16 +20,15 @@ const char* beginStatement(Isolation isolation) {
 }  // namespace
 
 Transaction::Transaction(Connection& conn, Isolation isolation) : m_conn(&conn) {
-    begin(isolation);
+    refuseToNest();
+    m_conn->exec(beginStatement(isolation));
 }
 
 Transaction::Transaction(Pool& pool, Isolation isolation)
     : m_lease(pool.acquire()), m_conn(&m_lease->connection()) {
+    refuseToNest();
     // A leased connection is this transaction's alone: its BEGIN can wait for the first
     // statement and travel with it (see the class comment).
-    if (m_conn->healthy() && m_conn->inTransaction()) {
-        throw Error("the connection is already inside a transaction", "25001");
-    }
     m_pendingBegin = beginStatement(isolation);
 }
 
@@ -37,12 +36,11 @@ Transaction::~Transaction() {
     rollback();
 }
 
-void Transaction::begin(Isolation isolation) {
+void Transaction::refuseToNest() const {
     // A second BEGIN would only warn, and our ROLLBACK would then end the outer transaction.
     if (m_conn->healthy() && m_conn->inTransaction()) {
         throw Error("the connection is already inside a transaction", "25001");
     }
-    m_conn->exec(beginStatement(isolation));
 }
 
 void Transaction::ensureActive() const {

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "pg_test_support.hpp"
@@ -87,11 +88,11 @@ TEST_F(PgTest, PooledTransactionBeginsWithItsFirstStatement) {
     Connection conn = connect();
     conn.exec("CREATE TABLE ledger (n int NOT NULL)");
     Pool pool(url(), 1, 5s, "pg-it");
-    for (const char* isolation : {"read committed", "repeatable read", "serializable"}) {
-        const auto level = std::string(isolation) == "read committed" ? pg::Isolation::ReadCommitted
-                           : std::string(isolation) == "repeatable read"
-                               ? pg::Isolation::RepeatableRead
-                               : pg::Isolation::Serializable;
+    const std::pair<pg::Isolation, const char*> levels[] = {
+        {pg::Isolation::ReadCommitted, "read committed"},
+        {pg::Isolation::RepeatableRead, "repeatable read"},
+        {pg::Isolation::Serializable, "serializable"}};
+    for (const auto& [level, isolation] : levels) {
         Transaction tx(pool, level);
         // With and without parameters (prepared, and not), first and second time (cached).
         EXPECT_EQ(tx.exec("SELECT current_setting('transaction_isolation')").str(0, 0), isolation);
@@ -169,6 +170,14 @@ TEST_F(PgTest, PooledTransactionPreparesAgainAfterItsStatementWasDropped) {
 }
 
 TEST_F(PgTest, PooledTransactionWithoutStatementsNeedsNoServer) {
+    {
+        // Its session is gone, and committing nothing still succeeds: nothing was ever sent.
+        Pool lonely(url(), 1, 5s, "pg-it");
+        Transaction tx(lonely);
+        terminate(tx.connection().backendPid());
+        EXPECT_NO_THROW(tx.commit());
+        EXPECT_FALSE(tx.open());
+    }
     Pool pool(url(), 1, 5s, "pg-it");
     int pid = 0;
     {

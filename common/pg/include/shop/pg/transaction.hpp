@@ -60,7 +60,7 @@ class Transaction final {
 
   private:
     enum class State { Active, Aborted, Committed, RolledBack };
-    void begin(Isolation isolation);
+    void refuseToNest() const;
     void ensureActive() const;
 
     std::optional<Pool::Lease> m_lease;
