@@ -1,8 +1,11 @@
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <string>
 #include <vector>
 
+#include "cost.hpp"
+#include "counters.hpp"
 #include "report.hpp"
 #include "shop/domain/json.hpp"
 #include "stats.hpp"
@@ -150,6 +153,157 @@ TEST(Report, TimeseriesAndGnuplotScript) {
     const auto script = gnuplotScript("/tmp/it's.dat", "/tmp/c.png", "t");
     EXPECT_NE(script.find("'/tmp/it''s.dat'"), std::string::npos);
     EXPECT_NE(script.find("set output '/tmp/c.png'"), std::string::npos);
+}
+
+TEST(ProcStat, CommWithSpacesAndParentheses) {
+    const auto s = parseProcStat(
+        "123 (postgres: a (b)) S 1 123 123 0 -1 4194560 2035 0 0 0 17 4 21 9 20 0 1 0 4242 "
+        "223 5 18446744073709551615 1 1 0 0 0 0 4194304 19935239 536883719 0 0 0 17 1 0 0 0 0 0\n");
+    ASSERT_TRUE(s);
+    EXPECT_EQ(s->pid, 123);
+    EXPECT_EQ(s->comm, "postgres: a (b)");
+    EXPECT_EQ(s->state, 'S');
+    EXPECT_EQ(s->ppid, 1);
+    EXPECT_EQ(s->utime, 17);
+    EXPECT_EQ(s->stime, 4);
+    EXPECT_EQ(s->cutime, 21);
+    EXPECT_EQ(s->cstime, 9);
+    EXPECT_EQ(s->threads, 1);
+    EXPECT_FALSE(parseProcStat(""));
+    EXPECT_FALSE(parseProcStat("123 (x) S 1 2 3"));
+    EXPECT_FALSE(parseProcStat("123 x) S 1"));
+}
+
+TEST(ProcStat, ReadsThisProcess) {
+    const auto table = readProcessTable();
+    const auto tree = processTree(table, static_cast<int>(getpid()));
+    ASSERT_FALSE(tree.empty());
+    EXPECT_EQ(tree.front(), static_cast<int>(getpid()));
+}
+
+TEST(ProcStat, TreeCountsDescendantsAndReapedChildren) {
+    const auto proc = [](int pid, int ppid, std::int64_t u, std::int64_t cu) {
+        ProcStat p;
+        p.pid = pid;
+        p.ppid = ppid;
+        p.utime = u;
+        p.stime = 1;
+        p.cutime = cu;
+        p.threads = 2;
+        return p;
+    };
+    // 10 is the root; 11 its child, 12 a grandchild; 20 is unrelated.
+    const std::vector<ProcStat> table{proc(1, 0, 0, 0), proc(10, 1, 5, 100), proc(11, 10, 7, 3),
+                                      proc(12, 11, 2, 0), proc(20, 1, 1000, 0)};
+    const auto tree = processTree(table, 10);
+    EXPECT_EQ(tree, (std::vector<int>{10, 11, 12}));
+    EXPECT_EQ(treeCpuTicks(table, tree), (5 + 1 + 100) + (7 + 1 + 3) + (2 + 1));
+    EXPECT_TRUE(processTree(table, 99).empty());
+    EXPECT_TRUE(processTree(table, 0).empty());
+}
+
+TEST(ContextSwitches, StatusLines) {
+    const std::string status =
+        "Name:\tpostgres\nThreads:\t1\nvoluntary_ctxt_switches:\t1200\n"
+        "nonvoluntary_ctxt_switches:\t34\n";
+    EXPECT_EQ(parseContextSwitches(status), 1234);
+    EXPECT_EQ(parseContextSwitches("voluntary_ctxt_switches:  7\n"), 7);
+    EXPECT_FALSE(parseContextSwitches("Name:\tx\nThreads:\t1\n"));
+}
+
+TEST(ContextSwitches, NewThreadsCountWholeExitedThreadsAreLost) {
+    const ThreadSwitches before{{1, 100}, {2, 50}, {3, 10}};
+    const ThreadSwitches after{{1, 130}, {2, 50}, {4, 7}};
+    EXPECT_EQ(switchesBetween(before, after), 30 + 0 + 7);
+}
+
+TEST(Cost, PerOrderDivision) {
+    EXPECT_DOUBLE_EQ(*perOrder(812, 1000), 0.812);
+    EXPECT_DOUBLE_EQ(*perOrder(0, 3), 0);
+    EXPECT_FALSE(perOrder(5, 0));
+    GroupSample a;
+    a.alive = true;
+    a.cpuTicks = 100;
+    a.switches = {{1, 10}};
+    GroupSample b = a;
+    b.cpuTicks = 350;
+    b.switches = {{1, 40}, {2, 5}};
+    b.threads = 14;
+    const auto c = costBetween("postgresql", a, b, 100);
+    EXPECT_TRUE(c.available);
+    EXPECT_DOUBLE_EQ(c.cpuMs, 2500);
+    EXPECT_EQ(c.contextSwitches, 35);
+    EXPECT_EQ(c.threads, 14);
+    EXPECT_FALSE(costBetween("x", a, GroupSample{}, 100).available);
+    const auto total = totalCost({c, GroupCost{"gone", false, "not running", 0, 0, 0}, c});
+    EXPECT_EQ(total.name, "total");
+    EXPECT_DOUBLE_EQ(total.cpuMs, 5000);
+    EXPECT_EQ(total.contextSwitches, 70);
+}
+
+TEST(Broker, AdminUrlAndOverview) {
+    const auto a = parseAdminUrl("http://guest:gu:est@127.0.0.1:55673");
+    ASSERT_TRUE(a);
+    EXPECT_EQ(a->user, "guest");
+    EXPECT_EQ(a->password, "gu:est");
+    EXPECT_EQ(a->endpoint.host, "127.0.0.1");
+    EXPECT_EQ(a->endpoint.port, 55673);
+    EXPECT_TRUE(parseAdminUrl("http://127.0.0.1:15672/"));
+    EXPECT_FALSE(parseAdminUrl("https://guest:guest@127.0.0.1"));
+    EXPECT_FALSE(parseAdminUrl("http://guest:guest@"));
+    const auto o =
+        parseOverview(R"({"message_stats": {"publish": 40, "publish_details": {"rate": 1.0},)"
+                      R"( "deliver_get": 38, "ack": 30}, "node": "x"})");
+    ASSERT_TRUE(o);
+    EXPECT_EQ(o->published, 40);
+    EXPECT_EQ(o->delivered, 38);
+    EXPECT_EQ(o->acked, 30);
+    EXPECT_EQ(parseOverview(R"({"node": "x"})")->published, 0);
+    EXPECT_FALSE(parseOverview("[]"));
+}
+
+TEST(Report, CostTableAndJson) {
+    auto r = sampleResults();
+    r.cost.orders = 250;
+    r.cost.groups = {GroupCost{"postgresql", true, "", 203, 3075, 14},
+                     GroupCost{"rabbitmq", false, "not running", 0, 0, 0}};
+    r.cost.groups.push_back(totalCost(r.cost.groups));
+    r.cost.transactions = 755;
+    r.cost.statementsNote = "pg_stat_statements is not loaded";
+    r.cost.broker = BrokerCounts{1000, 1000, 750};
+    const auto table = costTable(r.cost);
+    EXPECT_NE(table.find("cost per completed order (250 orders):"), std::string::npos) << table;
+    const std::string row =
+        "\n  postgresql" + std::string(26, ' ') + "   0.812           12.3       14\n";
+    EXPECT_NE(table.find(row), std::string::npos) << table;
+    EXPECT_NE(table.find("rabbitmq                            unavailable: not running"),
+              std::string::npos)
+        << table;
+    EXPECT_NE(table.find("database: 3.02 transactions per order, statements unavailable; broker: "
+                         "4.0 published, 4.0 delivered, 3.0 acked per order\n"),
+              std::string::npos)
+        << table;
+    EXPECT_NE(table.find("  database statements unavailable: pg_stat_statements is not loaded"),
+              std::string::npos);
+
+    std::string error;
+    const auto json = domain::parseJson(toJson(r), error);
+    ASSERT_TRUE(json) << error;
+    const auto* cost = json->find("cost");
+    ASSERT_TRUE(cost);
+    EXPECT_EQ(cost->find("completed_orders")->numberText(), "250");
+    const auto& groups = cost->find("processes")->items();
+    ASSERT_EQ(groups.size(), 3u);
+    EXPECT_EQ(groups[0].find("cpu_ms_per_order")->numberText(), "0.8120");
+    EXPECT_EQ(groups[2].find("group")->asString(), "total");
+    const auto* db = cost->find("database");
+    EXPECT_EQ(db->find("transactions_per_order")->numberText(), "3.020");
+    EXPECT_TRUE(db->find("statements_per_order")->isNull());
+    EXPECT_EQ(cost->find("broker")->find("acked_per_order")->numberText(), "3.000");
+
+    r.cost.orders = 0;
+    EXPECT_EQ(costTable(r.cost), "cost per completed order: no completed orders\n");
+    ASSERT_TRUE(domain::parseJson(toJson(r), error)) << error;
 }
 
 }  // namespace

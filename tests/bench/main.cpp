@@ -8,10 +8,13 @@
 #include <iostream>
 #include <mutex>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "cost.hpp"
+#include "counters.hpp"
 #include "load.hpp"
 #include "report.hpp"
 #include "shop/domain/json.hpp"
@@ -39,7 +42,16 @@ constexpr const char* kUsage = R"(usage: shop-bench [options]
   --user U               sign in to the gateway as U (default: $SHOP_ADMIN_USER)
   --password P           and with P (default: $SHOP_ADMIN_PASSWORD); a gateway without
                          POST /auth/token (404) is used without a token
-  --pid-dir DIR          read <service>.pid files here for the memory report
+  --pid-dir DIR          read <service>.pid files here for the memory and cost reports
+  --pg-pid-file FILE     PostgreSQL's postmaster.pid: CPU and context switches of the postmaster
+                         and its backends per completed order
+  --rabbitmq-pid-file FILE  the RabbitMQ node's pid file: the same for the Erlang VM
+  --pg-url URL           superuser libpq URL (not of orders or payments): transactions and, with
+                         pg_stat_statements loaded and created in database orders, statements
+                         per completed order (default: $SHOP_BENCH_PG_URL, which keeps the
+                         password out of the command line)
+  --amqp-admin URL       RabbitMQ management API, http://user:password@host:port: messages
+                         published, delivered and acked per completed order
   --out DIR              results.json, timeseries.dat, chart.gp, chart.png (default build/bench)
 )";
 
@@ -60,6 +72,10 @@ struct Options {
     double compareDuration = 5;
     std::size_t compareConnections = 16;
     std::string pidDir;
+    std::string pgPidFile;
+    std::string rabbitmqPidFile;
+    std::string pgUrl = envOr("SHOP_BENCH_PG_URL");
+    std::optional<AdminUrl> amqpAdmin;
     std::string out = "build/bench";
     std::string user = envOr("SHOP_ADMIN_USER");
     std::string password = envOr("SHOP_ADMIN_PASSWORD");
@@ -131,6 +147,18 @@ Options parseOptions(int argc, char** argv) {
             o.password = next();
         } else if (arg == "--pid-dir") {
             o.pidDir = next();
+        } else if (arg == "--pg-pid-file") {
+            o.pgPidFile = next();
+        } else if (arg == "--rabbitmq-pid-file") {
+            o.rabbitmqPidFile = next();
+        } else if (arg == "--pg-url") {
+            o.pgUrl = next();
+        } else if (arg == "--amqp-admin") {
+            o.amqpAdmin = parseAdminUrl(next());
+            if (!o.amqpAdmin) {
+                // Not echoed: it may hold a password.
+                fail("--amqp-admin must be http://user:password@host[:port]");
+            }
         } else if (arg == "--out") {
             o.out = next();
         } else {
@@ -413,7 +441,11 @@ int main(int argc, char** argv) {
     }
 
     MemorySampler memory(options.pidDir);
+    CostMeter costMeter(processGroups(options.pgPidFile, options.rabbitmqPidFile, options.pidDir));
+    CounterProbe counters(options.pgUrl, options.amqpAdmin);
     memory.start();
+    costMeter.start();
+    counters.start();
 
     // A short head start so every worker is waiting when the first order is due.
     const auto start = Clock::now() + std::chrono::milliseconds(100);
@@ -533,6 +565,8 @@ int main(int argc, char** argv) {
         pollFinals(*gateway, auth, pending, start, deadline);
     }
     auto services = memory.finish();
+    costMeter.finish();
+    counters.finish(Clock::now(), [](const std::string& line) { log(line); });
 
     // Tally.
     std::vector<double> postMs;
@@ -571,6 +605,9 @@ int main(int argc, char** argv) {
     results.push = summarize(std::move(pushMs));
     results.buckets = bucketize(samples);
     results.memory = services;
+    results.cost.orders = completed;
+    results.cost.groups = costMeter.costs();
+    counters.fill(results.cost);
 
     log("checking balances of " + std::to_string(accounts.size()) + " accounts");
     checkBalances(*gateway, auth, accounts, orders, results);
@@ -663,6 +700,10 @@ int main(int argc, char** argv) {
         log("memory: " + m.name + " (pid " + std::to_string(m.pid) + ") peak RSS " +
             fixed(static_cast<double>(m.peakKb) / 1024.0, 1) + " MiB, at the end " +
             fixed(static_cast<double>(m.rssEndKb) / 1024.0, 1) + " MiB");
+    }
+    std::istringstream costLines(costTable(results.cost));
+    for (std::string line; std::getline(costLines, line);) {
+        log(line);
     }
     for (const auto& p : results.proxies) {
         log("proxy " + p.name + ": " + fixed(p.perSecond, 0) + " req/s, " + describe(p.latency) +

@@ -26,6 +26,105 @@ std::int64_t i64(std::size_t value) {
     return static_cast<std::int64_t>(value);
 }
 
+/// `name` and its per-order value (null without completed orders).
+void writePerOrder(JsonWriter& w, std::string_view name, double total, std::size_t orders,
+                   int digits) {
+    w.key(name);
+    if (const auto v = perOrder(total, orders)) {
+        w.raw(fixed(*v, digits));
+    } else {
+        w.null();
+    }
+}
+
+/// `name` with `total`, `name_per_order` with its share, and `name_note` when unavailable.
+void writeCounter(JsonWriter& w, const std::string& name, const std::optional<std::int64_t>& total,
+                  const std::string& note, std::size_t orders) {
+    if (total) {
+        w.field(name, *total);
+        writePerOrder(w, name + "_per_order", static_cast<double>(*total), orders, 3);
+    } else {
+        w.fieldNull(name);
+        w.fieldNull(name + "_per_order");
+        w.field(name + "_note", note);
+    }
+}
+
+/// One broker counter; nullopt when the broker was not read.
+std::optional<std::int64_t> brokerCount(const CostReport& c, std::int64_t BrokerCounts::*member) {
+    return c.broker ? std::optional<std::int64_t>((*c.broker).*member) : std::nullopt;
+}
+
+void writeCost(JsonWriter& w, const CostReport& c) {
+    w.key("cost").beginObject();
+    w.field("completed_orders", i64(c.orders));
+    w.key("processes").beginArray();
+    for (const auto& g : c.groups) {
+        w.beginObject();
+        w.field("group", g.name);
+        w.fieldBool("available", g.available);
+        if (g.available) {
+            w.key("cpu_ms").raw(fixed(g.cpuMs, 3));
+            writePerOrder(w, "cpu_ms_per_order", g.cpuMs, c.orders, 4);
+            w.field("context_switches", g.contextSwitches);
+            writePerOrder(w, "context_switches_per_order", static_cast<double>(g.contextSwitches),
+                          c.orders, 3);
+            w.field("threads_at_end", g.threads);
+        } else {
+            w.field("note", g.note);
+        }
+        w.endObject();
+    }
+    w.endArray();
+    w.key("database").beginObject();
+    writeCounter(w, "transactions", c.transactions, c.transactionsNote, c.orders);
+    writeCounter(w, "statements", c.statements, c.statementsNote, c.orders);
+    w.endObject();
+    w.key("broker").beginObject();
+    w.fieldBool("available", c.broker.has_value());
+    writeCounter(w, "published", brokerCount(c, &BrokerCounts::published), c.brokerNote, c.orders);
+    writeCounter(w, "delivered", brokerCount(c, &BrokerCounts::delivered), c.brokerNote, c.orders);
+    writeCounter(w, "acked", brokerCount(c, &BrokerCounts::acked), c.brokerNote, c.orders);
+    w.endObject();
+    w.endObject();
+}
+
+/// A cumulative figure of the cost report.
+struct Figure {
+    std::optional<std::int64_t> total;
+    std::string what;
+    int digits = 1;
+};
+
+/// "3.02 transactions, 7.5 statements per order", then ", <what> unavailable" for each missing
+/// figure; just "unavailable" when none is there. `orders` must not be 0.
+std::string perOrderText(const std::vector<Figure>& figures, std::size_t orders) {
+    std::string available;
+    std::string missing;
+    for (const auto& f : figures) {
+        if (f.total) {
+            available +=
+                (available.empty() ? "" : ", ") +
+                fixed(perOrder(static_cast<double>(*f.total), orders).value_or(0), f.digits) + " " +
+                f.what;
+        } else {
+            missing += ", " + f.what + " unavailable";
+        }
+    }
+    return available.empty() ? "unavailable" : available + " per order" + missing;
+}
+
+std::string padRight(std::string text, std::size_t width) {
+    if (text.size() < width) {
+        text.append(width - text.size(), ' ');
+    }
+    return text;
+}
+
+std::string padLeft(const std::string& text, std::size_t width) {
+    return text.size() < width ? std::string(width - text.size(), ' ') + text : text;
+}
+
 }  // namespace
 
 std::string fixed(double value, int digits) {
@@ -104,6 +203,7 @@ std::string toJson(const Results& r) {
         w.endObject();
     }
     w.endArray();
+    writeCost(w, r.cost);
 
     w.key("proxy_comparison").beginObject();
     w.field("note", r.proxyNote);
@@ -143,6 +243,46 @@ std::string toJson(const Results& r) {
     w.endArray();
     w.endObject();
     return w.take() + "\n";
+}
+
+std::string costTable(const CostReport& c) {
+    constexpr std::size_t kName = 38;
+    if (c.orders == 0) {
+        return "cost per completed order: no completed orders\n";
+    }
+    std::string out =
+        padRight("cost per completed order (" + std::to_string(c.orders) + " orders):", kName) +
+        padLeft("cpu_ms", 8) + padLeft("ctx_switches", 15) + padLeft("threads", 9) + "\n";
+    for (const auto& g : c.groups) {
+        out += "  " + padRight(g.name, kName - 2);
+        if (g.available) {
+            out +=
+                padLeft(fixed(*perOrder(g.cpuMs, c.orders), 3), 8) +
+                padLeft(fixed(*perOrder(static_cast<double>(g.contextSwitches), c.orders), 1), 15) +
+                padLeft(std::to_string(g.threads), 9) + "\n";
+        } else {
+            out += "unavailable: " + g.note + "\n";
+        }
+    }
+    out += "database: " +
+           perOrderText({{c.transactions, "transactions", 2}, {c.statements, "statements", 1}},
+                        c.orders) +
+           "; broker: " +
+           perOrderText({{brokerCount(c, &BrokerCounts::published), "published", 1},
+                         {brokerCount(c, &BrokerCounts::delivered), "delivered", 1},
+                         {brokerCount(c, &BrokerCounts::acked), "acked", 1}},
+                        c.orders) +
+           "\n";
+    if (!c.transactions) {
+        out += "  database transactions unavailable: " + c.transactionsNote + "\n";
+    }
+    if (!c.statements) {
+        out += "  database statements unavailable: " + c.statementsNote + "\n";
+    }
+    if (!c.broker) {
+        out += "  broker figures unavailable: " + c.brokerNote + "\n";
+    }
+    return out;
 }
 
 std::string timeseriesData(const std::vector<Bucket>& buckets) {

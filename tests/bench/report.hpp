@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "cost.hpp"
 #include "stats.hpp"
 
 namespace shop::bench {
@@ -60,6 +61,7 @@ struct Results {
     std::vector<std::string> balanceProblems;  ///< the first few, for the reader
 
     std::vector<ServiceMemory> memory;
+    CostReport cost;                ///< per completed order, by process group, database and broker
     std::vector<ProxyRun> proxies;  ///< gateway and nginx, when compared
     std::string proxyNote;
     std::vector<Bucket> buckets;
@@ -82,6 +84,10 @@ std::string gnuplotScript(const std::string& dataPath, const std::string& pngPat
 
 /// `bench: completed_per_s=<n> post_p99_ms=<n> push_p99_ms=<n|unavailable> lost=<n> errors=<n>`.
 std::string summaryLine(const Results& results);
+
+/// The cost per completed order as a table, one line per process group, then a line for the
+/// database and the broker; unavailable figures say why.
+std::string costTable(const CostReport& cost);
 
 /// Fixed-point text with `digits` decimals ("12.35").
 std::string fixed(double value, int digits);
