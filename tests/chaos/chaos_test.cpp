@@ -205,6 +205,41 @@ class ChaosStack {
     std::map<std::string, std::unique_ptr<ChildProcess>> m_children;
 };
 
+/// The request id of the messages a test publishes again, so a Tap can tell them apart.
+constexpr std::string_view kReplayRequestId = "chaos-duplicate";
+
+/// Queues of its own on the work messages' routing keys: it sees every PaymentRequested and
+/// PaymentResult the relays publish while it exists, so a test can publish them again (the
+/// outbox keeps nothing once the broker confirmed it).
+class Tap final {
+  public:
+    explicit Tap(const std::string& amqpUrl) : m_broker(amqpUrl) {
+        for (const auto key : {events::kPaymentRequestedKey, events::kPaymentResultKey}) {
+            m_queues.push_back(amqp::declareInstanceQueue(m_broker, std::string(events::kExchange),
+                                                          std::string(key)));
+        }
+    }
+
+    /// Every message seen so far but the test's own replays, in the order each queue got them.
+    const std::vector<amqp::Outgoing>& drain() {
+        for (const auto& queue : m_queues) {
+            while (auto delivery = amqp::getOne(m_broker, queue, true)) {
+                const std::string* requestId = delivery->message.header("x-request-id");
+                if (requestId == nullptr || *requestId != kReplayRequestId) {
+                    m_seen.push_back(
+                        amqp::Outgoing{delivery->routingKey, std::move(delivery->message)});
+                }
+            }
+        }
+        return m_seen;
+    }
+
+  private:
+    amqp::Connection m_broker;
+    std::vector<std::string> m_queues;
+    std::vector<amqp::Outgoing> m_seen;
+};
+
 class ChaosTest : public ::testing::Test {
   protected:
     static void SetUpTestSuite() { s_stack = new ChaosStack(); }
@@ -338,10 +373,8 @@ class ChaosTest : public ::testing::Test {
                                   "SELECT count(*) FROM orders WHERE user_id = ANY($1::uuid[]) "
                                   "AND status = 'NEW'",
                                   users) == 0 &&
-                           orders.exec("SELECT count(*) FROM outbox WHERE published_at IS NULL")
-                                   .int64(0, 0) == 0 &&
-                           payments.exec("SELECT count(*) FROM outbox WHERE published_at IS NULL")
-                                   .int64(0, 0) == 0;
+                           orders.exec("SELECT count(*) FROM outbox").int64(0, 0) == 0 &&
+                           payments.exec("SELECT count(*) FROM outbox").int64(0, 0) == 0;
                 } catch (const std::exception&) {
                     return false;
                 }
@@ -461,39 +494,22 @@ class ChaosTest : public ::testing::Test {
         EXPECT_EQ(m_row.dlqOrders, expectedOrdersDlq);
     }
 
-    /// Publishes again the outbox rows of this scenario's messages so far, once with their own id
-    /// (the inbox must absorb it) and once with a new id (the one-payment-per-order key and the
-    /// only-from-NEW rule must absorb it). Returns how many messages were published.
-    int publishDuplicates() {
-        pg::Connection orders(s_stack->ordersAdminUrl);
-        pg::Connection payments(s_stack->paymentsAdminUrl);
-        const std::string users = userList();
+    /// Publishes again every work message that `tap` saw the relays publish so far in this
+    /// scenario, once with its own id (the inbox must absorb it) and once with a new id (the
+    /// one-payment-per-order key and the only-from-NEW rule must absorb it). Returns how many
+    /// messages were published.
+    int publishDuplicates(Tap& tap) {
         std::vector<amqp::Outgoing> batch;
-        auto add = [&](const pg::Result& rows) {
-            for (int i = 0; i < rows.rows(); ++i) {
-                for (const bool sameId : {true, false}) {
-                    amqp::Message message;
-                    message.messageId = sameId ? rows.str(i, 0) : domain::newUuid();
-                    message.type = rows.str(i, 1);
-                    message.correlationId = rows.str(i, 3);
-                    message.body = rows.str(i, 4);
-                    message.headers = {{"x-request-id", "chaos-duplicate"}};
-                    batch.push_back(amqp::Outgoing{rows.str(i, 2), std::move(message)});
+        for (const auto& seen : tap.drain()) {
+            for (const bool sameId : {true, false}) {
+                amqp::Outgoing copy = seen;
+                if (!sameId) {
+                    copy.message.messageId = domain::newUuid();
                 }
+                copy.message.headers = {{"x-request-id", std::string(kReplayRequestId)}};
+                batch.push_back(std::move(copy));
             }
-        };
-        add(
-            orders.exec("SELECT o.id::text, o.event_type, o.routing_key, o.correlation_id, "
-                        "o.payload FROM outbox o "
-                        "JOIN orders r ON r.order_id::text = o.correlation_id "
-                        "WHERE o.event_type = 'PaymentRequested' AND r.user_id = ANY($1::uuid[])",
-                        users));
-        add(
-            payments.exec("SELECT o.id::text, o.event_type, o.routing_key, o.correlation_id, "
-                          "o.payload FROM outbox o "
-                          "JOIN payments p ON p.order_id::text = o.correlation_id "
-                          "WHERE o.event_type = 'PaymentResult' AND p.user_id = ANY($1::uuid[])",
-                          users));
+        }
         amqp::Connection broker(s_stack->amqpUrl());
         amqp::Publisher publisher(broker);
         int published = 0;
@@ -513,15 +529,15 @@ class ChaosTest : public ::testing::Test {
     /// Poison into both work queues: 2 into payments' (not JSON, wrong schema), 3 into orders'
     /// (not JSON, wrong schema, a PaymentResult for an order that does not exist).
     void publishPoison() {
-        pg::Connection payments(s_stack->paymentsAdminUrl);
-        auto real =
-            payments.exec("SELECT payload FROM outbox WHERE event_type = 'PaymentResult' LIMIT 1");
-        ASSERT_EQ(real.rows(), 1);
-        std::string unknownOrder = real.str(0, 0);
-        const auto at = unknownOrder.find("\"order_id\"");
-        ASSERT_NE(at, std::string::npos);
-        const auto open = unknownOrder.find('"', at + 10 + 1);
-        unknownOrder.replace(open + 1, 36, domain::newUuid());
+        // A well-formed PaymentResult for an order that orders never had.
+        events::PaymentResult unknown;
+        unknown.eventId = domain::newUuid();
+        unknown.orderId = domain::newUuid();
+        unknown.userId = m_users.front();
+        unknown.outcome = events::PaymentOutcome::Succeeded;
+        unknown.balanceAfter = 100;
+        unknown.occurredAt = "2026-01-01T00:00:00Z";
+        const std::string unknownOrder = events::toJson(unknown);
 
         auto message = [](std::string body, std::string_view type) {
             amqp::Message poison;
@@ -591,9 +607,10 @@ TEST_F(ChaosTest, RestartPostgres) {
 }
 
 TEST_F(ChaosTest, DuplicateMessages) {
+    Tap tap(s_stack->amqpUrl());
     int published = 0;
-    runLoad([&] { published += publishDuplicates(); });
-    published += publishDuplicates();
+    runLoad([&] { published += publishDuplicates(tap); });
+    published += publishDuplicates(tap);
     EXPECT_GT(published, 0);
     checkBooks(0, 0);
 }

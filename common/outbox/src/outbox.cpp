@@ -1,33 +1,32 @@
 #include "shop/outbox/outbox.hpp"
 
-#include <libpq-fe.h>
-
 #include <chrono>
 #include <mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "shop/outbox/doorbell.hpp"
+
 namespace shop::outbox {
 namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 
-/// Whether this transaction should signal the relay: at most once per kNotifyEvery per database
-/// and process. A NOTIFY makes PostgreSQL hold a database-wide lock from the notifying commit
-/// until that commit is durable, so a NOTIFY in every transaction serialises all the commits
-/// (one WAL flush each, no group commit). Rows written in between are found by the relay's hot
-/// polling (RelayOptions::hotWindow), which the signals keep alive while there is traffic.
+/// Whether this transaction should signal relays with NOTIFY. Not when a relay of this process
+/// serves the database: its doorbell rings on commit instead, at no cost to the server. Else at
+/// most once per kNotifyEvery per database and process: a NOTIFY makes PostgreSQL hold a
+/// database-wide lock from the notifying commit until that commit is durable, so a NOTIFY in
+/// every transaction serialises all the commits (one WAL flush each, no group commit). Rows
+/// written in between are found by the relay's hot polling (RelayOptions::hotWindow), which the
+/// signals keep alive while there is traffic.
 bool notifyDue(pg::Transaction& tx) {
+    if (ringAfterCommit(tx)) {
+        return false;
+    }
     static std::mutex mutex;
     static std::unordered_map<std::string, SteadyClock::time_point> last;
-    const PGconn* conn = tx.connection().raw();
-    std::string database;
-    if (conn != nullptr) {
-        for (const char* part : {PQhost(conn), PQport(conn), PQdb(conn), PQoptions(conn)}) {
-            database.append(part != nullptr ? part : "").push_back('|');
-        }
-    }
+    std::string database = databaseKey(tx.connection());
     const auto now = SteadyClock::now();
     std::lock_guard lock(mutex);
     auto [it, fresh] = last.try_emplace(std::move(database), now);

@@ -1,12 +1,14 @@
 #include "shop/outbox/relay.hpp"
 
 #include <memory>
+#include <thread>
 
 #include "shop/amqp/backoff.hpp"
 #include "shop/amqp/connection.hpp"
 #include "shop/amqp/topology.hpp"
 #include "shop/amqp/url.hpp"
 #include "shop/core/log.hpp"
+#include "shop/outbox/doorbell.hpp"
 #include "shop/outbox/outbox.hpp"
 #include "shop/pg/errors.hpp"
 #include "shop/pg/transaction.hpp"
@@ -40,6 +42,7 @@ void Relay::loop(const std::stop_token& stop) {
     std::unique_ptr<amqp::Connection> broker;
     std::unique_ptr<amqp::Publisher> publisher;
     std::unique_ptr<pg::Connection> listener;
+    std::unique_ptr<DoorbellRegistration> registration;
     auto lastBrokerUse = std::chrono::steady_clock::now();
     auto hotUntil = lastBrokerUse;
     while (!stop.stop_requested()) {
@@ -54,15 +57,19 @@ void Relay::loop(const std::stop_token& stop) {
                 core::logInfo("relay connected to the broker", {{"relay", m_options.name}});
             }
             if (!listener) {
+                registration.reset();
                 listener = std::make_unique<pg::Connection>(m_options.dbUrl, m_options.name);
                 listener->listen(kNotifyChannel);
+                // Writers of this process ring instead of notifying from now on.
+                registration =
+                    std::make_unique<DoorbellRegistration>(databaseKey(*listener), m_doorbell);
             }
+            const auto roundStarted = std::chrono::steady_clock::now();
             const int claimed = publishBatch(*publisher);
             backoff.reset();
             const auto now = std::chrono::steady_clock::now();
             if (claimed > 0) {
                 lastBrokerUse = now;
-                hotUntil = now + m_options.hotWindow;
             } else if (now - lastBrokerUse > kKeepAliveEvery) {
                 // rabbitmq-c serves heartbeats only inside library calls: an idle relay makes a
                 // cheap idempotent call now and then so the broker does not drop it.
@@ -71,9 +78,14 @@ void Relay::loop(const std::stop_token& stop) {
             }
             if (claimed < m_options.batchSize) {
                 const bool hot = now < hotUntil;
-                if (waitForWork(*listener, hot ? m_options.hotPoll : m_options.pollInterval,
-                                stop)) {
+                const Wake wake =
+                    waitForWork(*listener, hot ? m_options.hotPoll : m_options.pollInterval, stop);
+                if (wake == Wake::Notified) {
                     hotUntil = std::chrono::steady_clock::now() + m_options.hotWindow;
+                }
+                if (claimed > 0 && wake != Wake::Timeout) {
+                    // Busy: let the next commits gather before claiming them.
+                    std::this_thread::sleep_until(roundStarted + m_options.roundGap);
                 }
             }
         } catch (const amqp::Error& error) {
@@ -86,6 +98,7 @@ void Relay::loop(const std::stop_token& stop) {
         } catch (const pg::Error& error) {
             core::logWarn("relay lost the database",
                           {{"relay", m_options.name}, {"error", error.what()}});
+            registration.reset();
             listener.reset();
             amqp::sleepFor(backoff.next(), stop);
         } catch (const std::exception& error) {
@@ -100,28 +113,32 @@ int Relay::publishBatch(amqp::Publisher& publisher) {
     const auto started = std::chrono::steady_clock::now();
     pg::Transaction tx(m_pool);
     auto rows = tx.exec(
-        "SELECT id, event_type, routing_key, correlation_id, payload, COALESCE(request_id, ''), "
-        "extract(epoch FROM created_at)::bigint "
-        "FROM outbox WHERE published_at IS NULL AND next_attempt_at <= clock_timestamp() "
-        "ORDER BY next_attempt_at, created_at LIMIT $1 FOR UPDATE SKIP LOCKED",
+        "SELECT seq, id, event_type, routing_key, correlation_id, payload, "
+        "COALESCE(request_id, ''), extract(epoch FROM created_at)::bigint "
+        "FROM outbox WHERE next_attempt_at <= clock_timestamp() "
+        "ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED",
         m_options.batchSize);
+    ++m_stats.rounds;
     const int count = rows.rows();
     if (count == 0) {
         tx.commit();
         return 0;
     }
 
+    std::vector<std::int64_t> seqs;
     std::vector<amqp::Outgoing> batch;
+    seqs.reserve(static_cast<std::size_t>(count));
     batch.reserve(static_cast<std::size_t>(count));
     for (int row = 0; row < count; ++row) {
+        seqs.push_back(rows.int64(row, 0));
         amqp::Outgoing out;
-        out.routingKey = rows.str(row, 2);
-        out.message.messageId = rows.str(row, 0);
-        out.message.type = rows.str(row, 1);
-        out.message.correlationId = rows.str(row, 3);
-        out.message.body = rows.str(row, 4);
-        out.message.timestamp = rows.int64(row, 6);
-        if (auto requestId = rows.str(row, 5); !requestId.empty()) {
+        out.routingKey = rows.str(row, 3);
+        out.message.messageId = rows.str(row, 1);
+        out.message.type = rows.str(row, 2);
+        out.message.correlationId = rows.str(row, 4);
+        out.message.body = rows.str(row, 5);
+        out.message.timestamp = rows.int64(row, 7);
+        if (auto requestId = rows.str(row, 6); !requestId.empty()) {
             out.message.headers.emplace_back("x-request-id", std::move(requestId));
         }
         batch.push_back(std::move(out));
@@ -132,8 +149,8 @@ int Relay::publishBatch(amqp::Publisher& publisher) {
         publisher.publishBatch(m_options.exchange, batch, m_options.confirmTimeout);
     const auto confirmedAt = std::chrono::steady_clock::now();
 
-    std::vector<std::string> published;
-    std::vector<std::string> failed;
+    std::vector<std::int64_t> published;
+    std::vector<std::int64_t> failed;
     std::string lastError;
     bool timedOut = false;
     for (std::size_t i = 0; i < batch.size(); ++i) {
@@ -141,10 +158,10 @@ int Relay::publishBatch(amqp::Publisher& publisher) {
         const bool optionalRoute = m_options.optionalRouteKeys.contains(batch[i].routingKey);
         if (outcome == amqp::PublishOutcome::Confirmed ||
             (outcome == amqp::PublishOutcome::Returned && optionalRoute)) {
-            published.push_back(batch[i].message.messageId);
+            published.push_back(seqs[i]);
             continue;
         }
-        failed.push_back(batch[i].message.messageId);
+        failed.push_back(seqs[i]);
         switch (outcome) {
             case amqp::PublishOutcome::Returned:
                 lastError = "unroutable: no queue bound for " + batch[i].routingKey;
@@ -159,10 +176,8 @@ int Relay::publishBatch(amqp::Publisher& publisher) {
         }
     }
     if (!published.empty()) {
-        tx.exec(
-            "UPDATE outbox SET published_at = clock_timestamp(), attempts = attempts + 1 "
-            "WHERE id = ANY($1::uuid[])",
-            published);
+        // Published rows leave the table: it holds only what is still to be sent.
+        tx.exec("DELETE FROM outbox WHERE seq = ANY($1::bigint[])", published);
     }
     if (!failed.empty()) {
         // Retry after 0.2 s, 0.4 s, ... capped at a minute.
@@ -170,7 +185,7 @@ int Relay::publishBatch(amqp::Publisher& publisher) {
             "UPDATE outbox SET attempts = attempts + 1, last_error = $2, "
             "next_attempt_at = clock_timestamp() + "
             "make_interval(secs => least(60, 0.2 * power(2, least(attempts, 12)))) "
-            "WHERE id = ANY($1::uuid[])",
+            "WHERE seq = ANY($1::bigint[])",
             failed, lastError);
     }
     tx.commit();
@@ -199,18 +214,25 @@ int Relay::publishBatch(amqp::Publisher& publisher) {
     return count;
 }
 
-bool Relay::waitForWork(pg::Connection& listener, std::chrono::milliseconds interval,
-                        const std::stop_token& stop) {
+Relay::Wake Relay::waitForWork(pg::Connection& listener, std::chrono::milliseconds interval,
+                               const std::stop_token& stop) {
     const auto deadline = std::chrono::steady_clock::now() + interval;
     while (!stop.stop_requested() && std::chrono::steady_clock::now() < deadline) {
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
             deadline - std::chrono::steady_clock::now());
         const auto slice = std::min(left, std::chrono::milliseconds(200));
-        if (!listener.waitForNotifications(slice).empty()) {
-            return true;
+        const bool notified = !listener.waitForNotifications(slice, m_doorbell.fd()).empty();
+        // Drained before the next claim: every ring consumed here was for a commit that the
+        // claim's snapshot then sees.
+        const bool rung = m_doorbell.drain();
+        if (notified) {
+            return Wake::Notified;
+        }
+        if (rung) {
+            return Wake::Rung;
         }
     }
-    return false;
+    return Wake::Timeout;
 }
 
 }  // namespace shop::outbox

@@ -13,10 +13,6 @@ namespace {
 
 // Each statement deletes by ctid a bounded set picked with SKIP LOCKED: it never waits on a row a
 // relay or consumer is working on, and it holds its row locks only for one small batch.
-constexpr std::string_view kPurgeOutbox =
-    "DELETE FROM outbox WHERE ctid IN (SELECT ctid FROM outbox WHERE published_at IS NOT NULL "
-    "AND published_at < clock_timestamp() - make_interval(secs => $1) LIMIT $2 "
-    "FOR UPDATE SKIP LOCKED)";
 constexpr std::string_view kPurgeInbox =
     "DELETE FROM inbox WHERE ctid IN (SELECT ctid FROM inbox "
     "WHERE received_at < clock_timestamp() - make_interval(secs => $1) LIMIT $2 "
@@ -77,11 +73,10 @@ std::optional<std::chrono::seconds> parseDuration(std::string_view text) {
 
 RetentionResult purgeBatch(pg::Pool& pool, const RetentionOptions& options) {
     RetentionResult result;
-    result.outbox = purgeOne(pool, kPurgeOutbox, options.outboxAge, options.batchSize);
     result.inbox = purgeOne(pool, kPurgeInbox, options.inboxAge, options.batchSize);
     result.idempotencyKeys =
         purgeOne(pool, kPurgeIdempotency, options.idempotencyAge, options.batchSize);
-    result.batches = 3;
+    result.batches = 2;
     return result;
 }
 
@@ -90,12 +85,10 @@ RetentionResult purgeExpired(pg::Pool& pool, const RetentionOptions& options,
     RetentionResult total;
     while (!stop.stop_requested()) {
         const RetentionResult round = purgeBatch(pool, options);
-        total.outbox += round.outbox;
         total.inbox += round.inbox;
         total.idempotencyKeys += round.idempotencyKeys;
         total.batches += round.batches;
-        if (round.outbox < options.batchSize && round.inbox < options.batchSize &&
-            round.idempotencyKeys < options.batchSize) {
+        if (round.inbox < options.batchSize && round.idempotencyKeys < options.batchSize) {
             break;
         }
     }
@@ -114,11 +107,10 @@ void RetentionJob::start() {
         while (!stop.stop_requested()) {
             try {
                 const RetentionResult result = purgeExpired(m_pool, m_options, stop);
-                if (result.outbox + result.inbox + result.idempotencyKeys > 0) {
+                if (result.inbox + result.idempotencyKeys > 0) {
                     core::logInfo(
                         "retention pass",
                         {{"job", m_options.name},
-                         {"outbox_deleted", std::to_string(result.outbox)},
                          {"inbox_deleted", std::to_string(result.inbox)},
                          {"idempotency_keys_deleted", std::to_string(result.idempotencyKeys)}});
                 }

@@ -4,6 +4,7 @@
 #include <poll.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -478,7 +479,8 @@ std::vector<Notification> Connection::drainNotifications() {
     return out;
 }
 
-std::vector<Notification> Connection::waitForNotifications(std::chrono::milliseconds timeout) {
+std::vector<Notification> Connection::waitForNotifications(std::chrono::milliseconds timeout,
+                                                           int wakeFd) {
     ensureUsable();
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     // Reads what is there without blocking; notifications that arrived during earlier
@@ -500,18 +502,21 @@ std::vector<Notification> Connection::waitForNotifications(std::chrono::millisec
         if (left.count() <= 0) {
             break;
         }
-        pollfd pfd{PQsocket(m_conn), POLLIN, 0};
-        if (pfd.fd < 0) {
+        std::array<pollfd, 2> fds{pollfd{PQsocket(m_conn), POLLIN, 0}, pollfd{wakeFd, POLLIN, 0}};
+        if (fds[0].fd < 0) {
             throwConnectionLost("socket closed", {});
         }
         const int waitMs = static_cast<int>(std::min<std::chrono::milliseconds::rep>(
             left.count(), std::numeric_limits<int>::max()));
-        const int ready = ::poll(&pfd, 1, waitMs);
+        const int ready = ::poll(fds.data(), wakeFd >= 0 ? 2 : 1, waitMs);
         if (ready < 0 && errno != EINTR) {
             throw Error(std::string("poll() failed: ") + std::strerror(errno));
         }
-        if (ready > 0) {
+        if (ready > 0 && fds[0].revents != 0) {
             received = receive();
+        }
+        if (ready > 0 && wakeFd >= 0 && fds[1].revents != 0) {
+            break;
         }
     }
     return received;

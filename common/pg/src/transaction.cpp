@@ -91,6 +91,7 @@ void Transaction::commit() {
     ensureActive();
     if (m_pendingBegin != nullptr) {
         m_state = State::Committed;  // no statement ran: nothing to commit, no round trip
+        runAfterCommit();
         return;
     }
     Result result;
@@ -113,6 +114,22 @@ void Transaction::commit() {
         // The server answers COMMIT of an aborted transaction with ROLLBACK, not an error.
         throw Error("the server rolled the transaction back instead of committing it", "40000");
     }
+    runAfterCommit();
+}
+
+void Transaction::afterCommit(std::function<void()> action) {
+    m_afterCommit.push_back(std::move(action));
+}
+
+void Transaction::runAfterCommit() noexcept {
+    for (auto& action : m_afterCommit) {
+        try {
+            action();
+        } catch (...) {
+            // The commit stands whatever a follow-up does; the action reports its own failures.
+        }
+    }
+    m_afterCommit.clear();
 }
 
 void Transaction::rollback() noexcept {

@@ -64,8 +64,6 @@ ServiceConfig readServiceConfig(core::EnvReader& env, std::string name,
                            std::string(role) + "'");
         }
     }
-    config.retention.outboxAge =
-        readDuration(env, "SHOP_OUTBOX_RETENTION", "1d", std::chrono::seconds(0));
     // The dedupe window must outlast any redelivery or republish, which takes minutes at most.
     config.retention.inboxAge =
         readDuration(env, "SHOP_INBOX_RETENTION", "7d", std::chrono::hours(1));

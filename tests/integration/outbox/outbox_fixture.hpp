@@ -33,8 +33,9 @@ class OutboxFixture : public ::testing::Test {
             pg::Connection admin(pgAdminUrl());
             admin.exec("CREATE SCHEMA " + m_schema);
             admin.exec("SET search_path TO " + m_schema);
-            admin.execScript(
-                readFile(std::string(SHOP_DATABASE_DIR) + "/orders/0002_messaging.sql"));
+            for (const char* migration : {"0002_messaging.sql", "0003_lean_outbox.sql"}) {
+                admin.execScript(readFile(std::string(SHOP_DATABASE_DIR) + "/orders/" + migration));
+            }
         }
         m_dbUrl = pgAdminUrl() + (pgAdminUrl().find('?') == std::string::npos ? "?" : "&") +
                   "options=-csearch_path%3D" + m_schema;

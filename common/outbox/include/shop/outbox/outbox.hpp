@@ -28,10 +28,11 @@ struct OutboxMessage {
 };
 
 /// Inserts the message in the caller's transaction, in one round trip. The row (and so the
-/// publish) exists exactly when that transaction commits. It also signals the relay (NOTIFY, sent
-/// on commit) unless this process already did so for this database within kNotifyEvery: the
-/// relay is then polling anyway. (If that earlier transaction rolled back, the row waits at most
-/// for the relay's fallback poll.)
+/// publish) exists exactly when that transaction commits. It also signals a relay: when one runs
+/// in this process for this database, its doorbell rings after the commit (doorbell.hpp);
+/// otherwise a NOTIFY goes with the commit, unless this process already sent one for this
+/// database within kNotifyEvery: the relay is then polling anyway. (If that earlier transaction
+/// rolled back, the row waits at most for the relay's fallback poll.)
 void enqueue(pg::Transaction& tx, const OutboxMessage& message);
 
 /// enqueue() of several messages in one statement (one round trip), with the same signal.

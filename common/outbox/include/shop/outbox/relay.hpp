@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "shop/amqp/publisher.hpp"
+#include "shop/outbox/doorbell.hpp"
 #include "shop/pg/connection.hpp"
 #include "shop/pg/pool.hpp"
 
@@ -22,10 +23,14 @@ struct RelayOptions {
     std::string name = "relay";  ///< for logs and connection names
     int batchSize = 200;
     std::chrono::milliseconds pollInterval{1000};  ///< fallback when a NOTIFY is missed
-    /// After a NOTIFY or a round that found rows, the relay polls every hotPoll (still waking at
-    /// once on a NOTIFY) for hotWindow, because writers signal at most every kNotifyEvery.
+    /// After a NOTIFY the relay polls every hotPoll (still waking at once on a signal) for
+    /// hotWindow, because writers in other processes signal at most every kNotifyEvery.
     std::chrono::milliseconds hotWindow{2000};
     std::chrono::milliseconds hotPoll{5};
+    /// Under load, rounds start at least this far apart (unless the last one was full), so one
+    /// round takes the rows of many commits instead of one round trip set per commit. An idle
+    /// relay's first round after a signal starts at once.
+    std::chrono::milliseconds roundGap{5};
     std::chrono::milliseconds confirmTimeout{5000};
     /// Routing keys whose messages may legitimately have no queue bound (fan-out to whoever
     /// listens): a basic.return for them counts as published instead of as a failure.
@@ -37,14 +42,18 @@ struct RelayStats {
     std::atomic<bool> brokerConnected{false};
     std::atomic<std::uint64_t> published{0};
     std::atomic<std::uint64_t> failed{0};
+    /// Claim queries run (each a database round trip, whether it found rows or not).
+    std::atomic<std::uint64_t> rounds{0};
 };
 
-/// Publishes committed outbox rows. Wakes on NOTIFY (with a fallback poll; polling often for a
-/// while after any sign of work, as writers rate-limit their NOTIFYs), claims a batch with
-/// FOR UPDATE SKIP LOCKED (so any number of relays can share a table), publishes it with
-/// publisher confirms and marks rows published only after the broker confirmed them. Rows that
+/// Publishes committed outbox rows. Wakes when a writer of this process rings its doorbell
+/// after a commit, on a NOTIFY from writers in other processes (polling often for a while after
+/// one, as those rate-limit their NOTIFYs), and on a fallback poll. Claims a batch in insertion
+/// order with FOR UPDATE SKIP LOCKED (so any number of relays can share a table), publishes it
+/// with publisher confirms and deletes the rows only after the broker confirmed them. Rows that
 /// fail are retried with a growing delay. Reconnects to the database and the broker with capped
-/// backoff. A crash between publish and mark republishes the row: consumers dedupe by message_id.
+/// backoff. A crash between publish and delete republishes the row: consumers dedupe by
+/// message_id.
 class Relay final {
   public:
     Relay(RelayOptions options, pg::Pool& pool);
@@ -60,13 +69,15 @@ class Relay final {
     void loop(const std::stop_token& stop);
     /// One claim-publish-mark round; returns the number of rows claimed.
     int publishBatch(amqp::Publisher& publisher);
-    /// Waits for a NOTIFY, `interval` or stop(), whichever comes first; true on a NOTIFY.
-    bool waitForWork(pg::Connection& listener, std::chrono::milliseconds interval,
+    enum class Wake { Notified, Rung, Timeout };
+    /// Waits for a NOTIFY, a ring of the doorbell, `interval` or stop(), whichever comes first.
+    Wake waitForWork(pg::Connection& listener, std::chrono::milliseconds interval,
                      const std::stop_token& stop);
 
     RelayOptions m_options;
     pg::Pool& m_pool;
     RelayStats m_stats;
+    Doorbell m_doorbell;
     std::jthread m_thread;
 };
 

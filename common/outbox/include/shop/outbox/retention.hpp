@@ -13,10 +13,9 @@
 
 namespace shop::outbox {
 
-/// How long each kind of bookkeeping row is kept, and how the cleanup paces itself.
+/// How long each kind of bookkeeping row is kept, and how the cleanup paces itself. (Outbox rows
+/// need no retention: the relay deletes each one as soon as the broker confirmed it.)
 struct RetentionOptions {
-    /// Published outbox rows older than this (by published_at) go. Unpublished rows never go.
-    std::chrono::seconds outboxAge{std::chrono::hours(24)};
     /// Inbox rows older than this go: the dedupe window, longer than any redelivery horizon.
     std::chrono::seconds inboxAge{std::chrono::hours(24 * 7)};
     /// Stored Idempotency-Key responses older than this go (the contract keeps them >= 24 h).
@@ -30,7 +29,6 @@ struct RetentionOptions {
 
 /// What one pass deleted.
 struct RetentionResult {
-    std::int64_t outbox = 0;
     std::int64_t inbox = 0;
     std::int64_t idempotencyKeys = 0;
     int batches = 0;  ///< DELETE statements run (each deleting at most batchSize rows)

@@ -97,8 +97,10 @@ class Connection final {
 
     /// Waits up to `timeout` for notifications; returns those that arrived (empty on timeout).
     /// Returns at once if some were already received. Throws ConnectionLost if the connection
-    /// drops while waiting.
-    std::vector<Notification> waitForNotifications(std::chrono::milliseconds timeout);
+    /// drops while waiting. When `wakeFd` is not -1, also returns (empty) as soon as that file
+    /// descriptor is readable; the caller reads it.
+    std::vector<Notification> waitForNotifications(std::chrono::milliseconds timeout,
+                                                   int wakeFd = -1);
 
     /// The server process id of this session (for pg_terminate_backend, logs).
     int backendPid() const noexcept;

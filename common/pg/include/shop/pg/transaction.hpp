@@ -1,9 +1,11 @@
 #pragma once
 
 #include <array>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string_view>
+#include <vector>
 
 #include "shop/pg/connection.hpp"
 #include "shop/pg/pool.hpp"
@@ -50,6 +52,10 @@ class Transaction final {
     /// 25P02 if an earlier statement had failed (the transaction is then rolled back).
     void commit();
 
+    /// Runs `action` right after this transaction commits (in commit(), once the server said
+    /// COMMIT), never when it rolls back. Actions run in the order given; one that throws is
+    /// ignored, so commit() still reports success.
+    void afterCommit(std::function<void()> action);
     /// Rolls back now; never throws (a broken connection rolls back on the server by itself).
     void rollback() noexcept;
 
@@ -62,11 +68,13 @@ class Transaction final {
     enum class State { Active, Aborted, Committed, RolledBack };
     void refuseToNest() const;
     void ensureActive() const;
+    void runAfterCommit() noexcept;
 
     std::optional<Pool::Lease> m_lease;
     Connection* m_conn;
     const char* m_pendingBegin = nullptr;  ///< BEGIN not sent yet, see the class comment
     State m_state = State::Active;
+    std::vector<std::function<void()>> m_afterCommit;
 };
 
 }  // namespace shop::pg

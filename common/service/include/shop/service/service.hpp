@@ -36,7 +36,7 @@ struct ServiceConfig {
 
 /// Reads SHOP_HTTP_ADDR, SHOP_HTTP_THREADS, SHOP_DB_URL, SHOP_DB_POOL_SIZE, SHOP_AMQP_URL,
 /// SHOP_INTERNAL_SECRET (required, at least 16 bytes) and SHOP_ROLES (comma list of api, relay,
-/// consumer; default all), and the retention settings SHOP_OUTBOX_RETENTION (1d),
+/// consumer; default all), and the retention settings
 /// SHOP_INBOX_RETENTION (7d, at least 1h), SHOP_IDEMPOTENCY_RETENTION (24h, at least 24h),
 /// SHOP_RETENTION_INTERVAL (10m) and SHOP_RETENTION_BATCH (1000); durations are an integer with s,
 /// m, h or d. Records problems in `env`.
