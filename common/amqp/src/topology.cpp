@@ -92,6 +92,11 @@ void declareWorkQueue(Connection& connection, const WorkQueueSpec& spec) {
 
 std::string declareInstanceQueue(Connection& connection, const std::string& exchange,
                                  const std::string& bindingKey) {
+    return declareInstanceQueue(connection, exchange, std::vector<std::string>{bindingKey});
+}
+
+std::string declareInstanceQueue(Connection& connection, const std::string& exchange,
+                                 const std::vector<std::string>& bindingKeys) {
     declareExchange(connection, exchange);
     const std::string what = "queue.declare (server-named, exclusive, auto-delete)";
     connection.ensureOpen(what);
@@ -100,7 +105,9 @@ std::string declareInstanceQueue(Connection& connection, const std::string& exch
         /*passive=*/0, /*durable=*/0, /*exclusive=*/1, /*auto_delete=*/1, amqp_empty_table);
     connection.checkLastReply(what);
     const std::string queue = detail::toString(ok->queue);
-    bindQueue(connection, queue, exchange, bindingKey);
+    for (const auto& key : bindingKeys) {
+        bindQueue(connection, queue, exchange, key);
+    }
     return queue;
 }
 

@@ -141,6 +141,12 @@ PaymentRequested parsePaymentRequested(std::string_view body) {
     return event;
 }
 
+OrderStatusChanged newOrderStatus(const PaymentRequested& request) {
+    return OrderStatusChanged{request.eventId,          request.orderId,   request.userId,
+                              domain::OrderStatus::New, std::nullopt,      1,
+                              request.amount,           request.occurredAt};
+}
+
 PaymentResult parsePaymentResult(std::string_view body) {
     const Json json = parseObject(body);
     PaymentResult event;

@@ -37,6 +37,51 @@ void settle(amqp::Consumer& consumer, const amqp::Delivery& delivery, Dispositio
     }
 }
 
+/// How often a busy consumer logs what it did (the detail of each message is at DEBUG).
+constexpr auto kSummaryEvery = std::chrono::seconds(10);
+
+/// Logs, at most every kSummaryEvery and only when something was consumed, the counters' growth.
+class Summary final {
+  public:
+    explicit Summary(const ConsumerStats& stats) : m_stats(stats) { take(m_last); }
+
+    void maybeLog(std::string_view queue) {
+        const auto now = std::chrono::steady_clock::now();
+        if (now - m_since < kSummaryEvery) {
+            return;
+        }
+        Counts current;
+        take(current);
+        if (current.consumed != m_last.consumed) {
+            const double seconds = std::chrono::duration<double>(now - m_since).count();
+            core::logInfo(
+                "consumer summary",
+                {{"queue", queue},
+                 {"seconds", std::to_string(static_cast<int>(seconds + 0.5))},
+                 {"consumed", std::to_string(current.consumed - m_last.consumed)},
+                 {"duplicates", std::to_string(current.duplicates - m_last.duplicates)},
+                 {"dead_lettered", std::to_string(current.deadLettered - m_last.deadLettered)},
+                 {"retried", std::to_string(current.retried - m_last.retried)},
+                 {"batches", std::to_string(current.batches - m_last.batches)}});
+        }
+        m_last = current;
+        m_since = now;
+    }
+
+  private:
+    struct Counts {
+        std::uint64_t consumed = 0, duplicates = 0, deadLettered = 0, retried = 0, batches = 0;
+    };
+    void take(Counts& counts) const {
+        counts = Counts{m_stats.consumed, m_stats.duplicates, m_stats.deadLettered, m_stats.retried,
+                        m_stats.batches};
+    }
+
+    const ConsumerStats& m_stats;
+    Counts m_last;
+    std::chrono::steady_clock::time_point m_since = std::chrono::steady_clock::now();
+};
+
 /// Acks every delivery of the channel up to `last` with one basic.ack (multiple=true): valid
 /// because a batch holds consecutive delivery tags and everything before it is already settled.
 void ackUpTo(amqp::Connection& connection, std::uint64_t last) {
@@ -78,6 +123,7 @@ void ConsumerWorker::stop() {
 
 void ConsumerWorker::loop(const std::stop_token& stop) {
     amqp::Backoff backoff;
+    Summary summary(m_stats);
     while (!stop.stop_requested()) {
         try {
             amqp::Connection connection(amqp::parseUrl(m_options.amqpUrl),
@@ -98,6 +144,7 @@ void ConsumerWorker::loop(const std::stop_token& stop) {
             std::vector<Disposition> dispositions;
             batch.reserve(limit);
             while (!stop.stop_requested()) {
+                summary.maybeLog(m_options.queue);
                 auto delivery = consumer.next(std::chrono::milliseconds(200));
                 if (!delivery) {
                     continue;

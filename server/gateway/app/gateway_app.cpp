@@ -69,11 +69,11 @@ Gateway::Gateway(GatewayConfig config)
       m_feed(StatusFeedOptions{.amqpUrl = m_config.amqpUrl},
              [this](const events::OrderStatusChanged& event, const std::string& requestId) {
                  const std::size_t sockets = m_streams.publish(event);
-                 core::logInfo("order status pushed", {{"order_id", event.orderId},
-                                                       {"status", domain::toString(event.status)},
-                                                       {"version", std::to_string(event.version)},
-                                                       {"sockets", std::to_string(sockets)},
-                                                       {"request_id", requestId}});
+                 core::logDebug("order status pushed", {{"order_id", event.orderId},
+                                                        {"status", domain::toString(event.status)},
+                                                        {"version", std::to_string(event.version)},
+                                                        {"sockets", std::to_string(sockets)},
+                                                        {"request_id", requestId}});
              }),
       m_docs(m_config.swaggerUiDir) {}
 

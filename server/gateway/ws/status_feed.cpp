@@ -1,5 +1,7 @@
 #include "ws/status_feed.hpp"
 
+#include <vector>
+
 #include "shop/amqp/backoff.hpp"
 #include "shop/amqp/connection.hpp"
 #include "shop/amqp/consumer.hpp"
@@ -34,8 +36,12 @@ void StatusFeed::loop(const std::stop_token& stop) {
         try {
             amqp::Connection connection(amqp::parseUrl(m_options.amqpUrl),
                                         amqp::ConnectionOptions{.connectionName = m_options.name});
+            // A new order's NEW status comes with its PaymentRequested; later ones each come
+            // as an OrderStatusChanged.
             const std::string queue = amqp::declareInstanceQueue(
-                connection, std::string(events::kExchange), std::string(events::kOrderStatusKey));
+                connection, std::string(events::kExchange),
+                std::vector<std::string>{std::string(events::kOrderStatusKey),
+                                         std::string(events::kPaymentRequestedKey)});
             amqp::Consumer consumer(connection, queue,
                                     static_cast<std::uint16_t>(m_options.prefetch),
                                     /*exclusive=*/true);
@@ -52,7 +58,11 @@ void StatusFeed::loop(const std::stop_token& stop) {
                     continue;
                 }
                 try {
-                    const auto event = events::parseOrderStatusChanged(delivery->message.body);
+                    const auto event =
+                        delivery->routingKey == events::kPaymentRequestedKey
+                            ? events::newOrderStatus(
+                                  events::parsePaymentRequested(delivery->message.body))
+                            : events::parseOrderStatusChanged(delivery->message.body);
                     ++m_stats.received;
                     const std::string* requestId = delivery->message.header("x-request-id");
                     m_onEvent(event, requestId != nullptr ? *requestId : std::string());

@@ -20,14 +20,15 @@ struct StatusFeedOptions {
 /// Counters of the feed (for readiness and metrics).
 struct StatusFeedStats {
     std::atomic<bool> connected{false};
-    std::atomic<std::uint64_t> received{0};   ///< OrderStatusChanged events handed on
+    std::atomic<std::uint64_t> received{0};   ///< statuses handed on
     std::atomic<std::uint64_t> malformed{0};  ///< bodies that did not parse (dropped)
     std::atomic<std::uint64_t> reconnects{0};
 };
 
-/// This gateway instance's feed of OrderStatusChanged events: a thread that declares its own
-/// exclusive, auto-delete queue bound to `order.status` on shop.events, consumes it, and hands
-/// each event to `onEvent`. When the broker goes away it reconnects with capped exponential
+/// This gateway instance's feed of order statuses: a thread that declares its own exclusive,
+/// auto-delete queue bound to `order.status` and `payment.requested` on shop.events, consumes
+/// it, and hands each status to `onEvent` (a PaymentRequested as its order's NEW status, see
+/// events::newOrderStatus). When the broker goes away it reconnects with capped exponential
 /// backoff and declares a fresh queue (the old one died with the connection). Events published
 /// while disconnected are not seen; clients re-read state over REST when they reconnect.
 class StatusFeed final {

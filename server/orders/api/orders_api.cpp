@@ -2,14 +2,12 @@
 
 #include "api/order_json.hpp"
 #include "repository/orders_repository.hpp"
-#include "shop/core/clock.hpp"
 #include "shop/core/errors.hpp"
 #include "shop/domain/uuid.hpp"
 #include "shop/events/events.hpp"
 #include "shop/outbox/outbox.hpp"
 #include "shop/service/idempotency.hpp"
 #include "shop/service/requests.hpp"
-#include "workers/status_events.hpp"
 
 namespace shop::orders {
 namespace {
@@ -42,13 +40,14 @@ http::Response createOrder(pg::Pool& pool, const http::Request& request) {
     const OrderRow order =
         orders_repository::insert(tx, domain::newUuid(), *userId, *amount, *description);
 
+    // Also the order's NEW status for the gateways (events::newOrderStatus): no
+    // OrderStatusChanged of its own.
     events::PaymentRequested payment{domain::newUuid(), order.orderId, order.userId, order.amount,
-                                     core::nowRfc3339()};
+                                     order.updatedAt};
     outbox::enqueue(
         tx, outbox::OutboxMessage{payment.eventId, std::string(events::kPaymentRequestedType),
                                   std::string(events::kPaymentRequestedKey), order.orderId,
                                   events::toJson(payment), request.requestId});
-    enqueueStatusChanged(tx, order, request.requestId);
 
     auto response = http::Response::data(201, orderJson(order));
     if (use) {

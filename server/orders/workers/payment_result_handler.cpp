@@ -35,7 +35,7 @@ outbox::Disposition handlePaymentResult(pg::Pool& pool, const amqp::Delivery& de
         result.failureReason);
     if (!claimed) {
         work.commit();
-        core::logInfo(
+        core::logDebug(
             "duplicate PaymentResult ignored",
             {{"message_id", messageId}, {"order_id", result.orderId}, {"request_id", requestId}});
         return outbox::Disposition::Duplicate;
@@ -52,17 +52,17 @@ outbox::Disposition handlePaymentResult(pg::Pool& pool, const amqp::Delivery& de
             return outbox::Disposition::DeadLetter;
         }
         work.commit();
-        core::logInfo(
+        core::logDebug(
             "PaymentResult for a settled order ignored",
             {{"message_id", messageId}, {"order_id", result.orderId}, {"request_id", requestId}});
         return outbox::Disposition::Ack;
     }
     enqueueStatusChanged(work, *order, requestId);
     work.commit();
-    core::logInfo("order settled", {{"message_id", messageId},
-                                    {"order_id", order->orderId},
-                                    {"status", domain::toString(order->status)},
-                                    {"request_id", requestId}});
+    core::logDebug("order settled", {{"message_id", messageId},
+                                     {"order_id", order->orderId},
+                                     {"status", domain::toString(order->status)},
+                                     {"request_id", requestId}});
     return outbox::Disposition::Ack;
 }
 

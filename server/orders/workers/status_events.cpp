@@ -18,11 +18,6 @@ outbox::OutboxMessage statusChangedMessage(const OrderRow& order, const std::str
                                  requestId};
 }
 
-void enqueueStatusChanged(pg::Transaction& tx, const OrderRow& order,
-                          const std::string& requestId) {
-    outbox::enqueue(tx, statusChangedMessage(order, requestId));
-}
-
 void enqueueStatusChanged(outbox::DeliveryTransaction& work, const OrderRow& order,
                           const std::string& requestId) {
     work.enqueue(statusChangedMessage(order, requestId));

@@ -5,14 +5,12 @@
 #include "repository/orders_repository.hpp"
 #include "shop/outbox/delivery_transaction.hpp"
 #include "shop/outbox/outbox.hpp"
-#include "shop/pg/transaction.hpp"
 
 namespace shop::orders {
 
-/// Puts an OrderStatusChanged for the order's current state in the outbox, in the caller's
-/// transaction.
-void enqueueStatusChanged(pg::Transaction& tx, const OrderRow& order, const std::string& requestId);
-/// The same in a consumer's DeliveryTransaction (batched with the other deliveries' events).
+/// Puts an OrderStatusChanged for the order's current state in the outbox, in a consumer's
+/// DeliveryTransaction (batched with the other deliveries' events). A new order has none: its
+/// PaymentRequested carries its NEW status (events::newOrderStatus).
 void enqueueStatusChanged(outbox::DeliveryTransaction& work, const OrderRow& order,
                           const std::string& requestId);
 

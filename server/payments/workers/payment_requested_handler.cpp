@@ -33,7 +33,7 @@ outbox::Disposition handlePaymentRequested(pg::Pool& pool, const amqp::Delivery&
                                            request.orderId, request.userId, request.amount);
     if (!decision.decided) {
         work.commit();
-        core::logInfo(
+        core::logDebug(
             "duplicate PaymentRequested ignored",
             {{"message_id", messageId}, {"order_id", request.orderId}, {"request_id", requestId}});
         return outbox::Disposition::Duplicate;
@@ -53,10 +53,10 @@ outbox::Disposition handlePaymentRequested(pg::Pool& pool, const amqp::Delivery&
                                        std::string(events::kPaymentResultKey), request.orderId,
                                        events::toJson(result), requestId});
     work.commit();
-    core::logInfo("payment decided", {{"message_id", messageId},
-                                      {"order_id", request.orderId},
-                                      {"outcome", succeeded ? "SUCCEEDED" : "FAILED"},
-                                      {"request_id", requestId}});
+    core::logDebug("payment decided", {{"message_id", messageId},
+                                       {"order_id", request.orderId},
+                                       {"outcome", succeeded ? "SUCCEEDED" : "FAILED"},
+                                       {"request_id", requestId}});
     return outbox::Disposition::Ack;
 }
 

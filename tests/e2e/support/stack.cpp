@@ -97,7 +97,8 @@ std::unique_ptr<ChildProcess> Stack::start(const std::string& name, const std::s
     const std::string logPath = m_settings.logDir + "/" + name + ".log";
     std::filesystem::remove(logPath);
     m_logFiles[name] = logPath;
-    env["SHOP_LOG_LEVEL"] = "info";
+    // Each message handled is logged at DEBUG: tests read those lines (who handled what).
+    env["SHOP_LOG_LEVEL"] = "debug";
     env["SHOP_INTERNAL_SECRET"] = m_secrets.internal;
     return std::make_unique<ChildProcess>(name, binary, env, logPath);
 }

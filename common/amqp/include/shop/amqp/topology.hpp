@@ -45,5 +45,8 @@ void declareWorkQueue(Connection& connection, const WorkQueueSpec& spec);
 /// so it must be consumed on the same connection (each gateway instance's order.status feed).
 std::string declareInstanceQueue(Connection& connection, const std::string& exchange,
                                  const std::string& bindingKey);
+/// declareInstanceQueue() bound with each of `bindingKeys`.
+std::string declareInstanceQueue(Connection& connection, const std::string& exchange,
+                                 const std::vector<std::string>& bindingKeys);
 
 }  // namespace shop::amqp

@@ -73,4 +73,9 @@ PaymentRequested parsePaymentRequested(std::string_view body);
 PaymentResult parsePaymentResult(std::string_view body);
 OrderStatusChanged parseOrderStatusChanged(std::string_view body);
 
+/// The status an order has when its PaymentRequested goes out: NEW, version 1, as of the
+/// event's occurred_at. Orders publishes no OrderStatusChanged for a new order; whoever shows
+/// statuses (the gateways) takes this one from the PaymentRequested, one message fewer per order.
+OrderStatusChanged newOrderStatus(const PaymentRequested& request);
+
 }  // namespace shop::events
