@@ -29,15 +29,21 @@ class OutboxFixture : public ::testing::Test {
         m_schema = "outbox_" + suffix;
         m_exchange = "test.outbox." + suffix;
         m_queue = "test.outbox.q." + suffix;
+        m_baseUrl = pgAdminUrl();
+        if (ownDatabase()) {
+            m_database = "outbox_" + suffix;
+            pg::Connection(pgAdminUrl()).exec("CREATE DATABASE " + m_database);
+            m_baseUrl = pgUrlFor(m_database);
+        }
         {
-            pg::Connection admin(pgAdminUrl());
+            pg::Connection admin(m_baseUrl);
             admin.exec("CREATE SCHEMA " + m_schema);
             admin.exec("SET search_path TO " + m_schema);
             for (const char* migration : {"0002_messaging.sql", "0003_lean_outbox.sql"}) {
                 admin.execScript(readFile(std::string(SHOP_DATABASE_DIR) + "/orders/" + migration));
             }
         }
-        m_dbUrl = pgAdminUrl() + (pgAdminUrl().find('?') == std::string::npos ? "?" : "&") +
+        m_dbUrl = m_baseUrl + (m_baseUrl.find('?') == std::string::npos ? "?" : "&") +
                   "options=-csearch_path%3D" + m_schema;
         m_pool =
             std::make_unique<pg::Pool>(m_dbUrl, 8, std::chrono::milliseconds(5000), "outbox-test");
@@ -67,7 +73,15 @@ class OutboxFixture : public ::testing::Test {
     /// False for tests of the database side only: they then neither need nor touch RabbitMQ.
     virtual bool usesBroker() const { return true; }
 
+    /// True for tests that must not see the NOTIFY traffic of tests running beside them: NOTIFY
+    /// reaches every listener of a database, whatever its schema.
+    virtual bool ownDatabase() const { return false; }
+
     void dropSchema() {
+        if (!m_database.empty()) {
+            pg::Connection(pgAdminUrl()).exec("DROP DATABASE " + m_database + " WITH (FORCE)");
+            return;
+        }
         pg::Connection admin(pgAdminUrl());
         admin.exec("DROP SCHEMA " + m_schema + " CASCADE");
     }
@@ -112,6 +126,8 @@ class OutboxFixture : public ::testing::Test {
     }
 
     std::string m_schema;
+    std::string m_database;  ///< empty unless ownDatabase()
+    std::string m_baseUrl;
     std::string m_exchange;
     std::string m_queue;
     std::string m_dbUrl;

@@ -1,6 +1,6 @@
 // How a relay learns of new rows: the doorbell of its own process, NOTIFY from others, and no
-// polling in between. These tests run alone (RUN_SERIAL): NOTIFY is database-wide, so another
-// test's signals would wake the relay under test.
+// polling in between. Each test has a database of its own: NOTIFY is database-wide, so the
+// signals of tests running beside it would wake the relay under test.
 #include <gtest/gtest.h>
 
 #include <poll.h>
@@ -23,6 +23,8 @@ bool readable(const outbox::Doorbell& bell) {
 
 class RelayWakeupTest : public OutboxFixture {
   protected:
+    bool ownDatabase() const override { return true; }
+
     outbox::RelayOptions options() {
         outbox::RelayOptions relay;
         relay.dbUrl = m_dbUrl;
