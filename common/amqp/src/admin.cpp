@@ -48,6 +48,12 @@ void ack(Connection& connection, std::uint64_t deliveryTag) {
                            "basic.ack");
 }
 
+void ackUpTo(Connection& connection, std::uint64_t deliveryTag) {
+    connection.ensureOpen("basic.ack");
+    connection.checkStatus(amqp_basic_ack(connection.raw(), Connection::kChannel, deliveryTag, 1),
+                           "basic.ack");
+}
+
 void reject(Connection& connection, std::uint64_t deliveryTag, bool requeue) {
     connection.ensureOpen("basic.reject");
     connection.checkStatus(

@@ -107,6 +107,10 @@ void Consumer::ack(std::uint64_t deliveryTag) {
     amqp::ack(m_connection, deliveryTag);
 }
 
+void Consumer::ackUpTo(std::uint64_t deliveryTag) {
+    amqp::ackUpTo(m_connection, deliveryTag);
+}
+
 void Consumer::reject(std::uint64_t deliveryTag, bool requeue) {
     amqp::reject(m_connection, deliveryTag, requeue);
 }

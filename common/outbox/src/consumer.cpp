@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include <amqp.h>
-
 #include "shop/amqp/backoff.hpp"
 #include "shop/amqp/connection.hpp"
 #include "shop/amqp/consumer.hpp"
@@ -81,14 +79,6 @@ class Summary final {
     Counts m_last;
     std::chrono::steady_clock::time_point m_since = std::chrono::steady_clock::now();
 };
-
-/// Acks every delivery of the channel up to `last` with one basic.ack (multiple=true): valid
-/// because a batch holds consecutive delivery tags and everything before it is already settled.
-void ackUpTo(amqp::Connection& connection, std::uint64_t last) {
-    connection.ensureOpen("basic.ack");
-    connection.checkStatus(amqp_basic_ack(connection.raw(), amqp::Connection::kChannel, last, 1),
-                           "basic.ack");
-}
 
 }  // namespace
 
@@ -171,7 +161,9 @@ void ConsumerWorker::loop(const std::stop_token& stop) {
                         if (allAcked) {
                             m_stats.duplicates += static_cast<std::uint64_t>(std::count(
                                 dispositions.begin(), dispositions.end(), Disposition::Duplicate));
-                            ackUpTo(connection, batch.back().deliveryTag);
+                            // One frame: a batch holds consecutive delivery tags and
+                            // everything before it is already settled.
+                            consumer.ackUpTo(batch.back().deliveryTag);
                         } else {
                             for (std::size_t i = 0; i < batch.size(); ++i) {
                                 settle(consumer, batch[i], dispositions[i], m_stats);

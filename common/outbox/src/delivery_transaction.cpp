@@ -36,8 +36,7 @@ pg::Transaction& BatchScope::join(pg::Pool& pool) {
 
 void BatchScope::commit() {
     if (m_tx) {
-        enqueueAll(*m_tx, m_staged);
-        m_tx->commit();
+        enqueueAllAndCommit(*m_tx, m_staged);
     }
 }
 
@@ -68,13 +67,13 @@ void DeliveryTransaction::enqueue(OutboxMessage message) {
     if (m_batch != nullptr) {
         m_batch->stage(std::move(message));
     } else {
-        outbox::enqueue(*m_tx, message);
+        m_staged.push_back(std::move(message));
     }
 }
 
 void DeliveryTransaction::commit() {
     if (m_batch == nullptr) {
-        m_own->commit();
+        enqueueAllAndCommit(*m_own, m_staged);
     }
     m_done = true;
 }

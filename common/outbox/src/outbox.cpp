@@ -37,32 +37,32 @@ bool notifyDue(pg::Transaction& tx) {
     return true;
 }
 
-}  // namespace
-
-void enqueue(pg::Transaction& tx, const OutboxMessage& message) {
-    if (!notifyDue(tx)) {
-        tx.exec(
-            "INSERT INTO outbox (id, event_type, routing_key, correlation_id, payload, request_id) "
-            "VALUES ($1, $2, $3, $4, $5, NULLIF($6, ''))",
-            message.id, message.eventType, message.routingKey, message.correlationId,
-            message.payload, message.requestId);
-        return;
-    }
+/// Inserts `messages` (at least one) with the signal notifyDue() asks for, in one statement;
+/// with the transaction's COMMIT in the same round trip when `commit`.
+void insert(pg::Transaction& tx, std::span<const OutboxMessage> messages, bool commit) {
+    const auto run = [&tx, commit](const std::string& sql, const auto&... args) {
+        if (commit) {
+            tx.commitWith(sql, args...);
+        } else {
+            tx.exec(sql, args...);
+        }
+    };
     // The notification reaches listeners only when (and if) the transaction commits.
-    tx.exec(
-        "WITH queued AS (INSERT INTO outbox (id, event_type, routing_key, correlation_id, payload, "
-        "request_id) VALUES ($1, $2, $3, $4, $5, NULLIF($6, '')) RETURNING 1) "
-        "SELECT pg_notify($7, '') FROM queued",
-        message.id, message.eventType, message.routingKey, message.correlationId, message.payload,
-        message.requestId, kNotifyChannel);
-}
-
-void enqueueAll(pg::Transaction& tx, std::span<const OutboxMessage> messages) {
-    if (messages.empty()) {
-        return;
-    }
+    const bool notify = notifyDue(tx);
     if (messages.size() == 1) {
-        enqueue(tx, messages.front());
+        static const std::string kInsertOne =
+            "INSERT INTO outbox (id, event_type, routing_key, correlation_id, payload, request_id) "
+            "VALUES ($1, $2, $3, $4, $5, NULLIF($6, ''))";
+        static const std::string kInsertOneAndNotify =
+            "WITH queued AS (" + kInsertOne + " RETURNING 1) SELECT pg_notify($7, '') FROM queued";
+        const OutboxMessage& m = messages.front();
+        if (notify) {
+            run(kInsertOneAndNotify, m.id, m.eventType, m.routingKey, m.correlationId, m.payload,
+                m.requestId, kNotifyChannel);
+        } else {
+            run(kInsertOne, m.id, m.eventType, m.routingKey, m.correlationId, m.payload,
+                m.requestId);
+        }
         return;
     }
     std::vector<std::string> ids, types, keys, correlations, payloads, requestIds;
@@ -81,13 +81,34 @@ void enqueueAll(pg::Transaction& tx, std::span<const OutboxMessage> messages) {
         "INSERT INTO outbox (id, event_type, routing_key, correlation_id, payload, request_id) "
         "SELECT id, t, k, c, p, NULLIF(r, '') FROM unnest($1::uuid[], $2::text[], $3::text[], "
         "$4::text[], $5::text[], $6::text[]) AS m (id, t, k, c, p, r)";
-    if (!notifyDue(tx)) {
-        tx.exec(kInsert, ids, types, keys, correlations, payloads, requestIds);
-        return;
-    }
     static const std::string kInsertAndNotify =
         "WITH queued AS (" + kInsert + " RETURNING 1) SELECT pg_notify($7, '') LIMIT 1";
-    tx.exec(kInsertAndNotify, ids, types, keys, correlations, payloads, requestIds, kNotifyChannel);
+    if (notify) {
+        run(kInsertAndNotify, ids, types, keys, correlations, payloads, requestIds,
+            kNotifyChannel);
+    } else {
+        run(kInsert, ids, types, keys, correlations, payloads, requestIds);
+    }
+}
+
+}  // namespace
+
+void enqueue(pg::Transaction& tx, const OutboxMessage& message) {
+    insert(tx, std::span(&message, 1), false);
+}
+
+void enqueueAll(pg::Transaction& tx, std::span<const OutboxMessage> messages) {
+    if (!messages.empty()) {
+        insert(tx, messages, false);
+    }
+}
+
+void enqueueAllAndCommit(pg::Transaction& tx, std::span<const OutboxMessage> messages) {
+    if (messages.empty()) {
+        tx.commit();
+        return;
+    }
+    insert(tx, messages, true);
 }
 
 bool claimInbox(pg::Transaction& tx, std::string_view consumer, std::string_view messageId) {

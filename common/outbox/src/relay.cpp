@@ -175,10 +175,6 @@ int Relay::publishBatch(amqp::Publisher& publisher) {
                 break;
         }
     }
-    if (!published.empty()) {
-        // Published rows leave the table: it holds only what is still to be sent.
-        tx.exec("DELETE FROM outbox WHERE seq = ANY($1::bigint[])", published);
-    }
     if (!failed.empty()) {
         // Retry after 0.2 s, 0.4 s, ... capped at a minute.
         tx.exec(
@@ -188,7 +184,13 @@ int Relay::publishBatch(amqp::Publisher& publisher) {
             "WHERE seq = ANY($1::bigint[])",
             failed, lastError);
     }
-    tx.commit();
+    if (published.empty()) {
+        tx.commit();
+    } else {
+        // Published rows leave the table (it holds only what is still to be sent), in the same
+        // round trip as the COMMIT.
+        tx.commitWith("DELETE FROM outbox WHERE seq = ANY($1::bigint[])", published);
+    }
     if (core::logEnabled(core::LogLevel::Debug)) {
         const auto ms = [](auto from, auto to) {
             return std::to_string(std::chrono::duration<double, std::milli>(to - from).count());

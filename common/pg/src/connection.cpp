@@ -397,53 +397,73 @@ PGresult* Connection::nextPipelinedResult() {
     return result;
 }
 
-Result Connection::execParamsAfter(std::string_view first, std::string_view sql,
-                                   std::span<const Param> params) {
+Result Connection::execPipelined(std::string_view before, std::string_view sql,
+                                 std::span<const Param> params, std::string_view after,
+                                 std::string* afterTag) {
     ensureUsable();
     const std::vector<const char*> values = textValues(params);
     const int count = static_cast<int>(params.size());
-    const std::string head(first);
+    const std::string head(before);
     const std::string text(sql);
+    const std::string tail(after);
     // Preparing is a round trip of its own, once per connection and statement, done before
     // the pipeline (synchronous calls are not allowed inside one).
     const std::string* name = count > 0 ? preparedName(text, count) : nullptr;
     if (PQenterPipelineMode(m_conn) != 1) {
         throwConnectionLost(PQerrorMessage(m_conn), {});
     }
+    const auto sendPlain = [this](const std::string& statement) {
+        return statement.empty() || PQsendQueryParams(m_conn, statement.c_str(), 0, nullptr,
+                                                      nullptr, nullptr, nullptr, 0) == 1;
+    };
     const bool sent =
-        PQsendQueryParams(m_conn, head.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) == 1 &&
+        sendPlain(head) &&
         (name != nullptr
              ? PQsendQueryPrepared(m_conn, name->c_str(), count, values.data(), nullptr, nullptr, 0)
              : PQsendQueryParams(m_conn, text.c_str(), count, nullptr, values.data(), nullptr,
                                  nullptr, 0)) == 1 &&
-        PQpipelineSync(m_conn) == 1;
+        sendPlain(tail) && PQpipelineSync(m_conn) == 1;
     if (!sent) {
         throwConnectionLost(PQerrorMessage(m_conn), {});
     }
-    // Both results and the sync point must be read before the pipeline can end, whatever
+    // Every result and the sync point must be read before the pipeline can end, whatever
     // failed; the first failure is the one reported.
     using Owned = std::unique_ptr<PGresult, decltype(&PQclear)>;
-    Owned headResult(nextPipelinedResult(), &PQclear);
+    Owned headResult(head.empty() ? nullptr : nextPipelinedResult(), &PQclear);
     Owned bodyResult(nextPipelinedResult(), &PQclear);
+    Owned tailResult(tail.empty() ? nullptr : nextPipelinedResult(), &PQclear);
     const Owned sync(PQgetResult(m_conn), &PQclear);
     if (sync == nullptr || PQresultStatus(sync.get()) != PGRES_PIPELINE_SYNC ||
         PQexitPipelineMode(m_conn) != 1) {
         throwConnectionLost(PQerrorMessage(m_conn), {});
     }
-    check(headResult.release());
-    if (bodyResult != nullptr && PQresultStatus(bodyResult.get()) == PGRES_PIPELINE_ABORTED) {
+    const auto skipped = [](const Owned& result) {
+        return result != nullptr && PQresultStatus(result.get()) == PGRES_PIPELINE_ABORTED;
+    };
+    if (!head.empty()) {
+        check(headResult.release());
+    }
+    if (skipped(bodyResult)) {
         throw Error("the statement did not run: the one before it in the pipeline failed");
     }
+    Result body;
     try {
-        return check(bodyResult.release());
+        body = check(bodyResult.release());
     } catch (const Error& error) {
         // As in execParams: a prepared statement gone or stale is prepared afresh next time
-        // (not now: the transaction `first` began is aborted).
+        // (not now: the transaction it ran in is aborted).
         if (name != nullptr && isStalePrepared(error)) {
             m_prepared.erase(text);
         }
         throw;
     }
+    if (!tail.empty()) {
+        const Result last = check(tailResult.release());
+        if (afterTag != nullptr) {
+            *afterTag = last.commandTag();
+        }
+    }
+    return body;
 }
 
 Result Connection::execScript(std::string_view sql) {

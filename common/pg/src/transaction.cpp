@@ -1,5 +1,6 @@
 #include "shop/pg/transaction.hpp"
 
+#include <string>
 #include <utility>
 
 namespace shop::pg {
@@ -59,7 +60,7 @@ Result Transaction::execParams(std::string_view sql, std::span<const Param> para
     try {
         if (m_pendingBegin != nullptr) {
             const char* begin = std::exchange(m_pendingBegin, nullptr);
-            return m_conn->execParamsAfter(begin, sql, params);
+            return m_conn->execPipelined(begin, sql, params, {});
         }
         return m_conn->execParams(sql, params);
     } catch (...) {
@@ -115,6 +116,40 @@ void Transaction::commit() {
         throw Error("the server rolled the transaction back instead of committing it", "40000");
     }
     runAfterCommit();
+}
+
+Result Transaction::commitWithParams(std::string_view sql, std::span<const Param> params) {
+    if (m_state == State::Aborted) {
+        rollback();
+        throw Error(
+            "cannot commit: an earlier statement failed and the transaction was rolled back",
+            "25P02");
+    }
+    ensureActive();
+    const char* begin = std::exchange(m_pendingBegin, nullptr);
+    std::string tag;
+    Result result;
+    try {
+        result = m_conn->execPipelined(begin != nullptr ? begin : "", sql, params, "COMMIT", &tag);
+    } catch (const ConnectionLost& lost) {
+        m_state = State::RolledBack;  // as far as this object is concerned: nothing left to do
+        throw CommitInDoubt(
+            std::string("connection lost while a statement and COMMIT were in flight; the "
+                        "transaction may or may not have been committed: ") +
+                lost.what(),
+            lost.sqlstate());
+    } catch (...) {
+        // The statement failed (the transaction is aborted and awaits ROLLBACK), or COMMIT
+        // did (which ends the transaction).
+        m_state = m_conn->inTransaction() ? State::Aborted : State::RolledBack;
+        throw;
+    }
+    m_state = State::Committed;
+    if (tag != "COMMIT") {
+        throw Error("the server rolled the transaction back instead of committing it", "40000");
+    }
+    runAfterCommit();
+    return result;
 }
 
 void Transaction::afterCommit(std::function<void()> action) {

@@ -1,5 +1,7 @@
 #include "ws/status_feed.hpp"
 
+#include <algorithm>
+#include <optional>
 #include <vector>
 
 #include "shop/amqp/backoff.hpp"
@@ -29,6 +31,23 @@ void StatusFeed::stop() {
     }
 }
 
+void StatusFeed::push(const amqp::Delivery& delivery) {
+    try {
+        const auto event =
+            delivery.routingKey == events::kPaymentRequestedKey
+                ? events::newOrderStatus(events::parsePaymentRequested(delivery.message.body))
+                : events::parseOrderStatusChanged(delivery.message.body);
+        ++m_stats.received;
+        const std::string* requestId = delivery.message.header("x-request-id");
+        m_onEvent(event, requestId != nullptr ? *requestId : std::string());
+    } catch (const events::MalformedEvent& error) {
+        // A fan-out copy for this instance only: nothing to dead-letter or retry.
+        ++m_stats.malformed;
+        core::logWarn("status feed dropped a malformed event",
+                      {{"message_id", delivery.message.messageId}, {"error", error.what()}});
+    }
+}
+
 void StatusFeed::loop(const std::stop_token& stop) {
     amqp::Backoff backoff(std::chrono::milliseconds(100), std::chrono::seconds(5));
     bool firstConnect = true;
@@ -52,28 +71,20 @@ void StatusFeed::loop(const std::stop_token& stop) {
             firstConnect = false;
             backoff.reset();
             core::logInfo("status feed consuming", {{"queue", queue}});
+            // What is already prefetched is pushed before one ack covers it all.
+            const int ackEvery = std::max(1, m_options.prefetch / 2);
             while (!stop.stop_requested()) {
                 auto delivery = consumer.next(std::chrono::milliseconds(200));
-                if (!delivery) {
-                    continue;
+                int unacked = 0;
+                while (delivery) {
+                    push(*delivery);
+                    const std::uint64_t tag = delivery->deliveryTag;
+                    delivery = ++unacked < ackEvery ? consumer.next(std::chrono::milliseconds(0))
+                                                    : std::nullopt;
+                    if (!delivery) {
+                        consumer.ackUpTo(tag);
+                    }
                 }
-                try {
-                    const auto event =
-                        delivery->routingKey == events::kPaymentRequestedKey
-                            ? events::newOrderStatus(
-                                  events::parsePaymentRequested(delivery->message.body))
-                            : events::parseOrderStatusChanged(delivery->message.body);
-                    ++m_stats.received;
-                    const std::string* requestId = delivery->message.header("x-request-id");
-                    m_onEvent(event, requestId != nullptr ? *requestId : std::string());
-                } catch (const events::MalformedEvent& error) {
-                    // A fan-out copy for this instance only: nothing to dead-letter or retry.
-                    ++m_stats.malformed;
-                    core::logWarn(
-                        "status feed dropped a malformed event",
-                        {{"message_id", delivery->message.messageId}, {"error", error.what()}});
-                }
-                consumer.ack(delivery->deliveryTag);
             }
         } catch (const std::exception& error) {
             m_stats.connected = false;

@@ -7,6 +7,7 @@
 #include <string>
 #include <thread>
 
+#include "shop/amqp/message.hpp"
 #include "shop/events/events.hpp"
 
 namespace shop::gateway {
@@ -48,6 +49,8 @@ class StatusFeed final {
 
   private:
     void loop(const std::stop_token& stop);
+    /// Hands one delivery's status to the callback (or counts it malformed).
+    void push(const amqp::Delivery& delivery);
 
     StatusFeedOptions m_options;
     EventHandler m_onEvent;

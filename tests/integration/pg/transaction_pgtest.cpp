@@ -201,6 +201,78 @@ TEST_F(PgTest, PooledTransactionWithoutStatementsNeedsNoServer) {
     tx.commit();
 }
 
+TEST_F(PgTest, CommitWithRunsTheLastStatementAndCommits) {
+    Connection conn = connect();
+    conn.exec("CREATE TABLE tail (k text PRIMARY KEY)");
+    Pool pool(url(), 1, 5s, "pg-it");
+    for (const bool earlier : {false, true}) {
+        // As the only statement (BEGIN, it and COMMIT together) and after another one.
+        Transaction tx(pool);
+        if (earlier) {
+            tx.exec("INSERT INTO tail VALUES ($1)", "first");
+        }
+        bool ran = false;
+        tx.afterCommit([&] { ran = true; });
+        const auto result =
+            tx.commitWith("INSERT INTO tail VALUES ($1) RETURNING k", earlier ? "b" : "a");
+        EXPECT_EQ(result.str(0, 0), earlier ? "b" : "a");
+        EXPECT_FALSE(tx.open());
+        EXPECT_TRUE(ran);
+        EXPECT_FALSE(tx.connection().inTransaction());
+    }
+    EXPECT_EQ(conn.exec("SELECT string_agg(k, ',' ORDER BY k) FROM tail").str(0, 0), "a,b,first");
+    EXPECT_EQ(pool.stats().idle, 1u);
+}
+
+TEST_F(PgTest, CommitWithAFailingStatementCommitsNothing) {
+    Connection conn = connect();
+    conn.exec("CREATE TABLE tail (k text PRIMARY KEY)");
+    conn.exec("INSERT INTO tail VALUES ('taken')");
+    Pool pool(url(), 1, 5s, "pg-it");
+    {
+        Transaction tx(pool);
+        tx.exec("INSERT INTO tail VALUES ($1)", "lost");
+        bool ran = false;
+        tx.afterCommit([&] { ran = true; });
+        EXPECT_THROW(tx.commitWith("INSERT INTO tail VALUES ($1)", "taken"), pg::UniqueViolation);
+        EXPECT_FALSE(ran);
+        EXPECT_TRUE(tx.open()) << "aborted, waiting for its rollback";
+        try {
+            tx.commit();
+            ADD_FAILURE() << "committed after its last statement failed";
+        } catch (const pg::Error& error) {
+            EXPECT_EQ(error.sqlstate(), "25P02");
+        }
+    }
+    {
+        // The COMMIT itself fails: a deferred constraint is checked there.
+        conn.exec(
+            "CREATE TABLE deferred (k int, CONSTRAINT deferred_k UNIQUE (k) DEFERRABLE INITIALLY "
+            "DEFERRED)");
+        Transaction tx(pool);
+        tx.exec("INSERT INTO deferred VALUES ($1)", 1);
+        EXPECT_THROW(tx.commitWith("INSERT INTO deferred VALUES ($1)", 1), pg::UniqueViolation);
+        EXPECT_FALSE(tx.open()) << "a failed COMMIT ends the transaction";
+        EXPECT_FALSE(tx.connection().inTransaction());
+    }
+    EXPECT_EQ(countRows(conn, "tail"), 1);
+    EXPECT_EQ(countRows(conn, "deferred"), 0);
+    Transaction tx(pool);  // the connection went back clean
+    tx.commitWith("INSERT INTO tail VALUES ($1)", "next");
+    EXPECT_EQ(countRows(conn, "tail"), 2);
+}
+
+TEST_F(PgTest, ConnectionLostDuringCommitWithIsCommitInDoubt) {
+    Connection conn = connect();
+    conn.exec("CREATE TABLE doubt (n int)");
+    Transaction tx(conn);
+    tx.exec("INSERT INTO doubt VALUES ($1)", 1);
+    terminate(conn.backendPid());
+    EXPECT_THROW(tx.commitWith("INSERT INTO doubt VALUES ($1)", 2), pg::CommitInDoubt);
+    EXPECT_FALSE(tx.open());
+    EXPECT_EQ(countRows(admin(), schema() + ".doubt"), 0);
+}
+
 TEST_F(PgTest, TransactionRefusesToNest) {
     Connection conn = connect();
     Transaction outer(conn);

@@ -24,6 +24,9 @@ std::optional<Delivery> getOne(Connection& connection, const std::string& queue,
 
 /// basic.ack of one delivery (from getOne or a Consumer on this connection).
 void ack(Connection& connection, std::uint64_t deliveryTag);
+/// basic.ack with multiple=true: acknowledges every unacknowledged delivery of the channel up to
+/// and including `deliveryTag`, in one frame.
+void ackUpTo(Connection& connection, std::uint64_t deliveryTag);
 /// basic.reject: requeue=false dead-letters the message (if its queue has a dead-letter exchange).
 void reject(Connection& connection, std::uint64_t deliveryTag, bool requeue);
 /// basic.nack of one delivery.

@@ -38,6 +38,9 @@ class Consumer final {
     /// Acknowledges one delivery. Throws ConnectionError when the connection is closed.
     /// An unknown tag makes the broker close the channel (seen by the next call).
     void ack(std::uint64_t deliveryTag);
+    /// Acknowledges every unacknowledged delivery up to and including `deliveryTag` in one
+    /// frame (basic.ack, multiple=true).
+    void ackUpTo(std::uint64_t deliveryTag);
     /// basic.reject: requeue=false dead-letters the message.
     void reject(std::uint64_t deliveryTag, bool requeue);
     /// basic.nack of one delivery (same effect as reject for a single message).

@@ -39,8 +39,8 @@ class BatchScope final {
     pg::Transaction& join(pg::Pool& pool);
     /// Adds a message for the outbox; all of them are inserted in one statement at commit().
     void stage(OutboxMessage message) { m_staged.push_back(std::move(message)); }
-    /// Inserts the staged outbox messages, then commits the shared transaction, if one was
-    /// begun; throws as pg::Transaction::commit.
+    /// Inserts the staged outbox messages and commits the shared transaction, in one round
+    /// trip, if one was begun; throws as pg::Transaction::commit.
     void commit();
     /// Records that a delivery left the batch unusable (it did not finish its work, or finished
     /// the shared transaction itself): the worker must roll back and go one by one.
@@ -76,10 +76,12 @@ class DeliveryTransaction final {
 
     /// The transaction to run this delivery's statements in.
     pg::Transaction& transaction() noexcept { return *m_tx; }
-    /// outbox::enqueue() in this delivery's transaction. In a batch the rows of all its deliveries
-    /// are inserted together just before the shared commit, in the same transaction.
+    /// outbox::enqueue() in this delivery's transaction. The rows are inserted by the commit,
+    /// sent with it in one round trip (outbox::enqueueAllAndCommit); in a batch, the rows of all
+    /// its deliveries together with the shared commit.
     void enqueue(OutboxMessage message);
-    /// Alone: commits (throws as pg::Transaction::commit). In a batch: marks the work complete.
+    /// Alone: inserts the enqueued rows and commits (throws as pg::Transaction::commit). In a
+    /// batch: marks the work complete.
     void commit();
     /// Alone: rolls back (never throws). In a batch: throws BatchAbandoned.
     void rollback();
@@ -89,6 +91,7 @@ class DeliveryTransaction final {
   private:
     detail::BatchScope* m_batch;
     std::optional<pg::Transaction> m_own;
+    std::vector<OutboxMessage> m_staged;  ///< alone: what commit() inserts
     pg::Transaction* m_tx = nullptr;
     bool m_done = false;
 };

@@ -38,6 +38,11 @@ void enqueue(pg::Transaction& tx, const OutboxMessage& message);
 /// enqueue() of several messages in one statement (one round trip), with the same signal.
 void enqueueAll(pg::Transaction& tx, std::span<const OutboxMessage> messages);
 
+/// enqueueAll() as the transaction's last statement, sent together with its COMMIT in one round
+/// trip (pg::Transaction::commitWith); throws and reports as pg::Transaction::commit(). Without
+/// messages, a plain commit().
+void enqueueAllAndCommit(pg::Transaction& tx, std::span<const OutboxMessage> messages);
+
 /// Records that `consumer` has taken `messageId`, in the caller's transaction. Returns false when
 /// it was already recorded: the delivery is a duplicate and must have no effect.
 bool claimInbox(pg::Transaction& tx, std::string_view consumer, std::string_view messageId);

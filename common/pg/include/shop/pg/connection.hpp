@@ -63,12 +63,15 @@ class Connection final {
     /// unprepared; with them it is prepared once per connection (see the class comment).
     Result execParams(std::string_view sql, std::span<const Param> params);
 
-    /// Sends `first` (a statement without parameters, such as BEGIN, whose result only matters
-    /// when it fails) and then `sql` with `params` in one round trip (libpq's pipeline mode),
-    /// and returns the result of `sql`. If `first` fails, `sql` does not run and its error is
-    /// thrown; otherwise behaves as execParams(sql, params) after exec(first).
-    Result execParamsAfter(std::string_view first, std::string_view sql,
-                           std::span<const Param> params);
+    /// Sends `before` (when not empty), `sql` with `params`, and `after` (when not empty) in one
+    /// round trip (libpq's pipeline mode), and returns the result of `sql`. `before` and `after`
+    /// take no parameters (BEGIN, COMMIT); their results only matter when they fail, and
+    /// `afterTag` (when given) receives the command tag of `after`. The first failure is thrown
+    /// and what follows it in the pipeline does not run. Otherwise behaves as exec(before),
+    /// execParams(sql, params), exec(after).
+    Result execPipelined(std::string_view before, std::string_view sql,
+                         std::span<const Param> params, std::string_view after,
+                         std::string* afterTag = nullptr);
 
     /// Runs a script of several `;`-separated statements without parameters (simple query
     /// protocol); returns the last statement's result. For migrations and test setup only.

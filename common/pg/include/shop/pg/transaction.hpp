@@ -52,6 +52,21 @@ class Transaction final {
     /// 25P02 if an earlier statement had failed (the transaction is then rolled back).
     void commit();
 
+    /// Runs `sql` as the transaction's last statement and commits, in one round trip instead of
+    /// two (libpq's pipeline mode), and returns the statement's result. If the statement fails,
+    /// nothing is committed, its error is thrown and the transaction is aborted (it rolls back
+    /// when destroyed); otherwise it throws and reports as commit().
+    template <class... Args>
+    Result commitWith(std::string_view sql, const Args&... args) {
+        if constexpr (sizeof...(Args) == 0) {
+            return commitWithParams(sql, {});
+        } else {
+            const std::array<Param, sizeof...(Args)> params{toParam(args)...};
+            return commitWithParams(sql, params);
+        }
+    }
+    Result commitWithParams(std::string_view sql, std::span<const Param> params);
+
     /// Runs `action` right after this transaction commits (in commit(), once the server said
     /// COMMIT), never when it rolls back. Actions run in the order given; one that throws is
     /// ignored, so commit() still reports success.
