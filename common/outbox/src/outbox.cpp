@@ -84,8 +84,7 @@ void insert(pg::Transaction& tx, std::span<const OutboxMessage> messages, bool c
     static const std::string kInsertAndNotify =
         "WITH queued AS (" + kInsert + " RETURNING 1) SELECT pg_notify($7, '') LIMIT 1";
     if (notify) {
-        run(kInsertAndNotify, ids, types, keys, correlations, payloads, requestIds,
-            kNotifyChannel);
+        run(kInsertAndNotify, ids, types, keys, correlations, payloads, requestIds, kNotifyChannel);
     } else {
         run(kInsert, ids, types, keys, correlations, payloads, requestIds);
     }

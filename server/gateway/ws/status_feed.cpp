@@ -71,7 +71,8 @@ void StatusFeed::loop(const std::stop_token& stop) {
             firstConnect = false;
             backoff.reset();
             core::logInfo("status feed consuming", {{"queue", queue}});
-            // What is already prefetched is pushed before one ack covers it all.
+            // What is already prefetched is pushed, then one ack covers it all; at most half the
+            // prefetch window at a time, so the broker never waits for acks to send more.
             const int ackEvery = std::max(1, m_options.prefetch / 2);
             while (!stop.stop_requested()) {
                 auto delivery = consumer.next(std::chrono::milliseconds(200));

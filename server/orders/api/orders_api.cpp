@@ -44,9 +44,12 @@ http::Response createOrder(pg::Pool& pool, const http::Request& request) {
     // OrderStatusChanged of its own.
     events::PaymentRequested payment{domain::newUuid(), order.orderId, order.userId, order.amount,
                                      order.updatedAt};
-    const outbox::OutboxMessage message{payment.eventId, std::string(events::kPaymentRequestedType),
-                                        std::string(events::kPaymentRequestedKey), order.orderId,
-                                        events::toJson(payment), request.requestId};
+    const outbox::OutboxMessage message{payment.eventId,
+                                        std::string(events::kPaymentRequestedType),
+                                        std::string(events::kPaymentRequestedKey),
+                                        order.orderId,
+                                        events::toJson(payment),
+                                        request.requestId};
 
     auto response = http::Response::data(201, orderJson(order));
     if (use) {
