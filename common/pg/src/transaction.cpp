@@ -83,6 +83,14 @@ Result Transaction::execScript(std::string_view sql) {
 }
 
 void Transaction::commit() {
+    finish({}, {});
+}
+
+Result Transaction::commitWithParams(std::string_view sql, std::span<const Param> params) {
+    return finish(sql, params);
+}
+
+Result Transaction::finish(std::string_view sql, std::span<const Param> params) {
     if (m_state == State::Aborted) {
         rollback();
         throw Error(
@@ -90,14 +98,21 @@ void Transaction::commit() {
             "25P02");
     }
     ensureActive();
-    if (m_pendingBegin != nullptr) {
+    if (sql.empty() && m_pendingBegin != nullptr) {
         m_state = State::Committed;  // no statement ran: nothing to commit, no round trip
         runAfterCommit();
-        return;
+        return {};
     }
+    const char* begin = std::exchange(m_pendingBegin, nullptr);
+    std::string tag;
     Result result;
     try {
-        result = m_conn->exec("COMMIT");
+        if (sql.empty()) {
+            tag = m_conn->exec("COMMIT").commandTag();
+        } else {
+            result =
+                m_conn->execPipelined(begin != nullptr ? begin : "", sql, params, "COMMIT", &tag);
+        }
     } catch (const ConnectionLost& lost) {
         m_state = State::RolledBack;  // as far as this object is concerned: nothing left to do
         throw CommitInDoubt(
@@ -106,46 +121,14 @@ void Transaction::commit() {
                 lost.what(),
             lost.sqlstate());
     } catch (...) {
-        // A failed COMMIT (serialization failure, deferred constraint) ends the transaction.
-        m_state = State::RolledBack;
-        throw;
-    }
-    m_state = State::Committed;
-    if (result.commandTag() != "COMMIT") {
-        // The server answers COMMIT of an aborted transaction with ROLLBACK, not an error.
-        throw Error("the server rolled the transaction back instead of committing it", "40000");
-    }
-    runAfterCommit();
-}
-
-Result Transaction::commitWithParams(std::string_view sql, std::span<const Param> params) {
-    if (m_state == State::Aborted) {
-        rollback();
-        throw Error(
-            "cannot commit: an earlier statement failed and the transaction was rolled back",
-            "25P02");
-    }
-    ensureActive();
-    const char* begin = std::exchange(m_pendingBegin, nullptr);
-    std::string tag;
-    Result result;
-    try {
-        result = m_conn->execPipelined(begin != nullptr ? begin : "", sql, params, "COMMIT", &tag);
-    } catch (const ConnectionLost& lost) {
-        m_state = State::RolledBack;  // as far as this object is concerned: nothing left to do
-        throw CommitInDoubt(
-            std::string("connection lost while a statement and COMMIT were in flight; the "
-                        "transaction may or may not have been committed: ") +
-                lost.what(),
-            lost.sqlstate());
-    } catch (...) {
-        // The statement failed (the transaction is aborted and awaits ROLLBACK), or COMMIT
-        // did (which ends the transaction).
+        // A failed statement leaves the transaction aborted, awaiting ROLLBACK; a failed COMMIT
+        // (serialization failure, deferred constraint) ends it.
         m_state = m_conn->inTransaction() ? State::Aborted : State::RolledBack;
         throw;
     }
     m_state = State::Committed;
     if (tag != "COMMIT") {
+        // The server answers COMMIT of an aborted transaction with ROLLBACK, not an error.
         throw Error("the server rolled the transaction back instead of committing it", "40000");
     }
     runAfterCommit();

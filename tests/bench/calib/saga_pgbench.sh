@@ -24,6 +24,11 @@ tps() {
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cp "$HERE"/*.sql "$work"/
+# The WAL-message variants: each batch's outbox INSERT becomes pg_logical_emit_message calls.
+for f in pay20 result20; do
+    sed -E 's/^INSERT INTO outbox(_o)? \(id.*$/SELECT pg_logical_emit_message(true, $$shop.outbox$$, repeat($$x$$, 260)) FROM generate_series(1, 20);/' \
+        "$HERE/$f.sql" >"$work/${f}_emit.sql"
+done
 cat "$ROOT"/database/orders/*.sql >"$work/orders_schema.sql"
 # payments' migrations reuse index names that orders' already took
 for f in "$ROOT"/database/payments/*.sql; do

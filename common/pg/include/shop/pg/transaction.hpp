@@ -84,6 +84,8 @@ class Transaction final {
     void refuseToNest() const;
     void ensureActive() const;
     void runAfterCommit() noexcept;
+    /// commit() (no `sql`) and commitWith(): `sql`, when given, goes in one pipeline with COMMIT.
+    Result finish(std::string_view sql, std::span<const Param> params);
 
     std::optional<Pool::Lease> m_lease;
     Connection* m_conn;

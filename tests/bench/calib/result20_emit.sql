@@ -1,6 +1,0 @@
-\set n random(1, 20000)
-BEGIN;
-INSERT INTO inbox_o (consumer, message_id) SELECT 'orders', gen_random_uuid()::text FROM generate_series(1, 20);
-UPDATE orders SET status = 'FINISHED', version = version + 1, updated_at = clock_timestamp() WHERE n BETWEEN :n AND :n + 19;
-SELECT pg_logical_emit_message(true, $$shop.outbox$$, repeat($$x$$, 260)) FROM generate_series(1, 20);
-COMMIT;
