@@ -87,7 +87,7 @@ std::optional<OrderRow> settle(pg::Transaction& tx, const std::string& orderId,
                                const std::optional<domain::FailureReason>& reason) {
     static const std::string kSql =
         "UPDATE orders SET status = $2, failure_reason = $3, version = version + 1, "
-        "updated_at = clock_timestamp() WHERE order_id = $1 AND status = 'NEW' RETURNING " +
+        "updated_at = clock_timestamp() WHERE order_id = $1 AND version = 1 RETURNING " +
         columns();
     std::optional<std::string> reasonText;
     if (reason) {
@@ -104,7 +104,7 @@ SettleOutcome claimAndSettle(pg::Transaction& tx, std::string_view consumer,
     static const std::string kSql =
         "WITH " + std::string(outbox::kClaimInboxCte) +
         ", settled AS (UPDATE orders SET status = $4, failure_reason = $5, version = version + 1, "
-        "updated_at = clock_timestamp() WHERE order_id = $3 AND status = 'NEW' "
+        "updated_at = clock_timestamp() WHERE order_id = $3 AND version = 1 "
         "AND EXISTS (SELECT 1 FROM claim) RETURNING *) "
         "SELECT " +
         columns() +

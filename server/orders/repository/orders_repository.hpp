@@ -47,7 +47,8 @@ std::optional<OrderRow> find(pg::Transaction& tx, const std::string& orderId);
 std::vector<OrderRow> page(pg::Transaction& tx, const OrderFilter& filter, int limit,
                            const std::optional<service::Cursor>& before);
 /// Moves a NEW order to its final status and bumps the version; nullopt when the order is missing
-/// or no longer NEW (the change already happened).
+/// or no longer NEW (the change already happened). NEW is found as `version = 1` (migration
+/// orders/0004 says why), so the primary key serves it whatever the statistics say.
 std::optional<OrderRow> settle(pg::Transaction& tx, const std::string& orderId,
                                domain::OrderStatus status,
                                const std::optional<domain::FailureReason>& reason);
