@@ -1,6 +1,7 @@
 #include "shop/outbox/consumer.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "shop/amqp/backoff.hpp"
 #include "shop/amqp/connection.hpp"
@@ -86,8 +87,11 @@ int readConsumerBatch(core::EnvReader& env) {
     return static_cast<int>(env.integer("SHOP_CONSUMER_BATCH", kDefaultConsumerBatch, 1, 1000));
 }
 
-ConsumerWorker::ConsumerWorker(ConsumerOptions options, DeliveryHandler handler)
-    : m_options(std::move(options)), m_handler(std::move(handler)) {
+ConsumerWorker::ConsumerWorker(ConsumerOptions options, DeliveryHandler handler,
+                               BatchHandler batchHandler)
+    : m_options(std::move(options)),
+      m_handler(std::move(handler)),
+      m_batchHandler(std::move(batchHandler)) {
     if (m_options.batch <= 0) {
         core::EnvReader env;
         m_options.batch = readConsumerBatch(env);
@@ -206,6 +210,13 @@ bool ConsumerWorker::handleBatch(const std::vector<amqp::Delivery>& batch,
     dispositions.clear();
     const amqp::Delivery* current = nullptr;
     try {
+        if (m_batchHandler) {
+            dispositions = m_batchHandler(batch);
+            if (dispositions.size() != batch.size()) {
+                throw std::logic_error("a batch handler must answer once per delivery");
+            }
+            return true;
+        }
         detail::BatchScope scope;
         for (const auto& delivery : batch) {
             current = &delivery;

@@ -117,11 +117,12 @@ void ServiceHost::addHealthRoutes(http::Router& router) {
     });
 }
 
-void ServiceHost::setConsumer(outbox::ConsumerOptions options, outbox::DeliveryHandler handler) {
+void ServiceHost::setConsumer(outbox::ConsumerOptions options, outbox::DeliveryHandler handler,
+                              outbox::BatchHandler batchHandler) {
     if (m_config.runConsumer) {
         m_consumerQueue = options.queue;
-        m_consumer =
-            std::make_unique<outbox::ConsumerWorker>(std::move(options), std::move(handler));
+        m_consumer = std::make_unique<outbox::ConsumerWorker>(
+            std::move(options), std::move(handler), std::move(batchHandler));
     }
 }
 

@@ -32,9 +32,12 @@ std::unique_ptr<service::ServiceHost> makeOrdersService(core::EnvReader& env) {
     consumer.queue = std::string(events::kPaymentResultQueue);
     consumer.bindingKeys = {std::string(events::kPaymentResultKey)};
     consumer.name = "orders-consumer";
-    host->setConsumer(std::move(consumer), [&pool](const amqp::Delivery& delivery) {
-        return handlePaymentResult(pool, delivery);
-    });
+    host->setConsumer(
+        std::move(consumer),
+        [&pool](const amqp::Delivery& delivery) { return handlePaymentResult(pool, delivery); },
+        [&pool](std::span<const amqp::Delivery> deliveries) {
+            return handlePaymentResults(pool, deliveries);
+        });
     return host;
 }
 

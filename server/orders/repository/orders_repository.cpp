@@ -13,24 +13,28 @@ const std::string& columns() {
     return kColumns;
 }
 
+OrderRow rowAt(const pg::Result& result, int i) {
+    OrderRow row;
+    row.orderId = result.str(i, 0);
+    row.userId = result.str(i, 1);
+    row.amount = result.int64(i, 2);
+    row.description = result.str(i, 3);
+    row.status = domain::parseOrderStatus(result.text(i, 4)).value_or(domain::OrderStatus::New);
+    if (!result.isNull(i, 5)) {
+        row.failureReason = domain::parseFailureReason(result.text(i, 5));
+    }
+    row.version = result.int64(i, 6);
+    row.createdAt = result.str(i, 7);
+    row.updatedAt = result.str(i, 8);
+    row.createdMicros = result.int64(i, 9);
+    return row;
+}
+
 std::vector<OrderRow> rowsOf(const pg::Result& result) {
     std::vector<OrderRow> rows;
     rows.reserve(static_cast<std::size_t>(result.rows()));
     for (int i = 0; i < result.rows(); ++i) {
-        OrderRow row;
-        row.orderId = result.str(i, 0);
-        row.userId = result.str(i, 1);
-        row.amount = result.int64(i, 2);
-        row.description = result.str(i, 3);
-        row.status = domain::parseOrderStatus(result.text(i, 4)).value_or(domain::OrderStatus::New);
-        if (!result.isNull(i, 5)) {
-            row.failureReason = domain::parseFailureReason(result.text(i, 5));
-        }
-        row.version = result.int64(i, 6);
-        row.createdAt = result.str(i, 7);
-        row.updatedAt = result.str(i, 8);
-        row.createdMicros = result.int64(i, 9);
-        rows.push_back(std::move(row));
+        rows.push_back(rowAt(result, i));
     }
     return rows;
 }
@@ -118,9 +122,51 @@ SettleOutcome claimAndSettle(pg::Transaction& tx, std::string_view consumer,
     SettleOutcome outcome;
     outcome.claimed = result.boolean(0, 10);
     if (!result.isNull(0, 0)) {
-        outcome.order = rowsOf(result).front();
+        outcome.order = rowAt(result, 0);
     }
     return outcome;
+}
+
+std::vector<BatchSettleOutcome> claimAndSettleAll(pg::Transaction& tx, std::string_view consumer,
+                                                  std::span<const Settlement> settlements) {
+    // One row per settlement, in the order given: the order's columns after the change (NULL
+    // when nothing was settled), then whether the message was claimed and the order exists.
+    static const std::string kSql =
+        "WITH input AS (SELECT * FROM unnest($2::text[], $3::uuid[], $4::text[], $5::text[]) "
+        "WITH ORDINALITY AS i (message_id, order_id, status, reason, n)), "
+        "claim AS (INSERT INTO inbox (consumer, message_id) SELECT $1, message_id FROM input "
+        "ON CONFLICT DO NOTHING RETURNING message_id), "
+        "settled AS (UPDATE orders SET status = input.status, failure_reason = input.reason, "
+        "version = orders.version + 1, updated_at = clock_timestamp() FROM input "
+        "JOIN claim USING (message_id) WHERE orders.order_id = input.order_id "
+        "AND orders.version = 1 RETURNING orders.*) "
+        "SELECT s.*, claim.message_id IS NOT NULL, "
+        "EXISTS (SELECT 1 FROM orders WHERE orders.order_id = input.order_id) FROM input "
+        "LEFT JOIN claim USING (message_id) LEFT JOIN LATERAL (SELECT " +
+        columns() +
+        " FROM settled WHERE settled.order_id = input.order_id) AS s ON true ORDER BY input.n";
+    std::vector<std::string> messageIds, orderIds, statuses;
+    std::vector<std::optional<std::string>> reasons;
+    for (const auto& one : settlements) {
+        messageIds.push_back(one.messageId);
+        orderIds.push_back(one.orderId);
+        statuses.emplace_back(domain::toString(one.status));
+        reasons.push_back(one.reason ? std::optional<std::string>(domain::toString(*one.reason))
+                                     : std::nullopt);
+    }
+    const auto result = tx.exec(kSql, consumer, messageIds, orderIds, statuses, reasons);
+    std::vector<BatchSettleOutcome> outcomes;
+    outcomes.reserve(settlements.size());
+    for (int i = 0; i < result.rows(); ++i) {
+        BatchSettleOutcome outcome;
+        outcome.claimed = result.boolean(i, 10);
+        outcome.known = result.boolean(i, 11);
+        if (!result.isNull(i, 0)) {
+            outcome.order = rowAt(result, i);
+        }
+        outcomes.push_back(std::move(outcome));
+    }
+    return outcomes;
 }
 
 }  // namespace shop::orders::orders_repository

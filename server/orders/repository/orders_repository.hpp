@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,6 +33,21 @@ struct SettleOutcome {
     std::optional<OrderRow> order;  ///< the order after the change; nullopt when nothing changed
 };
 
+/// One PaymentResult of a batch, for claimAndSettleAll.
+struct Settlement {
+    std::string messageId;
+    std::string orderId;
+    domain::OrderStatus status = domain::OrderStatus::Finished;
+    std::optional<domain::FailureReason> reason;
+};
+
+/// What claimAndSettleAll found and did for one settlement.
+struct BatchSettleOutcome {
+    bool claimed = false;           ///< first delivery of the message (false: a duplicate)
+    bool known = false;             ///< the order exists
+    std::optional<OrderRow> order;  ///< the order after the change; nullopt when nothing changed
+};
+
 struct OrderFilter {
     std::optional<std::string> userId;
     std::optional<domain::OrderStatus> status;
@@ -59,6 +75,12 @@ SettleOutcome claimAndSettle(pg::Transaction& tx, std::string_view consumer,
                              const std::string& messageId, const std::string& orderId,
                              domain::OrderStatus status,
                              const std::optional<domain::FailureReason>& reason);
+
+/// claimAndSettle for a whole batch in one statement: claims every message in the inbox and
+/// settles the orders of those claimed, answering in the order given. The message ids must be
+/// distinct, and so must the order ids (two results for one order would both report the change).
+std::vector<BatchSettleOutcome> claimAndSettleAll(pg::Transaction& tx, std::string_view consumer,
+                                                  std::span<const Settlement> settlements);
 
 }  // namespace orders_repository
 }  // namespace shop::orders

@@ -1,5 +1,7 @@
 #include "workers/payment_result_handler.hpp"
 
+#include <unordered_set>
+
 #include "repository/orders_repository.hpp"
 #include "shop/core/log.hpp"
 #include "shop/events/events.hpp"
@@ -64,6 +66,57 @@ outbox::Disposition handlePaymentResult(pg::Pool& pool, const amqp::Delivery& de
                                      {"status", domain::toString(order->status)},
                                      {"request_id", requestId}});
     return outbox::Disposition::Ack;
+}
+
+std::vector<outbox::Disposition> handlePaymentResults(pg::Pool& pool,
+                                                      std::span<const amqp::Delivery> deliveries) {
+    std::vector<outbox::Disposition> dispositions(deliveries.size(), outbox::Disposition::Ack);
+    std::vector<Settlement> settlements;
+    std::vector<std::size_t> settlementOf;  // index in `deliveries` of each settlement
+    std::unordered_set<std::string> messageIds, orderIds;
+    for (std::size_t i = 0; i < deliveries.size(); ++i) {
+        const amqp::Message& message = deliveries[i].message;
+        if (!messageIds.insert(message.messageId).second) {
+            dispositions[i] = outbox::Disposition::Duplicate;  // twice in this batch
+            continue;
+        }
+        events::PaymentResult result;
+        try {
+            if (message.messageId.empty()) {
+                throw events::MalformedEvent("message has no message_id");
+            }
+            result = events::parsePaymentResult(message.body);
+        } catch (const events::MalformedEvent&) {
+            throw outbox::BatchAbandoned("a malformed PaymentResult is dead-lettered on its own");
+        }
+        if (!orderIds.insert(result.orderId).second) {
+            throw outbox::BatchAbandoned("two PaymentResults for one order in a batch");
+        }
+        settlements.push_back(Settlement{message.messageId, result.orderId,
+                                         result.outcome == events::PaymentOutcome::Succeeded
+                                             ? domain::OrderStatus::Finished
+                                             : domain::OrderStatus::Cancelled,
+                                         result.failureReason});
+        settlementOf.push_back(i);
+    }
+
+    pg::Transaction tx(pool);
+    const auto outcomes = orders_repository::claimAndSettleAll(tx, kOrdersConsumer, settlements);
+    std::vector<outbox::OutboxMessage> changes;
+    for (std::size_t s = 0; s < outcomes.size(); ++s) {
+        const auto& outcome = outcomes[s];
+        const amqp::Delivery& delivery = deliveries[settlementOf[s]];
+        if (!outcome.claimed) {
+            dispositions[settlementOf[s]] = outbox::Disposition::Duplicate;
+        } else if (!outcome.known) {
+            throw outbox::BatchAbandoned("a PaymentResult for an unknown order");
+        } else if (outcome.order) {
+            const std::string* requestId = delivery.message.header("x-request-id");
+            changes.push_back(statusChangedMessage(*outcome.order, requestId ? *requestId : ""));
+        }
+    }
+    outbox::enqueueAllAndCommit(tx, changes);
+    return dispositions;
 }
 
 }  // namespace shop::orders

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <span>
 #include <string_view>
+#include <vector>
 
 #include "shop/amqp/message.hpp"
 #include "shop/outbox/consumer.hpp"
@@ -15,5 +17,12 @@ inline constexpr std::string_view kOrdersConsumer = "orders.payment-result";
 /// an order already settled, has no effect; a malformed message or one for an unknown order is
 /// dead-lettered.
 outbox::Disposition handlePaymentResult(pg::Pool& pool, const amqp::Delivery& delivery);
+
+/// handlePaymentResult for a batch, set-based: one statement claims and settles every order of
+/// the batch, and one more writes their OrderStatusChanged rows together with the COMMIT. Throws
+/// outbox::BatchAbandoned, having changed nothing, when a delivery needs handling on its own
+/// (malformed, an unknown order, two results for one order).
+std::vector<outbox::Disposition> handlePaymentResults(pg::Pool& pool,
+                                                      std::span<const amqp::Delivery> deliveries);
 
 }  // namespace shop::orders

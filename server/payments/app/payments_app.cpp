@@ -32,9 +32,12 @@ std::unique_ptr<service::ServiceHost> makePaymentsService(core::EnvReader& env) 
     consumer.queue = std::string(events::kPaymentRequestedQueue);
     consumer.bindingKeys = {std::string(events::kPaymentRequestedKey)};
     consumer.name = "payments-consumer";
-    host->setConsumer(std::move(consumer), [&pool](const amqp::Delivery& delivery) {
-        return handlePaymentRequested(pool, delivery);
-    });
+    host->setConsumer(
+        std::move(consumer),
+        [&pool](const amqp::Delivery& delivery) { return handlePaymentRequested(pool, delivery); },
+        [&pool](std::span<const amqp::Delivery> deliveries) {
+            return handlePaymentsRequested(pool, deliveries);
+        });
     return host;
 }
 

@@ -1,5 +1,8 @@
 #include "repository/accounts_repository.hpp"
 
+#include <map>
+#include <set>
+
 #include "shop/outbox/outbox.hpp"
 
 namespace shop::payments::accounts_repository {
@@ -142,6 +145,96 @@ PaymentDecision decidePayment(pg::Transaction& tx, std::string_view consumer,
         decision.failureReason = domain::parseFailureReason(result.text(0, 1));
     }
     return decision;
+}
+
+std::vector<PaymentDecision> decidePayments(pg::Transaction& tx, std::string_view consumer,
+                                            std::span<const PaymentRequest> requests) {
+    // One row per request, in the order given: claimed, the order already paid, the balance
+    // (NULL: no account). `claim` reads `locked` in full before it inserts anything, so the
+    // accounts are locked (in user_id order) before any inbox row is written.
+    static const std::string kClaimSql =
+        "WITH input AS (SELECT * FROM unnest($2::text[], $3::uuid[], $4::uuid[]) "
+        "WITH ORDINALITY AS i (message_id, order_id, user_id, n)), "
+        "locked AS (SELECT user_id, balance FROM accounts "
+        "WHERE user_id IN (SELECT user_id FROM input) ORDER BY user_id FOR UPDATE), "
+        "claim AS (INSERT INTO inbox (consumer, message_id) SELECT $1, message_id "
+        "FROM input, (SELECT count(*) FROM locked) AS all_locked "
+        "ON CONFLICT DO NOTHING RETURNING message_id) "
+        "SELECT claim.message_id IS NOT NULL, "
+        "EXISTS (SELECT 1 FROM payments WHERE payments.order_id = input.order_id), "
+        "locked.balance FROM input LEFT JOIN claim USING (message_id) "
+        "LEFT JOIN locked USING (user_id) ORDER BY input.n";
+    static const std::string kWriteSql =
+        "WITH debit AS (UPDATE accounts SET balance = b.balance, updated_at = clock_timestamp() "
+        "FROM unnest($1::uuid[], $2::bigint[]) AS b (user_id, balance) "
+        "WHERE accounts.user_id = b.user_id), "
+        "ledger AS (INSERT INTO ledger (user_id, kind, amount, order_id) "
+        "SELECT user_id, 'DEBIT', amount, order_id "
+        "FROM unnest($3::uuid[], $4::bigint[], $5::uuid[]) AS d (user_id, amount, order_id)) "
+        "INSERT INTO payments (order_id, user_id, amount, outcome, failure_reason, balance_after) "
+        "SELECT * FROM unnest($6::uuid[], $7::uuid[], $8::bigint[], $9::text[], $10::text[], "
+        "$11::bigint[])";
+
+    std::vector<std::string> messageIds, orderIds, userIds;
+    for (const auto& request : requests) {
+        messageIds.push_back(request.messageId);
+        orderIds.push_back(request.orderId);
+        userIds.push_back(request.userId);
+    }
+    const auto read = tx.exec(kClaimSql, consumer, messageIds, orderIds, userIds);
+
+    std::map<std::string, domain::Minor> balances;  // accounts decided on, their balance now
+    std::set<std::string> debited, decidedOrders;
+    std::vector<std::string> debitUsers, debitOrders, paidOrders, paidUsers, outcomes;
+    std::vector<domain::Minor> debitAmounts, paidAmounts;
+    std::vector<std::optional<std::string>> reasons;
+    std::vector<std::optional<domain::Minor>> balancesAfter;
+    std::vector<PaymentDecision> decisions(requests.size());
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+        const PaymentRequest& request = requests[i];
+        const int row = static_cast<int>(i);
+        const bool claimed = read.boolean(row, 0);
+        const bool paid = read.boolean(row, 1);
+        if (!claimed || paid || !decidedOrders.insert(request.orderId).second) {
+            continue;  // not decided: a duplicate
+        }
+        PaymentDecision& decision = decisions[i];
+        decision.decided = true;
+        if (read.isNull(row, 2)) {
+            decision.failureReason = domain::FailureReason::AccountNotFound;
+        } else {
+            auto it = balances.try_emplace(request.userId, read.int64(row, 2)).first;
+            if (it->second >= request.amount) {
+                it->second -= request.amount;
+                debited.insert(request.userId);
+                decision.balanceAfter = it->second;
+                debitUsers.push_back(request.userId);
+                debitAmounts.push_back(request.amount);
+                debitOrders.push_back(request.orderId);
+            } else {
+                decision.failureReason = domain::FailureReason::InsufficientFunds;
+            }
+        }
+        paidOrders.push_back(request.orderId);
+        paidUsers.push_back(request.userId);
+        paidAmounts.push_back(request.amount);
+        outcomes.emplace_back(decision.balanceAfter ? "SUCCEEDED" : "FAILED");
+        reasons.push_back(decision.failureReason ? std::optional<std::string>(
+                                                       domain::toString(*decision.failureReason))
+                                                 : std::nullopt);
+        balancesAfter.push_back(decision.balanceAfter);
+    }
+    if (!paidOrders.empty()) {
+        std::vector<std::string> accountIds;
+        std::vector<domain::Minor> accountBalances;
+        for (const auto& userId : debited) {
+            accountIds.push_back(userId);
+            accountBalances.push_back(balances.at(userId));
+        }
+        tx.exec(kWriteSql, accountIds, accountBalances, debitUsers, debitAmounts, debitOrders,
+                paidOrders, paidUsers, paidAmounts, outcomes, reasons, balancesAfter);
+    }
+    return decisions;
 }
 
 bool paymentExists(pg::Transaction& tx, const std::string& orderId) {

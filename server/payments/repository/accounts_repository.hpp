@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +35,14 @@ struct PaymentDecision {
     std::optional<domain::FailureReason> failureReason;
 };
 
+/// One PaymentRequested of a batch, for decidePayments.
+struct PaymentRequest {
+    std::string messageId;
+    std::string orderId;
+    std::string userId;
+    domain::Minor amount = 0;
+};
+
 /// All SQL of the accounts, the ledger and the payments, with $n parameters only.
 namespace accounts_repository {
 
@@ -62,6 +71,14 @@ void appendLedger(pg::Transaction& tx, const std::string& userId, LedgerKind kin
 PaymentDecision decidePayment(pg::Transaction& tx, std::string_view consumer,
                               const std::string& messageId, const std::string& orderId,
                               const std::string& userId, domain::Minor amount);
+
+/// decidePayment for a batch (distinct message ids), in two statements whatever its size. The
+/// first locks the batch's accounts in user_id order, so two batches cannot deadlock on them,
+/// then claims every message and reads the balances and the payments already made; each payment
+/// is then decided in the order given, seeing the debits before it; the second statement writes
+/// the new balances, the ledger rows and the payment rows. Answers in the order given.
+std::vector<PaymentDecision> decidePayments(pg::Transaction& tx, std::string_view consumer,
+                                            std::span<const PaymentRequest> requests);
 
 /// True when a payment for this order was already decided.
 bool paymentExists(pg::Transaction& tx, const std::string& orderId);

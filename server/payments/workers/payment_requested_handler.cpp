@@ -1,5 +1,7 @@
 #include "workers/payment_requested_handler.hpp"
 
+#include <unordered_set>
+
 #include "repository/accounts_repository.hpp"
 #include "shop/core/clock.hpp"
 #include "shop/core/log.hpp"
@@ -9,6 +11,29 @@
 #include "shop/outbox/outbox.hpp"
 
 namespace shop::payments {
+namespace {
+
+/// The PaymentResult of a decided payment, as an outbox message.
+outbox::OutboxMessage resultMessage(const events::PaymentRequested& request,
+                                    const PaymentDecision& decision, const std::string& requestId) {
+    events::PaymentResult result;
+    result.eventId = domain::newUuid();
+    result.orderId = request.orderId;
+    result.userId = request.userId;
+    result.occurredAt = core::nowRfc3339();
+    result.outcome =
+        decision.balanceAfter ? events::PaymentOutcome::Succeeded : events::PaymentOutcome::Failed;
+    result.balanceAfter = decision.balanceAfter;
+    result.failureReason = decision.failureReason;
+    return outbox::OutboxMessage{result.eventId,
+                                 std::string(events::kPaymentResultType),
+                                 std::string(events::kPaymentResultKey),
+                                 request.orderId,
+                                 events::toJson(result),
+                                 requestId};
+}
+
+}  // namespace
 
 outbox::Disposition handlePaymentRequested(pg::Pool& pool, const amqp::Delivery& delivery) {
     const std::string& messageId = delivery.message.messageId;
@@ -39,25 +64,58 @@ outbox::Disposition handlePaymentRequested(pg::Pool& pool, const amqp::Delivery&
         return outbox::Disposition::Duplicate;
     }
 
-    events::PaymentResult result;
-    result.eventId = domain::newUuid();
-    result.orderId = request.orderId;
-    result.userId = request.userId;
-    result.occurredAt = core::nowRfc3339();
-    result.outcome =
-        decision.balanceAfter ? events::PaymentOutcome::Succeeded : events::PaymentOutcome::Failed;
-    result.balanceAfter = decision.balanceAfter;
-    result.failureReason = decision.failureReason;
-    const bool succeeded = result.outcome == events::PaymentOutcome::Succeeded;
-    work.enqueue(outbox::OutboxMessage{result.eventId, std::string(events::kPaymentResultType),
-                                       std::string(events::kPaymentResultKey), request.orderId,
-                                       events::toJson(result), requestId});
+    const bool succeeded = decision.balanceAfter.has_value();
+    work.enqueue(resultMessage(request, decision, requestId));
     work.commit();
     core::logDebug("payment decided", {{"message_id", messageId},
                                        {"order_id", request.orderId},
                                        {"outcome", succeeded ? "SUCCEEDED" : "FAILED"},
                                        {"request_id", requestId}});
     return outbox::Disposition::Ack;
+}
+
+std::vector<outbox::Disposition> handlePaymentsRequested(
+    pg::Pool& pool, std::span<const amqp::Delivery> deliveries) {
+    std::vector<outbox::Disposition> dispositions(deliveries.size(),
+                                                  outbox::Disposition::Duplicate);
+    std::vector<events::PaymentRequested> parsed;
+    std::vector<PaymentRequest> requests;
+    std::vector<std::size_t> requestOf;  // index in `deliveries` of each request
+    std::unordered_set<std::string> messageIds;
+    for (std::size_t i = 0; i < deliveries.size(); ++i) {
+        const amqp::Message& message = deliveries[i].message;
+        if (!messageIds.insert(message.messageId).second) {
+            continue;  // twice in this batch: a duplicate
+        }
+        try {
+            if (message.messageId.empty()) {
+                throw events::MalformedEvent("message has no message_id");
+            }
+            parsed.push_back(events::parsePaymentRequested(message.body));
+        } catch (const events::MalformedEvent&) {
+            throw outbox::BatchAbandoned(
+                "a malformed PaymentRequested is dead-lettered on its own");
+        }
+        const auto& request = parsed.back();
+        requests.push_back(
+            PaymentRequest{message.messageId, request.orderId, request.userId, request.amount});
+        requestOf.push_back(i);
+    }
+
+    pg::Transaction tx(pool);
+    const auto decisions = accounts_repository::decidePayments(tx, kPaymentsConsumer, requests);
+    std::vector<outbox::OutboxMessage> results;
+    for (std::size_t r = 0; r < decisions.size(); ++r) {
+        if (!decisions[r].decided) {
+            continue;
+        }
+        const amqp::Delivery& delivery = deliveries[requestOf[r]];
+        const std::string* requestId = delivery.message.header("x-request-id");
+        results.push_back(resultMessage(parsed[r], decisions[r], requestId ? *requestId : ""));
+        dispositions[requestOf[r]] = outbox::Disposition::Ack;
+    }
+    outbox::enqueueAllAndCommit(tx, results);
+    return dispositions;
 }
 
 }  // namespace shop::payments

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <stop_token>
 #include <string>
 #include <thread>
@@ -29,6 +30,13 @@ enum class Disposition {
 /// A handler that does its database work in a DeliveryTransaction (delivery_transaction.hpp) is
 /// batched: the worker runs several deliveries in one transaction and commits once.
 using DeliveryHandler = std::function<Disposition(const amqp::Delivery&)>;
+
+/// Handles a whole batch set-based: a few statements for all of its deliveries, in one transaction
+/// that the handler commits itself. Returns one disposition per delivery (Ack or Duplicate: the
+/// others need the delivery's own transaction). To have the batch redone one delivery at a time by
+/// the DeliveryHandler (a delivery that must be dead-lettered, a failed statement, anything
+/// unusual), it throws, leaving nothing committed.
+using BatchHandler = std::function<std::vector<Disposition>(std::span<const amqp::Delivery>)>;
 
 /// Deliveries per database transaction when SHOP_CONSUMER_BATCH is not set.
 inline constexpr int kDefaultConsumerBatch = 64;
@@ -66,14 +74,17 @@ struct ConsumerStats {
 /// with manual acks and prefetch, and reconnects with capped backoff when the broker goes away.
 ///
 /// Batching: after one delivery arrives, the worker also takes those already prefetched (up to
-/// `batch` in all) and calls the handler for each inside one shared DeliveryTransaction, which it
-/// commits once; only then does it ack (or reject) every delivery of the batch. If any handler
-/// throws, asks to roll back alone, or the commit fails, the whole batch is rolled back and each
-/// delivery is handled again on its own, exactly as with `batch = 1`: a poison message is retried
-/// or dead-lettered alone and the others succeed. A lone delivery is always handled on its own.
+/// `batch` in all). With a BatchHandler, that handles them together; without one, the worker
+/// calls the DeliveryHandler for each inside one shared DeliveryTransaction, which it commits
+/// once. Only then does it ack (or reject) every delivery of the batch. If a handler throws, asks
+/// to roll back alone, or the commit fails, the whole batch is rolled back and each delivery is
+/// handled again on its own by the DeliveryHandler, exactly as with `batch = 1`: a poison message
+/// is retried or dead-lettered alone and the others succeed. A lone delivery is always handled on
+/// its own.
 class ConsumerWorker final {
   public:
-    ConsumerWorker(ConsumerOptions options, DeliveryHandler handler);
+    ConsumerWorker(ConsumerOptions options, DeliveryHandler handler,
+                   BatchHandler batchHandler = {});
     ~ConsumerWorker();
     ConsumerWorker(const ConsumerWorker&) = delete;
     ConsumerWorker& operator=(const ConsumerWorker&) = delete;
@@ -93,6 +104,7 @@ class ConsumerWorker final {
 
     ConsumerOptions m_options;
     DeliveryHandler m_handler;
+    BatchHandler m_batchHandler;
     ConsumerStats m_stats;
     std::jthread m_thread;
 };

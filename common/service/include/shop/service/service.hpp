@@ -60,7 +60,8 @@ class ServiceHost final {
     /// The service's metrics; an app may register its own before start().
     metrics::Registry& metrics() { return m_metrics; }
     void setRouter(http::Router router) { m_router = std::move(router); }
-    void setConsumer(outbox::ConsumerOptions options, outbox::DeliveryHandler handler);
+    void setConsumer(outbox::ConsumerOptions options, outbox::DeliveryHandler handler,
+                     outbox::BatchHandler batchHandler = {});
     void setRelay(outbox::RelayOptions options);
 
     /// Starts the enabled roles; throws if the HTTP port cannot be bound.
