@@ -114,6 +114,18 @@ amqp::Delivery paymentResult(const std::string& messageId, const std::string& or
     return delivery(messageId, events::toJson(result));
 }
 
+/// The deliveries handled one by one, each in its own transaction, by a single-delivery handler.
+std::vector<outbox::Disposition> eachAlone(outbox::Disposition (*handle)(pg::Pool&,
+                                                                         const amqp::Delivery&),
+                                           pg::Pool& pool,
+                                           const std::vector<amqp::Delivery>& deliveries) {
+    std::vector<outbox::Disposition> dispositions;
+    for (const auto& one : deliveries) {
+        dispositions.push_back(handle(pool, one));
+    }
+    return dispositions;
+}
+
 /// The outbox as the relay would publish it, without what differs by construction (event ids
 /// and times): correlation id, routing key, request id, and the payload's decisive fields.
 const char* const kOutboxSql =
@@ -157,10 +169,7 @@ TEST(PaymentsBatch, ABatchHasTheEffectsOfItsDeliveriesOneByOne) {
     };
 
     const auto dispositions = payments::handlePaymentsRequested(batched.pool(), deliveries);
-    std::vector<outbox::Disposition> oneByOne;
-    for (const auto& one : deliveries) {
-        oneByOne.push_back(payments::handlePaymentRequested(single.pool(), one));
-    }
+    const auto oneByOne = eachAlone(payments::handlePaymentRequested, single.pool(), deliveries);
 
     using D = outbox::Disposition;
     EXPECT_EQ(dispositions, oneByOne);
@@ -313,10 +322,7 @@ TEST(OrdersBatch, ABatchHasTheEffectsOfItsDeliveriesOneByOne) {
         paymentResult("r5", order(5), std::nullopt),      // an order settled before
     };
     const auto dispositions = orders::handlePaymentResults(batched.pool(), deliveries);
-    std::vector<outbox::Disposition> oneByOne;
-    for (const auto& one : deliveries) {
-        oneByOne.push_back(orders::handlePaymentResult(single.pool(), one));
-    }
+    const auto oneByOne = eachAlone(orders::handlePaymentResult, single.pool(), deliveries);
 
     using D = outbox::Disposition;
     EXPECT_EQ(dispositions, oneByOne);
