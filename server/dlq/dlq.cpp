@@ -7,10 +7,10 @@
 #include <sstream>
 
 #include "shop/amqp/admin.hpp"
+#include "shop/amqp/endpoints.hpp"
 #include "shop/amqp/publisher.hpp"
 #include "shop/amqp/raw.hpp"
 #include "shop/amqp/topology.hpp"
-#include "shop/amqp/url.hpp"
 #include "shop/events/events.hpp"
 
 namespace shop::dlq {
@@ -141,8 +141,10 @@ std::vector<std::string> workQueues() {
 
 std::vector<DeadLetter> list(const std::string& amqpUrl, const std::string& workQueue,
                              std::size_t limit) {
-    amqp::Connection connection(amqp::parseUrl(amqpUrl),
-                                amqp::ConnectionOptions{.connectionName = "shop-dlq list"});
+    amqp::Endpoints endpoints(amqpUrl);
+    const auto owned =
+        endpoints.connect(amqp::ConnectionOptions{.connectionName = "shop-dlq list"});
+    amqp::Connection& connection = *owned;
     const std::size_t present =
         amqp::messageCount(connection, amqp::deadLetterQueueName(workQueue));
     std::vector<DeadLetter> letters;
@@ -159,10 +161,13 @@ std::vector<DeadLetter> list(const std::string& amqpUrl, const std::string& work
 
 RedriveResult redrive(const std::string& amqpUrl, const std::string& workQueue) {
     RedriveResult result;
-    amqp::Connection source(amqp::parseUrl(amqpUrl),
-                            amqp::ConnectionOptions{.connectionName = "shop-dlq redrive"});
-    amqp::Connection target(amqp::parseUrl(amqpUrl),
-                            amqp::ConnectionOptions{.connectionName = "shop-dlq publish"});
+    amqp::Endpoints endpoints(amqpUrl);
+    const auto ownedSource =
+        endpoints.connect(amqp::ConnectionOptions{.connectionName = "shop-dlq redrive"});
+    const auto ownedTarget =
+        endpoints.connect(amqp::ConnectionOptions{.connectionName = "shop-dlq publish"});
+    amqp::Connection& source = *ownedSource;
+    amqp::Connection& target = *ownedTarget;
     // Fails with 404 before anything moves when the work queue does not exist.
     amqp::messageCount(target, workQueue);
     amqp::Publisher publisher(target);

@@ -73,9 +73,7 @@ bool validHost(std::string_view host, bool bracketed) {
     return true;
 }
 
-}  // namespace
-
-std::string maskedUrl(std::string_view text) {
+std::string maskedOne(std::string_view text) {
     const auto scheme = text.find("://");
     const std::size_t start = scheme == std::string_view::npos ? 0 : scheme + 3;
     const auto slash = text.find('/', start);
@@ -93,6 +91,50 @@ std::string maskedUrl(std::string_view text) {
     out += "***";
     out += text.substr(start + at);
     return out;
+}
+
+/// Each part of a comma-separated list, without the spaces around it.
+std::vector<std::string_view> listItems(std::string_view text) {
+    std::vector<std::string_view> items;
+    while (true) {
+        const auto comma = text.find(',');
+        std::string_view item = text.substr(0, comma);
+        while (!item.empty() && item.front() == ' ') {
+            item.remove_prefix(1);
+        }
+        while (!item.empty() && item.back() == ' ') {
+            item.remove_suffix(1);
+        }
+        items.push_back(item);
+        if (comma == std::string_view::npos) {
+            return items;
+        }
+        text.remove_prefix(comma + 1);
+    }
+}
+
+}  // namespace
+
+std::string maskedUrl(std::string_view text) {
+    std::string out;
+    bool first = true;
+    for (const std::string_view item : listItems(text)) {
+        out += (first ? "" : ",") + maskedOne(item);
+        first = false;
+    }
+    return out;
+}
+
+std::vector<Url> parseUrls(std::string_view text) {
+    std::vector<Url> urls;
+    for (const std::string_view item : listItems(text)) {
+        if (item.empty()) {
+            throw std::invalid_argument("invalid AMQP URL list '" + maskedUrl(text) +
+                                        "': an empty entry (expected URLs separated by commas)");
+        }
+        urls.push_back(parseUrl(item));
+    }
+    return urls;
 }
 
 std::string Url::masked() const {

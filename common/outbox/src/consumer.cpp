@@ -6,8 +6,8 @@
 #include "shop/amqp/backoff.hpp"
 #include "shop/amqp/connection.hpp"
 #include "shop/amqp/consumer.hpp"
+#include "shop/amqp/endpoints.hpp"
 #include "shop/amqp/topology.hpp"
-#include "shop/amqp/url.hpp"
 #include "shop/core/log.hpp"
 #include "shop/outbox/delivery_transaction.hpp"
 #include "shop/pg/errors.hpp"
@@ -90,6 +90,7 @@ int readConsumerBatch(core::EnvReader& env) {
 ConsumerWorker::ConsumerWorker(ConsumerOptions options, DeliveryHandler handler,
                                BatchHandler batchHandler)
     : m_options(std::move(options)),
+      m_endpoints(m_options.amqpUrl),
       m_handler(std::move(handler)),
       m_batchHandler(std::move(batchHandler)) {
     if (m_options.batch <= 0) {
@@ -120,8 +121,9 @@ void ConsumerWorker::loop(const std::stop_token& stop) {
     Summary summary(m_stats);
     while (!stop.stop_requested()) {
         try {
-            amqp::Connection connection(amqp::parseUrl(m_options.amqpUrl),
-                                        amqp::ConnectionOptions{.connectionName = m_options.name});
+            const auto owned =
+                m_endpoints.connect(amqp::ConnectionOptions{.connectionName = m_options.name});
+            amqp::Connection& connection = *owned;
             amqp::declareExchange(connection, m_options.exchange);
             amqp::declareWorkQueue(
                 connection, amqp::WorkQueueSpec{m_options.queue, m_options.exchange,

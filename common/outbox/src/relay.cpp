@@ -6,7 +6,6 @@
 #include "shop/amqp/backoff.hpp"
 #include "shop/amqp/connection.hpp"
 #include "shop/amqp/topology.hpp"
-#include "shop/amqp/url.hpp"
 #include "shop/core/log.hpp"
 #include "shop/outbox/doorbell.hpp"
 #include "shop/outbox/outbox.hpp"
@@ -20,7 +19,8 @@ constexpr auto kKeepAliveEvery = std::chrono::seconds(10);
 
 }  // namespace
 
-Relay::Relay(RelayOptions options, pg::Pool& pool) : m_options(std::move(options)), m_pool(pool) {}
+Relay::Relay(RelayOptions options, pg::Pool& pool)
+    : m_options(std::move(options)), m_endpoints(m_options.amqpUrl), m_pool(pool) {}
 
 Relay::~Relay() {
     stop();
@@ -48,9 +48,8 @@ void Relay::loop(const std::stop_token& stop) {
     while (!stop.stop_requested()) {
         try {
             if (!publisher) {
-                broker = std::make_unique<amqp::Connection>(
-                    amqp::parseUrl(m_options.amqpUrl),
-                    amqp::ConnectionOptions{.connectionName = m_options.name});
+                broker =
+                    m_endpoints.connect(amqp::ConnectionOptions{.connectionName = m_options.name});
                 amqp::declareExchange(*broker, m_options.exchange);
                 publisher = std::make_unique<amqp::Publisher>(*broker);
                 m_stats.brokerConnected = true;

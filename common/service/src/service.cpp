@@ -1,5 +1,6 @@
 #include "shop/service/service.hpp"
 
+#include "shop/amqp/endpoints.hpp"
 #include "shop/core/log.hpp"
 #include "shop/domain/json.hpp"
 #include "shop/pg/errors.hpp"
@@ -38,7 +39,7 @@ ServiceConfig readServiceConfig(core::EnvReader& env, std::string name,
     config.http.threads = static_cast<int>(env.integer("SHOP_HTTP_THREADS", 64, 1, 1024));
     http::readServerLimits(env, config.http);
     config.dbUrl = env.required("SHOP_DB_URL");
-    config.amqpUrl = env.required("SHOP_AMQP_URL");
+    config.amqpUrl = amqp::readUrls(env, "SHOP_AMQP_URL");
     config.internalSecret = env.required("SHOP_INTERNAL_SECRET");
     if (!config.internalSecret.empty() &&
         config.internalSecret.size() < auth::kMinInternalSecretBytes) {

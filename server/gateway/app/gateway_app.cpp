@@ -3,6 +3,7 @@
 #include <future>
 
 #include "app/gateway_metrics.hpp"
+#include "shop/amqp/endpoints.hpp"
 #include "shop/auth/internal_secret.hpp"
 #include "shop/core/log.hpp"
 #include "shop/domain/json.hpp"
@@ -20,7 +21,7 @@ GatewayConfig readGatewayConfig(core::EnvReader& env) {
     config.paymentsUrl = env.string("SHOP_PAYMENTS_URL", "http://127.0.0.1:8082");
     config.upstreamTimeout =
         std::chrono::milliseconds(env.integer("SHOP_UPSTREAM_TIMEOUT_MS", 5000, 100, 600000));
-    config.amqpUrl = env.required("SHOP_AMQP_URL");
+    config.amqpUrl = amqp::readUrls(env, "SHOP_AMQP_URL");
     config.websocket.maxConnections =
         static_cast<std::size_t>(env.integer("SHOP_WS_MAX_CONNECTIONS", 10000, 1, 1000000));
     config.websocket.pingInterval =

@@ -8,13 +8,14 @@
 #include "shop/amqp/connection.hpp"
 #include "shop/amqp/consumer.hpp"
 #include "shop/amqp/topology.hpp"
-#include "shop/amqp/url.hpp"
 #include "shop/core/log.hpp"
 
 namespace shop::gateway {
 
 StatusFeed::StatusFeed(StatusFeedOptions options, EventHandler onEvent)
-    : m_options(std::move(options)), m_onEvent(std::move(onEvent)) {}
+    : m_options(std::move(options)),
+      m_endpoints(m_options.amqpUrl),
+      m_onEvent(std::move(onEvent)) {}
 
 StatusFeed::~StatusFeed() {
     stop();
@@ -53,8 +54,9 @@ void StatusFeed::loop(const std::stop_token& stop) {
     bool firstConnect = true;
     while (!stop.stop_requested()) {
         try {
-            amqp::Connection connection(amqp::parseUrl(m_options.amqpUrl),
-                                        amqp::ConnectionOptions{.connectionName = m_options.name});
+            const auto owned =
+                m_endpoints.connect(amqp::ConnectionOptions{.connectionName = m_options.name});
+            amqp::Connection& connection = *owned;
             // A new order's NEW status comes with its PaymentRequested; later ones each come
             // as an OrderStatusChanged.
             const std::string queue = amqp::declareInstanceQueue(

@@ -7,6 +7,7 @@
 #include <string>
 #include <thread>
 
+#include "shop/amqp/endpoints.hpp"
 #include "shop/amqp/message.hpp"
 #include "shop/events/events.hpp"
 
@@ -53,6 +54,7 @@ class StatusFeed final {
     void push(const amqp::Delivery& delivery);
 
     StatusFeedOptions m_options;
+    amqp::Endpoints m_endpoints;  ///< used by the feed thread only
     EventHandler m_onEvent;
     StatusFeedStats m_stats;
     std::jthread m_thread;

@@ -6,6 +6,7 @@
 
 #include "amqp_test_support.hpp"
 #include "shop/amqp/consumer.hpp"
+#include "shop/amqp/endpoints.hpp"
 #include "shop/amqp/publisher.hpp"
 
 namespace shop::amqp::test {
@@ -51,6 +52,36 @@ TEST_F(AmqpConnection, RefusedPortFailsFast) {
     const auto start = std::chrono::steady_clock::now();
     EXPECT_THROW(Connection(url, options), ConnectionError);
     EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+}
+
+/// The test broker's URL with another port (nothing listens on ports 1 and 2).
+std::string withPort(std::uint16_t port) {
+    std::string text = shop::testing::amqpUrl();
+    const std::string current = ":" + std::to_string(parseUrl(text).port);
+    return text.replace(text.find(current, text.find('@')), current.size(),
+                        ":" + std::to_string(port));
+}
+
+TEST_F(AmqpConnection, EndpointsConnectToTheFirstNodeThatAccepts) {
+    // The node that is down comes first, as after losing a cluster member.
+    Endpoints endpoints(withPort(1) + "," + AmqpTest::url());
+    ASSERT_EQ(endpoints.urls().size(), 2u);
+    const auto connection = endpoints.connect(testOptions());
+    EXPECT_TRUE(connection->isOpen());
+    EXPECT_EQ(connection->url(), parseUrl(AmqpTest::url()).masked());
+}
+
+TEST_F(AmqpConnection, EndpointsSayWhatEachNodeAnsweredWhenNoneAccepts) {
+    const std::string password = parseUrl(AmqpTest::url()).password;
+    Endpoints endpoints(withPort(1) + "," + withPort(2));
+    try {
+        endpoints.connect(testOptions());
+        FAIL() << "expected ConnectionError";
+    } catch (const ConnectionError& error) {
+        EXPECT_TRUE(contains(error.what(), ":1")) << error.what();
+        EXPECT_TRUE(contains(error.what(), ":2")) << error.what();
+        EXPECT_FALSE(contains(error.what(), ":" + password + "@")) << error.what();
+    }
 }
 
 TEST_F(AmqpConnection, ChannelClosedByTheBrokerThrowsAndANewConnectionWorks) {

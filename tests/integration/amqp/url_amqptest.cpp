@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "shop/amqp/backoff.hpp"
+#include "shop/amqp/endpoints.hpp"
 #include "shop/amqp/url.hpp"
 
 namespace shop::amqp {
@@ -108,6 +109,46 @@ TEST(AmqpUrl, MasksThePassword) {
     EXPECT_EQ(maskedUrl("amqp://u:s3:cr@et@h/"), "amqp://u:***@h/");
     EXPECT_EQ(maskedUrl("amqp://h:5672/"), "amqp://h:5672/");
     EXPECT_EQ(maskedUrl("not a url"), "not a url");
+}
+
+TEST(AmqpUrl, ParsesTheNodesOfAClusterSeparatedByCommas) {
+    const auto urls = parseUrls(
+        "amqp://u:p@127.0.0.1:55672/, amqp://u:p%2Cq@127.0.0.1:55682 ,amqp://127.0.0.1:55692/v");
+    ASSERT_EQ(urls.size(), 3u);
+    EXPECT_EQ(urls[0].port, 55672);
+    EXPECT_EQ(urls[1].port, 55682);
+    EXPECT_EQ(urls[1].password, "p,q");
+    EXPECT_EQ(urls[2].port, 55692);
+    EXPECT_EQ(urls[2].vhost, "v");
+    EXPECT_EQ(parseUrls("amqp://h").size(), 1u);
+}
+
+TEST(AmqpUrl, RejectsAListWithAnEmptyOrBadEntryWithoutShowingAPassword) {
+    for (const char* text : {"", ",", "amqp://u:secret@h,", "amqp://u:secret@h,,amqp://h2",
+                             "amqp://h1,http://u:secret@h2"}) {
+        try {
+            parseUrls(text);
+            ADD_FAILURE() << "accepted '" << text << "'";
+        } catch (const std::invalid_argument& error) {
+            EXPECT_EQ(std::string(error.what()).find("secret"), std::string::npos) << error.what();
+        }
+    }
+}
+
+TEST(AmqpUrl, MasksEveryPasswordOfAList) {
+    EXPECT_EQ(maskedUrl("amqp://a:one@h1:1/,amqp://b:two@h2:2/"),
+              "amqp://a:***@h1:1/,amqp://b:***@h2:2/");
+}
+
+TEST(AmqpUrl, ReadUrlsRecordsAMissingOrMalformedListAsAProblem) {
+    const auto problems = [](std::optional<std::string> value) {
+        core::EnvReader env([value](std::string_view) { return value; });
+        readUrls(env, "SHOP_AMQP_URL");
+        return env.problems().size();
+    };
+    EXPECT_EQ(problems(std::nullopt), 1u);
+    EXPECT_EQ(problems("amqp://h1,nonsense"), 1u);
+    EXPECT_EQ(problems("amqp://h1, amqp://h2"), 0u);
 }
 
 TEST(AmqpBackoff, GrowsWithJitterUpToTheCap) {

@@ -6,6 +6,7 @@
 
 #include "outbox_fixture.hpp"
 #include "shop/amqp/publisher.hpp"
+#include "shop/amqp/url.hpp"
 #include "shop/domain/uuid.hpp"
 #include "shop/outbox/consumer.hpp"
 #include "shop/pg/errors.hpp"
@@ -74,6 +75,29 @@ TEST_F(ConsumerWorkerTest, AcksHandledMessagesAndDeadLettersPoisonAtOnce) {
     auto dead = amqp::getOne(connection, amqp::deadLetterQueueName(m_queue), true);
     ASSERT_TRUE(dead.has_value());
     EXPECT_EQ(dead->message.messageId, poison);
+}
+
+TEST_F(ConsumerWorkerTest, ConsumesFromTheNodeOfItsListThatIsUp) {
+    // A cluster whose first listed node is down (nothing listens on port 1 of the test host).
+    auto consumer = options();
+    consumer.amqpUrl = "amqp://" + amqp::parseUrl(amqpUrl()).host + ":1/, " + amqpUrl();
+    std::atomic<int> handled{0};
+    outbox::ConsumerWorker worker(consumer, [&](const amqp::Delivery&) {
+        ++handled;
+        return outbox::Disposition::Ack;
+    });
+    worker.start();
+    publish(domain::newUuid(), "to any node");
+    EXPECT_TRUE(waitUntil([&] { return handled.load() == 1; }));
+    EXPECT_TRUE(worker.stats().connected.load());
+}
+
+TEST_F(ConsumerWorkerTest, AMalformedBrokerListIsRefusedAtConstruction) {
+    auto consumer = options();
+    consumer.amqpUrl = amqpUrl() + ",,";
+    EXPECT_THROW(outbox::ConsumerWorker(
+                     consumer, [](const amqp::Delivery&) { return outbox::Disposition::Ack; }),
+                 std::invalid_argument);
 }
 
 TEST_F(ConsumerWorkerTest, AMessageThatKeepsFailingEndsInTheDeadLetterQueue) {

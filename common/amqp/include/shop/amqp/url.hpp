@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace shop::amqp {
 
@@ -26,8 +27,14 @@ struct Url {
 /// more than one path segment.
 Url parseUrl(std::string_view text);
 
-/// The text with the password (between `user:` and `@`) replaced by `***`; works on text that
-/// does not parse, so configuration errors can be logged safely.
+/// The nodes of one broker cluster: one URL, or several separated by commas, each parsed by
+/// parseUrl (spaces around a URL are ignored; a comma in a password is written `%2C`).
+/// Throws std::invalid_argument for an empty list or any URL parseUrl refuses.
+std::vector<Url> parseUrls(std::string_view text);
+
+/// The text with each password (between `user:` and `@`) replaced by `***`, URL by URL of a
+/// comma-separated list; works on text that does not parse, so configuration errors can be
+/// logged safely.
 std::string maskedUrl(std::string_view text);
 
 }  // namespace shop::amqp

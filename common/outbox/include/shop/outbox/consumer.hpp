@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "shop/amqp/endpoints.hpp"
 #include "shop/amqp/message.hpp"
 #include "shop/core/config.hpp"
 
@@ -103,6 +104,7 @@ class ConsumerWorker final {
     Disposition handleWithRetries(const amqp::Delivery& delivery, const std::stop_token& stop);
 
     ConsumerOptions m_options;
+    amqp::Endpoints m_endpoints;  ///< used by the worker thread only
     DeliveryHandler m_handler;
     BatchHandler m_batchHandler;
     ConsumerStats m_stats;

@@ -9,6 +9,7 @@
 #include <string>
 #include <thread>
 
+#include "shop/amqp/endpoints.hpp"
 #include "shop/amqp/publisher.hpp"
 #include "shop/outbox/doorbell.hpp"
 #include "shop/pg/connection.hpp"
@@ -75,6 +76,7 @@ class Relay final {
                      const std::stop_token& stop);
 
     RelayOptions m_options;
+    amqp::Endpoints m_endpoints;  ///< used by the relay thread only
     pg::Pool& m_pool;
     RelayStats m_stats;
     Doorbell m_doorbell;
