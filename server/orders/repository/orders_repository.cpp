@@ -133,10 +133,9 @@ std::vector<BatchSettleOutcome> claimAndSettleAll(pg::Transaction& tx, std::stri
     // when nothing was settled), then whether the message was claimed and the order exists.
     static const std::string kSql =
         "WITH input AS (SELECT * FROM unnest($2::text[], $3::uuid[], $4::text[], $5::text[]) "
-        "WITH ORDINALITY AS i (message_id, order_id, status, reason, n)), "
-        "claim AS (INSERT INTO inbox (consumer, message_id) SELECT $1, message_id FROM input "
-        "ON CONFLICT DO NOTHING RETURNING message_id), "
-        "settled AS (UPDATE orders SET status = input.status, failure_reason = input.reason, "
+        "WITH ORDINALITY AS i (message_id, order_id, status, reason, n)), " +
+        outbox::claimInboxBatchCte("input") +
+        ", settled AS (UPDATE orders SET status = input.status, failure_reason = input.reason, "
         "version = orders.version + 1, updated_at = clock_timestamp() FROM input "
         "JOIN claim USING (message_id) WHERE orders.order_id = input.order_id "
         "AND orders.version = 1 RETURNING orders.*) "

@@ -156,11 +156,9 @@ std::vector<PaymentDecision> decidePayments(pg::Transaction& tx, std::string_vie
         "WITH input AS (SELECT * FROM unnest($2::text[], $3::uuid[], $4::uuid[]) "
         "WITH ORDINALITY AS i (message_id, order_id, user_id, n)), "
         "locked AS (SELECT user_id, balance FROM accounts "
-        "WHERE user_id IN (SELECT user_id FROM input) ORDER BY user_id FOR UPDATE), "
-        "claim AS (INSERT INTO inbox (consumer, message_id) SELECT $1, message_id "
-        "FROM input, (SELECT count(*) FROM locked) AS all_locked "
-        "ON CONFLICT DO NOTHING RETURNING message_id) "
-        "SELECT claim.message_id IS NOT NULL, "
+        "WHERE user_id IN (SELECT user_id FROM input) ORDER BY user_id FOR UPDATE), " +
+        outbox::claimInboxBatchCte("input, (SELECT count(*) FROM locked) AS all_locked") +
+        " SELECT claim.message_id IS NOT NULL, "
         "EXISTS (SELECT 1 FROM payments WHERE payments.order_id = input.order_id), "
         "locked.balance FROM input LEFT JOIN claim USING (message_id) "
         "LEFT JOIN locked USING (user_id) ORDER BY input.n";

@@ -13,13 +13,13 @@
 namespace shop::payments {
 namespace {
 
-/// The PaymentResult of a decided payment, as an outbox message.
-outbox::OutboxMessage resultMessage(const events::PaymentRequested& request,
+/// The PaymentResult of a decided payment of `orderId` by `userId`, as an outbox message.
+outbox::OutboxMessage resultMessage(const std::string& orderId, const std::string& userId,
                                     const PaymentDecision& decision, const std::string& requestId) {
     events::PaymentResult result;
     result.eventId = domain::newUuid();
-    result.orderId = request.orderId;
-    result.userId = request.userId;
+    result.orderId = orderId;
+    result.userId = userId;
     result.occurredAt = core::nowRfc3339();
     result.outcome =
         decision.balanceAfter ? events::PaymentOutcome::Succeeded : events::PaymentOutcome::Failed;
@@ -28,7 +28,7 @@ outbox::OutboxMessage resultMessage(const events::PaymentRequested& request,
     return outbox::OutboxMessage{result.eventId,
                                  std::string(events::kPaymentResultType),
                                  std::string(events::kPaymentResultKey),
-                                 request.orderId,
+                                 orderId,
                                  events::toJson(result),
                                  requestId};
 }
@@ -65,7 +65,7 @@ outbox::Disposition handlePaymentRequested(pg::Pool& pool, const amqp::Delivery&
     }
 
     const bool succeeded = decision.balanceAfter.has_value();
-    work.enqueue(resultMessage(request, decision, requestId));
+    work.enqueue(resultMessage(request.orderId, request.userId, decision, requestId));
     work.commit();
     core::logDebug("payment decided", {{"message_id", messageId},
                                        {"order_id", request.orderId},
@@ -78,7 +78,6 @@ std::vector<outbox::Disposition> handlePaymentsRequested(
     pg::Pool& pool, std::span<const amqp::Delivery> deliveries) {
     std::vector<outbox::Disposition> dispositions(deliveries.size(),
                                                   outbox::Disposition::Duplicate);
-    std::vector<events::PaymentRequested> parsed;
     std::vector<PaymentRequest> requests;
     std::vector<std::size_t> requestOf;  // index in `deliveries` of each request
     std::unordered_set<std::string> messageIds;
@@ -87,16 +86,16 @@ std::vector<outbox::Disposition> handlePaymentsRequested(
         if (!messageIds.insert(message.messageId).second) {
             continue;  // twice in this batch: a duplicate
         }
+        events::PaymentRequested request;
         try {
             if (message.messageId.empty()) {
                 throw events::MalformedEvent("message has no message_id");
             }
-            parsed.push_back(events::parsePaymentRequested(message.body));
+            request = events::parsePaymentRequested(message.body);
         } catch (const events::MalformedEvent&) {
             throw outbox::BatchAbandoned(
                 "a malformed PaymentRequested is dead-lettered on its own");
         }
-        const auto& request = parsed.back();
         requests.push_back(
             PaymentRequest{message.messageId, request.orderId, request.userId, request.amount});
         requestOf.push_back(i);
@@ -111,7 +110,8 @@ std::vector<outbox::Disposition> handlePaymentsRequested(
         }
         const amqp::Delivery& delivery = deliveries[requestOf[r]];
         const std::string* requestId = delivery.message.header("x-request-id");
-        results.push_back(resultMessage(parsed[r], decisions[r], requestId ? *requestId : ""));
+        results.push_back(resultMessage(requests[r].orderId, requests[r].userId, decisions[r],
+                                        requestId ? *requestId : ""));
         dispositions[requestOf[r]] = outbox::Disposition::Ack;
     }
     outbox::enqueueAllAndCommit(tx, results);

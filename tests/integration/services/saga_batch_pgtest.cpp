@@ -6,9 +6,7 @@
 
 #include <atomic>
 #include <cstdio>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -265,19 +263,14 @@ TEST(PaymentsBatch, ABatchLocksItsAccountsInUserIdOrderWhateverTheOrderOfItsDeli
                                             paymentRequested("m3", order(3), low, 10)};
     std::thread handler([&] { payments::handlePaymentsRequested(schema.pool(), batch); });
     pg::Connection probe(schema.url());
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    bool waiting = false;
-    while (!waiting && std::chrono::steady_clock::now() < deadline) {
-        waiting = probe
-                      .exec(
-                          "SELECT count(*) FROM pg_stat_activity WHERE application_name = $1 "
-                          "AND wait_event_type = 'Lock'",
-                          schema.name())
-                      .int64(0, 0) == 1;
-        if (!waiting) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        }
-    }
+    const bool waiting = waitUntil([&] {
+        return probe
+                   .exec(
+                       "SELECT count(*) FROM pg_stat_activity WHERE application_name = $1 "
+                       "AND wait_event_type = 'Lock'",
+                       schema.name())
+                   .int64(0, 0) == 1;
+    });
     std::vector<std::string> lockedBeforeWaiting;
     for (const auto& user : {low, middle}) {
         try {

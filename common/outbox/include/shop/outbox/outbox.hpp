@@ -55,4 +55,12 @@ inline constexpr std::string_view kClaimInboxCte =
     "claim AS (INSERT INTO inbox (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING "
     "RETURNING 1)";
 
+/// kClaimInboxCte for a batch: records ($1 = consumer) the `message_id` of every row of `from`
+/// (the rest of a FROM clause) and names `claim`, which has a row (message_id) for each message
+/// delivered for the first time.
+inline std::string claimInboxBatchCte(std::string_view from) {
+    return "claim AS (INSERT INTO inbox (consumer, message_id) SELECT $1, message_id FROM " +
+           std::string(from) + " ON CONFLICT DO NOTHING RETURNING message_id)";
+}
+
 }  // namespace shop::outbox
