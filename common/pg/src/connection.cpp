@@ -153,9 +153,12 @@ std::string scrub(std::string message, const std::vector<std::string>& secrets) 
     return message;
 }
 
+/// 25006 (read-only transaction) means the server is no longer the primary (a failover demoted
+/// it): the session is dropped so the pool reconnects, and libpq's target_session_attrs finds the
+/// new primary.
 bool killsSession(std::string_view sqlstate) {
     return (startsWith(sqlstate, "08") && sqlstate != "08P01") || sqlstate == "57P01" ||
-           sqlstate == "57P02" || sqlstate == "57P03";
+           sqlstate == "57P02" || sqlstate == "57P03" || sqlstate == "25006";
 }
 
 }  // namespace

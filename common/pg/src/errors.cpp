@@ -91,7 +91,8 @@ void throwForSqlstate(std::string_view sqlstate, std::string_view message, std::
     if (startsWith(state, "22")) {
         throw DataError(text, state, position);
     }
-    if (startsWith(state, "08") || state == "57P01" || state == "57P02" || state == "57P03") {
+    if (startsWith(state, "08") || state == "57P01" || state == "57P02" || state == "57P03" ||
+        state == "25006") {
         throw ConnectionLost(text, state, position);
     }
     throw Error(text, state, position);

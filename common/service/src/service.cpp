@@ -161,6 +161,13 @@ void ServiceHost::start() {
                     return core::ApiError(core::ErrorCode::UpstreamUnavailable,
                                           "the database is unavailable, try again");
                 }
+                // A failover in the middle of COMMIT: the work may or may not be stored, so the
+                // client retries with the same Idempotency-Key, which gives it one effect.
+                if (dynamic_cast<const pg::CommitInDoubt*>(&error) != nullptr) {
+                    return core::ApiError(core::ErrorCode::UpstreamUnavailable,
+                                          "the database connection broke while committing: retry "
+                                          "with the same Idempotency-Key");
+                }
                 return std::nullopt;
             });
         m_server->start();

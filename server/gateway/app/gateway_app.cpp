@@ -67,19 +67,34 @@ Gateway::Gateway(GatewayConfig config)
       m_payments(upstreamOptions(m_config, "payments", m_config.paymentsUrl)),
       m_auth(m_config.auth, m_payments),
       m_hub(m_config.websocket),
-      m_feed(StatusFeedOptions{.amqpUrl = m_config.amqpUrl},
-             [this](const events::OrderStatusChanged& event, const std::string& requestId) {
-                 const std::size_t sockets = m_streams.publish(event);
-                 core::logDebug("order status pushed", {{"order_id", event.orderId},
-                                                        {"status", domain::toString(event.status)},
-                                                        {"version", std::to_string(event.version)},
-                                                        {"sockets", std::to_string(sockets)},
-                                                        {"request_id", requestId}});
-             }),
+      m_feed(
+          StatusFeedOptions{.amqpUrl = m_config.amqpUrl},
+          [this](const events::OrderStatusChanged& event, const std::string& requestId) {
+              const std::size_t sockets = m_streams.publish(event);
+              core::logDebug("order status pushed", {{"order_id", event.orderId},
+                                                     {"status", domain::toString(event.status)},
+                                                     {"version", std::to_string(event.version)},
+                                                     {"sockets", std::to_string(sockets)},
+                                                     {"request_id", requestId}});
+          },
+          [this] { closeSubscribersToResync(); }),
       m_docs(m_config.swaggerUiDir) {}
 
 Gateway::~Gateway() {
     stop();
+}
+
+void Gateway::closeSubscribersToResync() {
+    // 1012 (service restart): the client reconnects and re-reads state over REST (CONTRACT 3).
+    const auto ids = m_streams.subscriberIds();
+    for (const auto id : ids) {
+        m_hub.close(id, 1012,
+                    "order events may have been missed: re-read state and subscribe again");
+    }
+    core::logWarn(
+        "status feed resumed after losing the broker: closed every subscriber so it "
+        "re-reads state",
+        {{"sockets", std::to_string(ids.size())}});
 }
 
 http::Router Gateway::makeRouter() {

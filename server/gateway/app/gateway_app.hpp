@@ -55,6 +55,9 @@ class Gateway final {
   private:
     http::Router makeRouter();
     http::Response ready(const http::Request& request);
+    /// After the status feed lost the broker and came back: closes every WebSocket (1012) so
+    /// clients re-read what they may have missed.
+    void closeSubscribersToResync();
 
     GatewayConfig m_config;
     metrics::Registry m_metrics;  // first in, last out: everything below may feed it

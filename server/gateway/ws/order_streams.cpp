@@ -168,4 +168,14 @@ std::size_t OrderStreams::subscribers() const {
     return m_entries.size();
 }
 
+std::vector<OrderStreams::ConnectionId> OrderStreams::subscriberIds() const {
+    std::lock_guard lock(m_mutex);
+    std::vector<ConnectionId> ids;
+    ids.reserve(m_entries.size());
+    for (const auto& entry : m_entries) {
+        ids.push_back(entry.first);
+    }
+    return ids;
+}
+
 }  // namespace shop::gateway

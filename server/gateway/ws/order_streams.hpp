@@ -66,6 +66,8 @@ class OrderStreams final {
     std::size_t publish(const events::OrderStatusChanged& event);
 
     std::size_t subscribers() const;
+    /// Every subscriber's connection id (for closing them all).
+    std::vector<ConnectionId> subscriberIds() const;
     /// Events dropped because their version was not newer than one already seen.
     std::uint64_t staleDropped() const noexcept { return m_staleDropped.load(); }
 

@@ -12,10 +12,12 @@
 
 namespace shop::gateway {
 
-StatusFeed::StatusFeed(StatusFeedOptions options, EventHandler onEvent)
+StatusFeed::StatusFeed(StatusFeedOptions options, EventHandler onEvent,
+                       std::function<void()> onResumed)
     : m_options(std::move(options)),
       m_endpoints(m_options.amqpUrl),
-      m_onEvent(std::move(onEvent)) {}
+      m_onEvent(std::move(onEvent)),
+      m_onResumed(std::move(onResumed)) {}
 
 StatusFeed::~StatusFeed() {
     stop();
@@ -70,9 +72,12 @@ void StatusFeed::loop(const std::stop_token& stop) {
             if (!firstConnect) {
                 ++m_stats.reconnects;
             }
-            firstConnect = false;
             backoff.reset();
             core::logInfo("status feed consuming", {{"queue", queue}});
+            if (!firstConnect && m_onResumed) {
+                m_onResumed();  // after the fresh queue is bound: nothing from now on is missed
+            }
+            firstConnect = false;
             // What is already prefetched is pushed, then one ack covers it all; at most half the
             // prefetch window at a time, so the broker never waits for acks to send more.
             const int ackEvery = std::max(1, m_options.prefetch / 2);

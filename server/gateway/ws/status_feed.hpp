@@ -30,16 +30,19 @@ struct StatusFeedStats {
 /// This gateway instance's feed of order statuses: a thread that declares its own exclusive,
 /// auto-delete queue bound to `order.status` and `payment.requested` on shop.events, consumes
 /// it, and hands each status to `onEvent` (a PaymentRequested as its order's NEW status, see
-/// events::newOrderStatus). When the broker goes away it reconnects with capped exponential
-/// backoff and declares a fresh queue (the old one died with the connection). Events published
-/// while disconnected are not seen; clients re-read state over REST when they reconnect.
+/// events::newOrderStatus). When the broker (or, in a cluster, the node holding the queue) goes
+/// away it reconnects with capped exponential backoff, to the next node of its URL list, and
+/// declares a fresh queue (the old one died with the connection). Events published while it was
+/// disconnected are not seen: once the fresh queue consumes it calls `onResumed`, so the gateway
+/// can make its subscribers re-read state.
 class StatusFeed final {
   public:
     /// Gets each event and the x-request-id it carried ("" when none).
     using EventHandler =
         std::function<void(const events::OrderStatusChanged&, const std::string& requestId)>;
 
-    StatusFeed(StatusFeedOptions options, EventHandler onEvent);
+    StatusFeed(StatusFeedOptions options, EventHandler onEvent,
+               std::function<void()> onResumed = {});
     ~StatusFeed();
     StatusFeed(const StatusFeed&) = delete;
     StatusFeed& operator=(const StatusFeed&) = delete;
@@ -56,6 +59,7 @@ class StatusFeed final {
     StatusFeedOptions m_options;
     amqp::Endpoints m_endpoints;  ///< used by the feed thread only
     EventHandler m_onEvent;
+    std::function<void()> m_onResumed;
     StatusFeedStats m_stats;
     std::jthread m_thread;
 };

@@ -116,6 +116,31 @@ TEST_F(PgTest, PoolReconnectsAfterALostConnection) {
     EXPECT_EQ(fresh->exec("SELECT $1::int", 7).int64(0, 0), 7);
 }
 
+// A server a failover demoted answers writes with 25006 (read-only transaction) on a session that
+// still looks fine: the pool must drop it, so the next acquire reconnects (to the new primary,
+// with a multi-host URL). A read-only session stands in for the demoted server.
+TEST_F(PgTest, PoolDropsASessionWhoseServerTurnedReadOnly) {
+    Pool pool(url(), 1, 5s, "pg-it");
+    int oldPid = 0;
+    {
+        Pool::Lease lease = pool.acquire();
+        oldPid = lease->backendPid();
+        lease->exec("SET default_transaction_read_only = on");
+        try {
+            lease->exec("CREATE TABLE read_only_probe (id int)");
+            ADD_FAILURE() << "a write in a read-only session succeeded";
+        } catch (const pg::ConnectionLost& lost) {
+            EXPECT_EQ(lost.sqlstate(), "25006");
+            EXPECT_TRUE(pg::isTransient(lost));
+        }
+        EXPECT_FALSE(lease->healthy());
+    }
+    EXPECT_EQ(pool.stats().idle, 0u);
+    Pool::Lease fresh = pool.acquire();
+    EXPECT_NE(fresh->backendPid(), oldPid);
+    fresh->exec("CREATE TEMP TABLE read_only_probe (id int)");
+}
+
 TEST_F(PgTest, PoolReplacesAConnectionThatDiedWhileIdle) {
     Pool pool(url(), 1, 5s, "pg-it");
     int oldPid = 0;

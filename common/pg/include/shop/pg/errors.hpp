@@ -26,7 +26,8 @@ class Error : public std::runtime_error {
 };
 
 /// The connection could not be opened, or broke (SQLSTATE class 08, 57P01/57P02/57P03, or libpq
-/// reporting the connection bad). The connection that threw is unusable until reset.
+/// reporting the connection bad), or its server turned read-only (25006: no longer the primary
+/// after a failover). The connection that threw is unusable until reset.
 class ConnectionLost final : public Error {
   public:
     using Error::Error;
