@@ -93,7 +93,26 @@ TEST_F(HaTest, KillARabbitNodeThatLeadsNothingAndItRejoins) {
     if (victim.empty()) {
         victim = "rabbitmq-3";  // every node leads something: lose one anyway
     }
-    runLoad([&] { ctl("kill " + victim); });
+    runLoad([&] {
+        ctl("kill " + victim);
+        // Two of three nodes up: still ready, and the report names the one that is missing.
+        e2e::HttpResponse ready;
+        const auto missing = [&] {
+            const domain::Json* gateway =
+                e2e::member(e2e::member(ready.data(), "checks"), "gateway");
+            const domain::Json* nodes =
+                e2e::member(e2e::member(e2e::member(gateway, "checks"), "broker_nodes"), "missing");
+            return nodes != nullptr ? nodes->items().size() : 0;
+        };
+        EXPECT_TRUE(testing::waitUntil(
+            [&] {
+                ready = s_stack->gateway().get("/health/ready");
+                return missing() == 1;
+            },
+            30s, 200ms))
+            << ready.describe();
+        EXPECT_EQ(ready.status, 200) << ready.describe();
+    });
     ctl("start " + victim);
     EXPECT_TRUE(testing::waitUntil([] { return probe("cluster-size") == "3"; }, 60s, 500ms))
         << victim << " did not rejoin the cluster";

@@ -1,10 +1,15 @@
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <map>
 
 #include "shop/core/clock.hpp"
 #include "shop/core/config.hpp"
 #include "shop/core/errors.hpp"
+#include "shop/core/nodes.hpp"
 #include "shop/domain/json.hpp"
 #include "shop/http/server.hpp"
 
@@ -125,6 +130,35 @@ TEST(RequestIds, OnlySafeClientIdsAreEchoed) {
     EXPECT_FALSE(http::isAcceptableRequestId("new\nline"));
     EXPECT_FALSE(http::isAcceptableRequestId(std::string(129, 'a')));
     EXPECT_TRUE(http::isAcceptableRequestId(std::string(128, 'a')));
+}
+
+/// A loopback port that listens (the socket stays open) and its number.
+std::pair<int, std::uint16_t> listeningSocket() {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    EXPECT_EQ(::listen(fd, 4), 0);
+    socklen_t length = sizeof address;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+    return {fd, ntohs(address.sin_port)};
+}
+
+TEST(Nodes, ReachableWhileListeningAndMissingOnceClosed) {
+    const auto [fd, port] = listeningSocket();
+    EXPECT_TRUE(tcpReachable("127.0.0.1", port, std::chrono::milliseconds(500)));
+    ::close(fd);
+    EXPECT_FALSE(tcpReachable("127.0.0.1", port, std::chrono::milliseconds(500)));
+    EXPECT_FALSE(tcpReachable("no-such-host.invalid", port, std::chrono::milliseconds(500)));
+}
+
+TEST(Nodes, ReportNamesTheMissing) {
+    const std::vector<NodeState> nodes{{"a:1", true}, {"b:2", false}, {"c:3", true}};
+    EXPECT_EQ(nodesUp(nodes), 2u);
+    domain::JsonWriter out;
+    writeNodes(out, nodes);
+    EXPECT_EQ(out.take(), R"({"up":["a:1","c:3"],"missing":["b:2"]})");
 }
 
 }  // namespace

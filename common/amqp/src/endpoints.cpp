@@ -34,4 +34,15 @@ std::string readUrls(core::EnvReader& env, std::string_view name) {
     return urls;
 }
 
+std::vector<core::NodeState> probeNodes(const std::vector<Url>& urls,
+                                        std::chrono::milliseconds timeout) {
+    std::vector<core::NodeState> nodes;
+    nodes.reserve(urls.size());
+    for (const Url& url : urls) {
+        nodes.push_back({url.host + ":" + std::to_string(url.port),
+                         core::tcpReachable(url.host, url.port, timeout)});
+    }
+    return nodes;
+}
+
 }  // namespace shop::amqp

@@ -163,6 +163,48 @@ bool killsSession(std::string_view sqlstate) {
 
 }  // namespace
 
+std::vector<core::NodeState> probeHosts(const std::string& conninfo) {
+    std::string hosts;
+    std::string ports;
+    if (PQconninfoOption* options = PQconninfoParse(conninfo.c_str(), nullptr)) {
+        for (PQconninfoOption* option = options; option->keyword != nullptr; ++option) {
+            const std::string value = option->val != nullptr ? option->val : "";
+            if (std::strcmp(option->keyword, "host") == 0) {
+                hosts = value;
+            } else if (std::strcmp(option->keyword, "port") == 0) {
+                ports = value;
+            }
+        }
+        PQconninfoFree(options);
+    }
+    auto split = [](const std::string& list) {
+        std::vector<std::string> items;
+        std::size_t start = 0;
+        while (true) {
+            const std::size_t comma = list.find(',', start);
+            items.push_back(list.substr(start, comma - start));
+            if (comma == std::string::npos) {
+                return items;
+            }
+            start = comma + 1;
+        }
+    };
+    const std::vector<std::string> hostList = split(hosts);
+    const std::vector<std::string> portList = split(ports);
+    std::vector<core::NodeState> nodes;
+    for (std::size_t i = 0; i < hostList.size(); ++i) {
+        // One port for every host, or one each; libpq's defaults when absent.
+        const std::string& port = portList.size() == hostList.size() ? portList[i] : portList[0];
+        const char* const keywords[] = {"host", "port", "connect_timeout", nullptr};
+        const char* const values[] = {hostList[i].empty() ? nullptr : hostList[i].c_str(),
+                                      port.empty() ? nullptr : port.c_str(), "2", nullptr};
+        nodes.push_back({(hostList[i].empty() ? "localhost" : hostList[i]) + ":" +
+                             (port.empty() ? "5432" : port),
+                         PQpingParams(keywords, values, 0) == PQPING_OK});
+    }
+    return nodes;
+}
+
 std::string redactPassword(std::string_view conninfo) {
     std::string out(conninfo);
     const auto spans = passwordSpans(conninfo);

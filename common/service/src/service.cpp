@@ -2,13 +2,18 @@
 
 #include "shop/amqp/endpoints.hpp"
 #include "shop/core/log.hpp"
+#include "shop/core/nodes.hpp"
 #include "shop/domain/json.hpp"
+#include "shop/pg/connection.hpp"
 #include "shop/pg/errors.hpp"
 #include "shop/service/internal_access.hpp"
 #include "shop/service/service_metrics.hpp"
 
 namespace shop::service {
 namespace {
+
+/// How long a readiness check waits for each broker node to accept a TCP connection.
+constexpr std::chrono::milliseconds kNodeProbeTimeout{300};
 
 std::chrono::seconds readDuration(core::EnvReader& env, std::string_view name,
                                   std::string_view fallback, std::chrono::seconds min) {
@@ -96,8 +101,17 @@ void ServiceHost::addHealthRoutes(http::Router& router) {
     router.add("GET", "/health/live", live);
     router.add("GET", "/health", live);
     router.add("GET", "/health/ready", [this](const http::Request&) {
+        // With several nodes (a cluster, a primary and its standby) the report says which are
+        // missing; the service stays ready while it reaches the primary and a majority of the
+        // broker's nodes.
+        const auto databaseNodes = pg::probeHosts(m_config.dbUrl);
+        const auto brokerNodes =
+            m_config.amqpUrl.empty()
+                ? std::vector<core::NodeState>{}
+                : amqp::probeNodes(amqp::parseUrls(m_config.amqpUrl), kNodeProbeTimeout);
         const bool database = m_pool->ping();
-        const bool broker = brokerConnected();
+        const bool broker =
+            brokerConnected() && core::nodesUp(brokerNodes) * 2 > brokerNodes.size();
         const bool ready = database && broker;
         domain::JsonWriter out;
         out.beginObject()
@@ -105,9 +119,14 @@ void ServiceHost::addHealthRoutes(http::Router& router) {
             .key("checks")
             .beginObject()
             .field("database", database ? "ok" : "down")
-            .field("broker", broker ? "ok" : "down")
-            .endObject()
-            .endObject();
+            .field("broker", broker ? "ok" : "down");
+        if (databaseNodes.size() > 1) {
+            core::writeNodes(out.key("database_nodes"), databaseNodes);
+        }
+        if (brokerNodes.size() > 1) {
+            core::writeNodes(out.key("broker_nodes"), brokerNodes);
+        }
+        out.endObject().endObject();
         return http::Response::data(ready ? 200 : 503, out.take());
     });
     router.add("GET", "/metrics", [this](const http::Request&) {

@@ -6,6 +6,7 @@
 #include "shop/amqp/endpoints.hpp"
 #include "shop/auth/internal_secret.hpp"
 #include "shop/core/log.hpp"
+#include "shop/core/nodes.hpp"
 #include "shop/domain/json.hpp"
 
 namespace shop::gateway {
@@ -166,12 +167,20 @@ http::Response Gateway::ready(const http::Request&) {
         }
         out.endObject();
     };
-    // The gateway itself is ready when its status feed is connected (pushes would stall).
-    const bool feed = m_feed.stats().connected;
+    // The gateway itself is ready when its status feed is connected (pushes would stall) and,
+    // with a cluster, a majority of the broker's nodes is up (the report names the missing).
+    const auto brokerNodes =
+        amqp::probeNodes(amqp::parseUrls(m_config.amqpUrl), std::chrono::milliseconds(300));
+    const bool feed =
+        m_feed.stats().connected && core::nodesUp(brokerNodes) * 2 > brokerNodes.size();
     ok = ok && feed;
     out.key("checks").beginObject().key("gateway").beginObject();
     out.field("status", feed ? "ok" : "unavailable");
-    out.key("checks").beginObject().field("broker", feed ? "ok" : "down").endObject();
+    out.key("checks").beginObject().field("broker", feed ? "ok" : "down");
+    if (brokerNodes.size() > 1) {
+        core::writeNodes(out.key("broker_nodes"), brokerNodes);
+    }
+    out.endObject();
     out.endObject();
     check("orders", ordersResult);
     check("payments", paymentsResult);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <string_view>
@@ -8,6 +9,7 @@
 #include "shop/amqp/connection.hpp"
 #include "shop/amqp/url.hpp"
 #include "shop/core/config.hpp"
+#include "shop/core/nodes.hpp"
 
 namespace shop::amqp {
 
@@ -31,6 +33,10 @@ class Endpoints final {
     std::vector<Url> m_urls;
     std::size_t m_next = 0;
 };
+
+/// Whether each node of `urls` accepts TCP connections (for readiness reports).
+std::vector<core::NodeState> probeNodes(const std::vector<Url>& urls,
+                                        std::chrono::milliseconds timeout);
 
 /// Reads the required variable `name`: one broker URL, or a cluster's URLs separated by commas
 /// (parseUrls). Records a problem in `env` when it is missing or malformed.

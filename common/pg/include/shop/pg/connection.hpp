@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "shop/core/nodes.hpp"
+
 #include "shop/pg/errors.hpp"
 #include "shop/pg/params.hpp"
 #include "shop/pg/result.hpp"
@@ -27,6 +29,10 @@ struct Notification {
 
 /// The URL or key=value connection string with its password replaced by "***", for logs.
 std::string redactPassword(std::string_view conninfo);
+
+/// Every host of `conninfo` (a multi-host URL lists several) and whether its server accepts
+/// connections now (PQping: up even when this login would be refused). For readiness reports.
+std::vector<core::NodeState> probeHosts(const std::string& conninfo);
 
 /// One libpq connection. Not thread-safe: use it from one thread at a time (the Pool hands
 /// each connection to one user at a time).
