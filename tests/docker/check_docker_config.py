@@ -5,25 +5,14 @@ Parses the compose file with a real YAML parser and checks its structure, that e
 variable it sets is one the binaries read, and that the Dockerfile builds with the same Debian
 package names ./shop installs. Prints one line per check and '<n> passed, <m> failed'.
 """
-import pathlib
 import re
-import sys
 
-import yaml
+from checks import (ROOT, apt_installs, check, check_builds, check_shop_variables, driver_packages,
+                    finish, load_yaml, required)
 
-ROOT = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else ".").resolve()
-results = []
-
-
-def check(name, condition, detail=""):
-    results.append((name, bool(condition)))
-    print(("ok    " if condition else "FAIL  ") + name + (f" ({detail})" if detail and not condition else ""))
-
-
-compose = yaml.safe_load((ROOT / "docker/compose.yaml").read_text())
+compose = load_yaml("docker/compose.yaml")
 services = compose.get("services", {})
 dockerfile = (ROOT / "docker/Dockerfile").read_text()
-driver = (ROOT / "shop").read_text()
 
 # --- structure -------------------------------------------------------------------------------
 expected = {"orders-db", "payments-db", "rabbitmq", "orders-migrate", "payments-migrate",
@@ -62,15 +51,8 @@ for db in ("orders-db", "payments-db"):
           services.get(migrate, {}).get("depends_on", {}).get(db, {}).get("condition") == "service_healthy")
 
 # --- environment names match what the binaries read ------------------------------------------
-sources = list((ROOT / "common").rglob("*.cpp")) + list((ROOT / "server").rglob("*.cpp"))
-read_by_binaries = set()
-for source in sources:
-    read_by_binaries |= set(re.findall(r'"(SHOP_[A-Z0-9_]+)"', source.read_text()))
-for name in ("orders", "payments", "gateway", "orders-migrate", "payments-migrate"):
-    env = services.get(name, {}).get("environment", {})
-    names = {k for k in env if k.startswith("SHOP_")}
-    unknown = sorted(names - read_by_binaries)
-    check(f"{name}: every SHOP_* variable is read by the binaries", not unknown, unknown)
+check_shop_variables(compose, ("orders", "payments", "gateway", "orders-migrate", "payments-migrate"))
+check_builds(compose)
 for name in ("orders", "payments"):
     env = services.get(name, {}).get("environment", {})
     check(f"{name}: sets SHOP_DB_URL, SHOP_AMQP_URL and SHOP_HTTP_ADDR",
@@ -88,31 +70,21 @@ check("gateway: sets the token secret and the operator's credentials",
 for name, value in (("SHOP_INTERNAL_SECRET", gateway_env.get("SHOP_INTERNAL_SECRET")),
                     ("SHOP_TOKEN_SECRET", gateway_env.get("SHOP_TOKEN_SECRET")),
                     ("SHOP_ADMIN_PASSWORD", gateway_env.get("SHOP_ADMIN_PASSWORD"))):
-    check(f"gateway: {name} has no default and is required",
-          re.fullmatch(r"\$\{" + name + r":\?[^}]+\}", str(value)) is not None, value)
+    check(f"gateway: {name} has no default and is required", required(value, name), value)
 check("gateway: points at the orders and payments services",
       gateway_env.get("SHOP_ORDERS_URL", "").startswith("http://orders:")
       and gateway_env.get("SHOP_PAYMENTS_URL", "").startswith("http://payments:"))
 
 # --- Dockerfile -------------------------------------------------------------------------------
-def apt_installs(text):
-    """Package lists of every `apt-get install` in the file, in order."""
-    lists = []
-    joined = text.replace("\\\n", " ")
-    for match in re.finditer(r"apt-get install ([^&\n]*)", joined):
-        lists.append([w for w in match.group(1).split() if not w.startswith("-")])
-    return lists
-
-
-driver_packages = set(re.search(r"APT_PACKAGES=\(([^)]*)\)", driver, re.S).group(1).split())
+packages = driver_packages()
 installs = apt_installs(dockerfile)
 check("the Dockerfile installs packages in a build and a runtime stage", len(installs) == 2, len(installs))
 if installs:
     build_packages = set(installs[0])
-    check("build-stage packages are ones ./shop installs too", build_packages <= driver_packages,
-          sorted(build_packages - driver_packages))
+    check("build-stage packages are ones ./shop installs too", build_packages <= packages,
+          sorted(build_packages - packages))
     check("./shop installs every library the build stage needs",
-          {"libpoco-dev", "libpq-dev", "librabbitmq-dev", "cmake", "ninja-build"} <= driver_packages)
+          {"libpoco-dev", "libpq-dev", "librabbitmq-dev", "cmake", "ninja-build"} <= packages)
 stages = re.findall(r"^FROM (\S+) AS (\S+)", dockerfile, re.M)
 check("builds on debian:bookworm, runs on debian:bookworm-slim",
       ("debian:bookworm", "build") in stages and ("debian:bookworm-slim", "runtime") in stages, stages)
@@ -122,6 +94,4 @@ for target in ("gateway", "orders", "payments"):
     check(f"{target} has a HEALTHCHECK on its health endpoint", "HEALTHCHECK" in section and "/health/" in section)
     check(f"{target} image is built from the runtime stage", f"FROM runtime AS {target}" in dockerfile)
 
-failed = sum(1 for _, ok in results if not ok)
-print(f"{len(results) - failed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+finish()
