@@ -24,6 +24,12 @@ std::string_view errorCodeName(ErrorCode code) {
             return "PAYLOAD_TOO_LARGE";
         case ErrorCode::UnsupportedMediaType:
             return "UNSUPPORTED_MEDIA_TYPE";
+        case ErrorCode::RequestTimeout:
+            return "REQUEST_TIMEOUT";
+        case ErrorCode::UriTooLong:
+            return "URI_TOO_LONG";
+        case ErrorCode::HeadersTooLarge:
+            return "HEADERS_TOO_LARGE";
         case ErrorCode::RateLimited:
             return "RATE_LIMITED";
         case ErrorCode::Internal:
@@ -58,6 +64,12 @@ int httpStatus(ErrorCode code) {
             return 413;
         case ErrorCode::UnsupportedMediaType:
             return 415;
+        case ErrorCode::RequestTimeout:
+            return 408;
+        case ErrorCode::UriTooLong:
+            return 414;
+        case ErrorCode::HeadersTooLarge:
+            return 431;
         case ErrorCode::RateLimited:
             return 429;
         case ErrorCode::Internal:

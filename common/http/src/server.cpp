@@ -231,8 +231,8 @@ std::string_view reasonPhrase(int status) {
 
 /// A complete response written by hand, for answers given before (or instead of) Poco's
 /// request and response objects: the connection is closed after it.
-std::string closingResponse(int status, ErrorCode code, std::string_view message,
-                            std::string_view requestId) {
+std::string closingResponse(ErrorCode code, std::string_view message, std::string_view requestId) {
+    const int status = core::httpStatus(code);
     const std::string body = core::errorEnvelope(code, message, requestId);
     std::string out = "HTTP/1.1 " + std::to_string(status) + " ";
     out.append(reasonPhrase(status));
@@ -310,9 +310,9 @@ struct Shared {
 };
 
 /// A request that cannot be served because of how it arrived (too slow, cut short): answered
-/// with `status` and code BAD_REQUEST, and the connection is closed.
+/// with `code` (REQUEST_TIMEOUT or BAD_REQUEST), and the connection is closed.
 struct RequestFault {
-    int status;
+    ErrorCode code;
     std::string message;
 };
 
@@ -393,9 +393,8 @@ class DispatchHandler final : public Poco::Net::HTTPRequestHandler {
         try {
             response = dispatch(in, out, request, pattern, upgraded, bodyRead);
         } catch (const RequestFault& fault) {
-            response.status = fault.status;
-            response.body =
-                core::errorEnvelope(ErrorCode::BadRequest, fault.message, request.requestId);
+            response.status = core::httpStatus(fault.code);
+            response.body = core::errorEnvelope(fault.code, fault.message, request.requestId);
         } catch (const ApiError& error) {
             response = errorResponse(error.code(), error.what(), request.requestId);
             if (error.retryAfter().count() > 0) {
@@ -541,10 +540,12 @@ class DispatchHandler final : public Poco::Net::HTTPRequestHandler {
                 case BodyRead::Incomplete:
                     if (m_socket.fault() == GuardedSocketImpl::Fault::Timeout) {
                         throw RequestFault{
-                            408, "request body not received within " +
-                                     std::to_string(m_shared.options.bodyTimeout.count()) + " ms"};
+                            ErrorCode::RequestTimeout,
+                            "request body not received within " +
+                                std::to_string(m_shared.options.bodyTimeout.count()) + " ms"};
                     }
-                    throw RequestFault{400, "request body ended early or is malformed"};
+                    throw RequestFault{ErrorCode::BadRequest,
+                                       "request body ended early or is malformed"};
             }
         }
         m_socket.disarm();
@@ -585,8 +586,9 @@ class DispatchHandler final : public Poco::Net::HTTPRequestHandler {
 
 /// Why a request head was refused; nullopt from classify() means close without an answer.
 struct Rejection {
-    int status;
+    ErrorCode code;
     std::string message;
+    int status() const { return core::httpStatus(code); }
 };
 
 /// One HTTP connection on one worker thread: requests in sequence (keep-alive), each head
@@ -742,14 +744,16 @@ class Connection final : public Poco::Net::TCPServerConnection {
                 if (guarded.received() == 0) {
                     return std::nullopt;
                 }
-                return Rejection{408, "request head not received within " +
-                                          std::to_string(options.headerTimeout.count()) + " ms"};
+                return Rejection{ErrorCode::RequestTimeout,
+                                 "request head not received within " +
+                                     std::to_string(options.headerTimeout.count()) + " ms"};
             case GuardedSocketImpl::Fault::TooLarge:
                 if (!guarded.sawLineEnd()) {
                     return uriTooLong();
                 }
-                return Rejection{431, "request headers are larger than " +
-                                          std::to_string(options.maxHeaderBytes) + " bytes"};
+                return Rejection{ErrorCode::HeadersTooLarge,
+                                 "request headers are larger than " +
+                                     std::to_string(options.maxHeaderBytes) + " bytes"};
             case GuardedSocketImpl::Fault::None:
                 break;
         }
@@ -768,7 +772,7 @@ class Connection final : public Poco::Net::TCPServerConnection {
         if (text.find("Field") != std::string::npos) {
             return lineTooLong();
         }
-        return Rejection{400, "malformed request head"};
+        return Rejection{ErrorCode::BadRequest, "malformed request head"};
     }
 
     /// Our limits on a head Poco accepted (its own ceilings are higher or equal).
@@ -789,23 +793,25 @@ class Connection final : public Poco::Net::TCPServerConnection {
             total += line + 2;
         }
         if (total > options.maxHeaderBytes) {
-            return Rejection{431, "request headers are larger than " +
-                                      std::to_string(options.maxHeaderBytes) + " bytes"};
+            return Rejection{ErrorCode::HeadersTooLarge,
+                             "request headers are larger than " +
+                                 std::to_string(options.maxHeaderBytes) + " bytes"};
         }
         return std::nullopt;
     }
 
     Rejection uriTooLong() const {
-        return {414, "request target is longer than " +
-                         std::to_string(m_shared.options.maxUriBytes) + " bytes"};
+        return {ErrorCode::UriTooLong, "request target is longer than " +
+                                           std::to_string(m_shared.options.maxUriBytes) + " bytes"};
     }
     Rejection tooManyFields() const {
-        return {431,
+        return {ErrorCode::HeadersTooLarge,
                 "more than " + std::to_string(m_shared.options.maxHeaderFields) + " header fields"};
     }
     Rejection lineTooLong() const {
-        return {431, "a header field is longer than " +
-                         std::to_string(m_shared.options.maxHeaderLineBytes) + " bytes"};
+        return {ErrorCode::HeadersTooLarge,
+                "a header field is longer than " +
+                    std::to_string(m_shared.options.maxHeaderLineBytes) + " bytes"};
     }
 
     /// Answers a refused head in the envelope, logs it and closes (lingering, unless the
@@ -814,8 +820,7 @@ class Connection final : public Poco::Net::TCPServerConnection {
                    const std::string& incomingId, const std::string& method) {
         const std::string requestId =
             isAcceptableRequestId(incomingId) ? incomingId : domain::newUuid();
-        const std::string text =
-            closingResponse(rejection.status, ErrorCode::BadRequest, rejection.message, requestId);
+        const std::string text = closingResponse(rejection.code, rejection.message, requestId);
         try {
             socket().sendBytes(text.data(), static_cast<int>(text.size()));
         } catch (const std::exception& error) {
@@ -823,7 +828,7 @@ class Connection final : public Poco::Net::TCPServerConnection {
                            {{"request_id", requestId}, {"error", error.what()}});
         }
         const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
-        const std::string status = std::to_string(rejection.status);
+        const std::string status = std::to_string(rejection.status());
         const std::string millis = std::to_string(static_cast<long long>(seconds * 1000.0));
         const std::string client = clientHost();
         core::logWarn("http", {{"request_id", requestId},
@@ -833,9 +838,9 @@ class Connection final : public Poco::Net::TCPServerConnection {
                                {"ms", millis},
                                {"client", client},
                                {"reason", rejection.message}});
-        m_shared.observe(method.empty() ? "unknown" : method, "rejected", rejection.status,
+        m_shared.observe(method.empty() ? "unknown" : method, "rejected", rejection.status(),
                          seconds);
-        return rejection.status == 408 ? Outcome::Close : Outcome::Linger;
+        return rejection.code == ErrorCode::RequestTimeout ? Outcome::Close : Outcome::Linger;
     }
 
     std::string clientHost() {
@@ -888,9 +893,8 @@ class ConnectionLimiter final : public Poco::Net::TCPServerConnectionFilter {
 
     void refuse(poco_socket_t fd) {
         const std::string requestId = domain::newUuid();
-        const std::string text =
-            closingResponse(503, ErrorCode::UpstreamUnavailable,
-                            "too many open connections; retry shortly", requestId);
+        const std::string text = closingResponse(
+            ErrorCode::UpstreamUnavailable, "too many open connections; retry shortly", requestId);
         (void)::send(fd, text.data(), text.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
         ::shutdown(fd, SHUT_WR);
         // Drop what already arrived, so that the close is a FIN rather than a reset.

@@ -18,6 +18,9 @@ enum class ErrorCode {
     IdempotencyKeyReused,
     PayloadTooLarge,
     UnsupportedMediaType,
+    RequestTimeout,   ///< 408: a request head or body did not arrive in time
+    UriTooLong,       ///< 414
+    HeadersTooLarge,  ///< 431: too many header fields, one too long, or all too large
     RateLimited,
     Internal,
     BadGateway,

@@ -18,8 +18,9 @@ class WebSocket;
 namespace shop::http {
 
 /// How a Server listens and what it tolerates from clients. Every limit is enforced before a
-/// handler runs; a violation is answered in the error envelope (code BAD_REQUEST, with the
-/// status that names the limit: 408, 414 or 431) and the connection is closed.
+/// handler runs; a violation is answered in the error envelope with the status and code that
+/// name the limit (408 REQUEST_TIMEOUT, 414 URI_TOO_LONG, 431 HEADERS_TOO_LARGE) and the
+/// connection is closed.
 struct ServerOptions {
     std::string host = "127.0.0.1";
     std::uint16_t port = 0;  ///< 0 picks a free port; see Server::port()
@@ -89,9 +90,10 @@ using ErrorTranslator = std::function<std::optional<core::ApiError>(const std::e
 /// request. WebSocket upgrades go to the upgrade handler, if one is set.
 ///
 /// Before any of that, the limits of ServerOptions protect the worker threads: a head over a size
-/// limit gets 414 or 431, a head or body that does not arrive in time gets 408 (all with code
-/// BAD_REQUEST, then the connection is closed), a body cut short never reaches a handler, and a
-/// connection over the cap gets 503 UPSTREAM_UNAVAILABLE from the accepting thread at once.
+/// limit gets 414 URI_TOO_LONG or 431 HEADERS_TOO_LARGE, a head or body that does not arrive in
+/// time gets 408 REQUEST_TIMEOUT (then the connection is closed), a body cut short never reaches
+/// a handler, and a connection over the cap gets 503 UPSTREAM_UNAVAILABLE from the accepting
+/// thread at once.
 class Server final {
   public:
     Server(ServerOptions options, Router router);
