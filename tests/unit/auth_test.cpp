@@ -107,6 +107,41 @@ TEST(Tokens, RejectsTamperedForeignExpiredAndMalformedTokens) {
     }
 }
 
+/// The base64url digit whose value differs from `c`'s in the lowest two bits only.
+char withLowBitsSet(char c, int bits) {
+    const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    return alphabet[alphabet.find(c) | static_cast<std::size_t>(bits)];
+}
+
+TEST(Tokens, AcceptsExactlyOneSpellingOfAToken) {
+    TokenIssuer issuer(kSecret, 900s);
+    const std::string token = issuer.issue({Role::Account, "u", "u"});
+    ASSERT_TRUE(issuer.verify(token).has_value());
+    // The HS256 signature is 32 bytes: 43 digits, whose last carries 2 bits beyond the bytes.
+    const std::string signature = token.substr(token.rfind('.') + 1);
+    ASSERT_EQ(signature.size(), 43u);
+
+    EXPECT_FALSE(issuer.verify(token + "=").has_value()) << "padding";
+    EXPECT_FALSE(issuer.verify(token + "==").has_value()) << "padding";
+    EXPECT_FALSE(issuer.verify(token + ".").has_value()) << "an empty fourth segment";
+    EXPECT_FALSE(issuer.verify(token + ".e30").has_value()) << "a fourth segment";
+    for (const int bits : {1, 2, 3}) {
+        std::string trailing = token;
+        trailing.back() = withLowBitsSet(trailing.back(), bits);
+        ASSERT_NE(trailing, token);
+        EXPECT_FALSE(issuer.verify(trailing).has_value()) << "unused bits " << bits;
+    }
+    std::string standardAlphabet = token;
+    for (char& c : standardAlphabet) {
+        c = c == '-' ? '+' : c == '_' ? '/' : c;
+    }
+    if (standardAlphabet != token) {
+        EXPECT_FALSE(issuer.verify(standardAlphabet).has_value()) << "base64, not base64url";
+    }
+    EXPECT_FALSE(issuer.verify(" " + token).has_value());
+    EXPECT_FALSE(issuer.verify(token + " ").has_value());
+}
+
 TEST(Tokens, ManyThreadsIssueAndVerifyAtOnce) {
     // The gateway verifies a token on every request from many worker threads; Poco's crypto
     // setup used to be torn down and rebuilt under them (a crash under load).

@@ -21,6 +21,63 @@ void keepOpenSslInitialized() {
     static const Poco::Crypto::OpenSSLInitializer kKeepAlive;
 }
 
+/// The value of a base64url digit, or -1.
+int base64UrlValue(char c) {
+    if (c >= 'A' && c <= 'Z') {
+        return c - 'A';
+    }
+    if (c >= 'a' && c <= 'z') {
+        return c - 'a' + 26;
+    }
+    if (c >= '0' && c <= '9') {
+        return c - '0' + 52;
+    }
+    if (c == '-') {
+        return 62;
+    }
+    return c == '_' ? 63 : -1;
+}
+
+/// One segment in the only encoding an issuer writes (RFC 7515 base64url): non-empty, digits of
+/// the URL alphabet only, no `=` padding, and a length and last digit that a whole number of
+/// bytes produces (the bits a last digit carries beyond the final byte are zero).
+bool isCanonicalSegment(std::string_view segment) {
+    if (segment.empty() || segment.size() % 4 == 1) {
+        return false;
+    }
+    for (const char c : segment) {
+        if (base64UrlValue(c) < 0) {
+            return false;
+        }
+    }
+    const int last = base64UrlValue(segment.back());
+    switch (segment.size() % 4) {
+        case 2:
+            return (last & 0x0f) == 0;  // one byte: 8 of the last two digits' 12 bits
+        case 3:
+            return (last & 0x03) == 0;  // two bytes: 16 of 18 bits
+        default:
+            return true;
+    }
+}
+
+/// A compact JWS exactly as issue() writes it: three canonical segments. A verifier that also
+/// took padding, a fourth segment or other trailing bits would accept several spellings of one
+/// token.
+bool isCanonicalCompactJws(std::string_view text) {
+    const auto first = text.find('.');
+    if (first == std::string_view::npos) {
+        return false;
+    }
+    const auto second = text.find('.', first + 1);
+    if (second == std::string_view::npos || text.find('.', second + 1) != std::string_view::npos) {
+        return false;
+    }
+    return isCanonicalSegment(text.substr(0, first)) &&
+           isCanonicalSegment(text.substr(first + 1, second - first - 1)) &&
+           isCanonicalSegment(text.substr(second + 1));
+}
+
 }  // namespace
 
 std::string_view toString(Role role) {
@@ -52,6 +109,9 @@ std::string TokenIssuer::issue(const Principal& principal) const {
 }
 
 std::optional<Principal> TokenIssuer::verify(const std::string& text) const {
+    if (!isCanonicalCompactJws(text)) {
+        return std::nullopt;
+    }
     try {
         Poco::JWT::Signer signer(m_secret);  // accepts HS256 only by default
         Poco::JWT::Token token;
