@@ -141,6 +141,9 @@ TEST_F(AuthE2eTest, EveryEndpointAnswersEachKindOfCallerAsTheContractSays) {
         {"GET /orders?user_id= (empty: all)", "GET", "/orders?user_id=&limit=2", std::nullopt, 403,
          403, 200},
         {"GET /orders/{owner's}", "GET", "/orders/" + ownerOrder, std::nullopt, 200, 403, 200},
+        // For an account, an unknown order looks like another user's: no existence oracle.
+        {"GET /orders/{unknown}", "GET", "/orders/" + domain::newUuid(), std::nullopt, 403, 403,
+         404},
         {"GET /metrics", "GET", "/metrics", std::nullopt, 403, 403, 200},
     };
 
@@ -581,6 +584,17 @@ TEST_F(AuthE2eTest, ServicesRefuseCallsWithoutTheInternalSecretAndWriteNothing) 
             isErrorEnvelope(payments.postJson("/internal/api-keys/verify",
                                               keyCredentials(str(&key, "api_key")), headers),
                             401, "UNAUTHORIZED"));
+        // The secret is checked before routing: an unknown path or a wrong method gets the same
+        // 401, so a caller without it cannot map the routes by 404 against 405.
+        for (const HttpClient* service : {&orders, &payments}) {
+            EXPECT_TRUE(
+                isErrorEnvelope(service->get("/no-such-route", headers), 401, "UNAUTHORIZED"));
+            HttpRequest wrongMethod;
+            wrongMethod.method = "DELETE";
+            wrongMethod.target = "/orders";
+            wrongMethod.headers = headers;
+            EXPECT_TRUE(isErrorEnvelope(service->send(wrongMethod), 401, "UNAUTHORIZED"));
+        }
     }
 
     // With the secret: reads work, and they show that nothing above was written.

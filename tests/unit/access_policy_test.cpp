@@ -82,7 +82,11 @@ TEST(AccessPolicy, AccountReachesOnlyItsOwnUser) {
 TEST(AccessPolicy, AccountSeesOnlyItsOwnOrders) {
     EXPECT_TRUE(allowsResponse(Access::OwnOrderInResponse, kAccount, orderAnswer(200, kOwn)));
     EXPECT_FALSE(allowsResponse(Access::OwnOrderInResponse, kAccount, orderAnswer(200, kOther)));
-    EXPECT_TRUE(allowsResponse(Access::OwnOrderInResponse, kAccount, orderAnswer(404, kOther)));
+    // An unknown order is refused as another user's is; the operator sees the 404, and other
+    // errors, which show no order, pass.
+    EXPECT_FALSE(allowsResponse(Access::OwnOrderInResponse, kAccount, orderAnswer(404, kOther)));
+    EXPECT_TRUE(allowsResponse(Access::OwnOrderInResponse, kOperator, orderAnswer(404, kOther)));
+    EXPECT_TRUE(allowsResponse(Access::OwnOrderInResponse, kAccount, orderAnswer(503, kOther)));
     // A success of another shape than 200 is judged by its body too.
     EXPECT_FALSE(allowsResponse(Access::OwnOrderInResponse, kAccount, orderAnswer(203, kOther)));
     http::Response unreadable;

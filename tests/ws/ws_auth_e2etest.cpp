@@ -123,8 +123,11 @@ TEST_F(WsAuthTest, AnAccountTokenIsRefusedEverythingElseWith403) {
     const std::string other = newAccount("100");
     const std::string otherOrder = newOrder(other, "1", "someone else's");
     const std::string token = accountToken(own);
+    // An unknown order is refused like another user's, so that 403 against NOT_FOUND does not
+    // tell which order ids exist.
     for (const std::string& target :
-         {std::string("/ws/orders"), "/ws/orders?user_id=" + other, "/ws/orders/" + otherOrder}) {
+         {std::string("/ws/orders"), "/ws/orders?user_id=" + other, "/ws/orders/" + otherOrder,
+          "/ws/orders/" + domain::newUuid()}) {
         SCOPED_TRACE(target);
         EXPECT_TRUE(isRefusal(tryUpgrade(port(), target, token), 403, "FORBIDDEN"));
         const std::string separator = target.find('?') == std::string::npos ? "?" : "&";

@@ -551,6 +551,10 @@ class DispatchHandler final : public Poco::Net::HTTPRequestHandler {
         m_socket.disarm();
         bodyRead = true;
 
+        // Before routing: a caller the guard refuses learns nothing of which routes exist.
+        if (m_shared.guard) {
+            m_shared.guard(request);
+        }
         auto match = m_shared.router.match(request.method, request.path);
         if (match.handler == nullptr) {
             if (match.pathMatched) {
@@ -562,9 +566,6 @@ class DispatchHandler final : public Poco::Net::HTTPRequestHandler {
         pattern = match.pattern;
         request.route = match.pattern;
         request.params = std::move(match.params);
-        if (m_shared.guard) {
-            m_shared.guard(request);
-        }
         if (m_shared.upgradeHandler && request.method == "GET" &&
             containsToken(in.get("Upgrade", ""), "websocket")) {
             upgrade(in, out, request, upgraded);

@@ -7,7 +7,10 @@ namespace shop::service {
 
 http::RequestGuard internalOnly(std::string secret) {
     return [secret = std::move(secret)](const http::Request& request) {
-        if (request.route.starts_with("/health") || request.route == "/metrics") {
+        // Checked on the path, before routing: without the secret every other path, known or
+        // not, and every method get the same 401.
+        if (request.path == "/health" || request.path.starts_with("/health/") ||
+            request.path == "/metrics") {
             return;
         }
         const auto presented = request.header(auth::kInternalSecretHeader);

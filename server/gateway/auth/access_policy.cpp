@@ -56,9 +56,16 @@ std::optional<std::string> denialOf(Access access, const auth::Principal& princi
 
 bool allowsResponse(Access access, const auth::Principal& principal,
                     const http::Response& response) {
-    if (principal.role == auth::Role::Operator || access != Access::OwnOrderInResponse ||
-        response.status >= 300) {
-        return true;  // an error answer holds no order
+    if (principal.role == auth::Role::Operator || access != Access::OwnOrderInResponse) {
+        return true;
+    }
+    // An unknown order is answered as another user's is, or 403 against 404 would tell an
+    // account which order ids exist.
+    if (response.status == 404) {
+        return false;
+    }
+    if (response.status >= 300) {
+        return true;  // any other error answer holds no order
     }
     std::string error;
     const auto body = domain::parseJson(response.body, error);

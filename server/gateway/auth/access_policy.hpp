@@ -24,8 +24,9 @@ enum class Access {
 std::optional<std::string> denialOf(Access access, const auth::Principal& principal,
                                     const http::Request& request);
 
-/// For OwnOrderInResponse: false when a successful answer holds another user's order (or no
-/// readable order at all); an error answer is allowed, since it shows no order.
+/// For OwnOrderInResponse: false for an account when a successful answer holds another user's
+/// order (or no readable order at all), and when the order is unknown (404), so that the two
+/// cannot be told apart; any other error answer is allowed, since it shows no order.
 bool allowsResponse(Access access, const auth::Principal& principal,
                     const http::Response& response);
 

@@ -120,11 +120,14 @@ auth::Principal Authenticator::signInOperator(const http::Request& request,
 
 auth::Principal Authenticator::signInWithKey(const http::Request& request,
                                              const std::string& apiKey) {
+    const SlowCheck slot(m_slowChecks, request);
     if (!auth::parseApiKey(apiKey)) {
+        // Payments spends a PBKDF2 hash on every well-formed key, known or not; a malformed one
+        // costs the same hash here, so how long the answer takes tells nothing of what was wrong.
+        static const std::string kDecoy = auth::hashSecret(auth::randomHex(32));
+        (void)auth::verifySecret(apiKey, kDecoy);
         throw ApiError(ErrorCode::Unauthorized, std::string(kBadCredentials));
     }
-    // Payments spends a PBKDF2 hash on every well-formed key, known or not.
-    const SlowCheck slot(m_slowChecks, request);
     http::Request verify;
     verify.method = "POST";
     verify.path = verify.target = "/internal/api-keys/verify";

@@ -78,9 +78,9 @@ void WsEndpoint::authorize(const auth::Principal& principal,
             }
             return;
         case Subscription::Kind::Order: {
-            // An unknown order is let through to get its NOT_FOUND frame. Any other failure
-            // is refused here: the snapshot is read again after subscribing, and that read must
-            // not be the first to show whose order it is.
+            // An unknown order is refused as another user's is (the operator gets its NOT_FOUND
+            // frame). Any other failure is refused here: the snapshot is read again after
+            // subscribing, and that read must not be the first to show whose order it is.
             const http::Response answer = m_orders.forward(orderRequest(wanted->id, request));
             if (answer.status != 200 && answer.status != 404) {
                 throw ApiError(ErrorCode::UpstreamUnavailable,

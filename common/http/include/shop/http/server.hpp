@@ -75,8 +75,10 @@ using AcceptWebSocket = std::function<Poco::Net::WebSocket()>;
 /// thread, so hand the socket over and return promptly.
 using UpgradeHandler = std::function<void(const Request&, const AcceptWebSocket& accept)>;
 
-/// Runs for every routed request (upgrades included) after the body is read and before the
-/// handler; throws ApiError to refuse it (e.g. 401 without the right credentials).
+/// Runs for every request (upgrades included) after the body is read and before routing, so
+/// `route` and `params` are still empty: decide on `method`, `path` and the headers. Throws
+/// ApiError to refuse it (e.g. 401 without the right credentials); a refused caller cannot tell
+/// an unknown path (404) or method (405) from a known one.
 using RequestGuard = std::function<void(const Request&)>;
 
 /// Turns an exception a handler let through into an API error (e.g. a lost database connection
