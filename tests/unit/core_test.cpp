@@ -47,9 +47,11 @@ TEST(ErrorMapping, EveryCodeHasItsContractStatusAndName) {
         {ErrorCode::IdempotencyKeyReused, 422, "IDEMPOTENCY_KEY_REUSED"},
         {ErrorCode::RateLimited, 429, "RATE_LIMITED"},
         {ErrorCode::Internal, 500, "INTERNAL"},
+        {ErrorCode::NotImplemented, 501, "NOT_IMPLEMENTED"},
         {ErrorCode::BadGateway, 502, "BAD_GATEWAY"},
         {ErrorCode::UpstreamUnavailable, 503, "UPSTREAM_UNAVAILABLE"},
         {ErrorCode::UpstreamTimeout, 504, "UPSTREAM_TIMEOUT"},
+        {ErrorCode::HttpVersionNotSupported, 505, "HTTP_VERSION_NOT_SUPPORTED"},
     };
     for (const auto& row : rows) {
         SCOPED_TRACE(row.name);

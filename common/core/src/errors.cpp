@@ -34,12 +34,16 @@ std::string_view errorCodeName(ErrorCode code) {
             return "RATE_LIMITED";
         case ErrorCode::Internal:
             return "INTERNAL";
+        case ErrorCode::NotImplemented:
+            return "NOT_IMPLEMENTED";
         case ErrorCode::BadGateway:
             return "BAD_GATEWAY";
         case ErrorCode::UpstreamUnavailable:
             return "UPSTREAM_UNAVAILABLE";
         case ErrorCode::UpstreamTimeout:
             return "UPSTREAM_TIMEOUT";
+        case ErrorCode::HttpVersionNotSupported:
+            return "HTTP_VERSION_NOT_SUPPORTED";
     }
     return "INTERNAL";
 }
@@ -74,12 +78,16 @@ int httpStatus(ErrorCode code) {
             return 429;
         case ErrorCode::Internal:
             return 500;
+        case ErrorCode::NotImplemented:
+            return 501;
         case ErrorCode::BadGateway:
             return 502;
         case ErrorCode::UpstreamUnavailable:
             return 503;
         case ErrorCode::UpstreamTimeout:
             return 504;
+        case ErrorCode::HttpVersionNotSupported:
+            return 505;
     }
     return 500;
 }

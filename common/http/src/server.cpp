@@ -1,5 +1,6 @@
 #include "shop/http/server.hpp"
 
+#include <Poco/Buffer.h>
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/HTTPServerRequestImpl.h>
@@ -28,6 +29,7 @@
 #include "shop/core/errors.hpp"
 #include "shop/core/log.hpp"
 #include "shop/domain/uuid.hpp"
+#include "shop/http/request_head.hpp"
 
 namespace shop::http {
 
@@ -53,8 +55,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr Poco::Int64 kDrainLimit = 1024 * 1024;
-/// Room for the method, the version, the spaces and line ends around the request-target.
-constexpr std::size_t kRequestLineOverhead = 64;
 /// After refusing a request, read what the client still sends for at most this long (or this
 /// many bytes) before closing: closing with unread data makes the kernel send a reset, which
 /// can destroy the error response before the client reads it.
@@ -136,8 +136,38 @@ class GuardedSocketImpl final : public Poco::Net::StreamSocketImpl {
     /// Whether the client closed its side since arm().
     bool sawEnd() const noexcept { return m_sawEnd; }
 
+    /// Bytes of the connection already read (a request head being checked, or what Poco had
+    /// read ahead of the request it parsed): reads return them before reading the socket again.
+    std::string& pending() noexcept { return m_pending; }
+
+    /// Reads what the client sends next onto pending(), within the armed deadline. False when
+    /// nothing more comes: the client closed (sawEnd()) or the deadline passed (fault()).
+    bool readMore() {
+        const auto remaining =
+            std::chrono::duration_cast<std::chrono::microseconds>(m_deadline - Clock::now());
+        if (remaining.count() <= 0 || !poll(timespan(remaining), Poco::Net::Socket::SELECT_READ)) {
+            m_fault = Fault::Timeout;
+            return false;
+        }
+        char buffer[4096];
+        const int n = Poco::Net::StreamSocketImpl::receiveBytes(buffer, sizeof buffer, 0);
+        if (n <= 0) {
+            m_sawEnd = true;
+            return false;
+        }
+        m_pending.append(buffer, static_cast<std::size_t>(n));
+        m_received += static_cast<std::size_t>(n);
+        return true;
+    }
+
     using Poco::Net::StreamSocketImpl::receiveBytes;
     int receiveBytes(void* buffer, int length, int flags) override {
+        if (!m_pending.empty() && length > 0) {
+            const auto n = std::min(m_pending.size(), static_cast<std::size_t>(length));
+            std::memcpy(buffer, m_pending.data(), n);
+            m_pending.erase(0, n);
+            return static_cast<int>(n);
+        }
         if (!m_armed.load(std::memory_order_acquire)) {
             return Poco::Net::StreamSocketImpl::receiveBytes(buffer, length, flags);
         }
@@ -184,6 +214,7 @@ class GuardedSocketImpl final : public Poco::Net::StreamSocketImpl {
     bool m_sawLineEnd = false;
     bool m_sawEnd = false;
     Fault m_fault = Fault::None;
+    std::string m_pending;
 };
 
 /// A listening socket whose accepted connections are GuardedSocketImpls.
@@ -555,7 +586,9 @@ class DispatchHandler final : public Poco::Net::HTTPRequestHandler {
         if (m_shared.guard) {
             m_shared.guard(request);
         }
-        auto match = m_shared.router.match(request.method, request.path);
+        // HEAD is a GET whose answer goes without its body (Poco leaves the body out).
+        auto match =
+            m_shared.router.match(request.method == "HEAD" ? "GET" : request.method, request.path);
         if (match.handler == nullptr) {
             if (match.pathMatched) {
                 throw ApiError(ErrorCode::MethodNotAllowed,
@@ -642,8 +675,11 @@ class Connection final : public Poco::Net::TCPServerConnection {
                         break;  // connected and sent nothing: close without a word
                     }
                 } else {
-                    if (session.buffered() == 0 && !socket().poll(timespan(options.keepAlive),
-                                                                  Poco::Net::Socket::SELECT_READ)) {
+                    // A pipelined request may wait in Poco's buffer or in the socket's pending
+                    // bytes; only with neither is the connection idle.
+                    if (session.buffered() == 0 && guarded->pending().empty() &&
+                        !socket().poll(timespan(options.keepAlive),
+                                       Poco::Net::Socket::SELECT_READ)) {
                         break;  // idle keep-alive connection
                     }
                     deadline = Clock::now() + options.headerTimeout;
@@ -693,8 +729,30 @@ class Connection final : public Poco::Net::TCPServerConnection {
     Outcome serveOne(Session& session, GuardedSocketImpl& guarded, Clock::time_point headDeadline) {
         const ServerOptions& options = m_shared.options;
         const auto started = Clock::now();
-        guarded.arm(headDeadline,
-                    options.maxUriBytes + options.maxHeaderBytes + kRequestLineOverhead);
+        guarded.arm(headDeadline, 0);
+        // What Poco read ahead of the last request is the start of this one: it is checked with
+        // the rest of the head before Poco parses any of it.
+        Poco::Buffer<char> ahead(0);
+        session.drainBuffer(ahead);
+        guarded.pending().insert(0, ahead.begin(), ahead.size());
+        const HeadParse checked = readHead(guarded);
+        if (checked.state != HeadParse::State::Complete) {
+            guarded.disarm();
+            if (checked.state == HeadParse::State::Invalid) {
+                return reject(Rejection{checked.error, checked.message}, started,
+                              headerOf(checked.head, "x-request-id"), checked.head.method);
+            }
+            // A head begun but not finished in time gets an answer; silence gets none.
+            if (guarded.fault() == GuardedSocketImpl::Fault::Timeout &&
+                !guarded.pending().empty()) {
+                return reject(Rejection{ErrorCode::RequestTimeout,
+                                        "request head not received within " +
+                                            std::to_string(options.headerTimeout.count()) + " ms"},
+                              started, "", "");
+            }
+            return Outcome::Close;  // the client went away, or connected and sent nothing
+        }
+        // Poco parses the head just checked (from the socket's pending bytes), then the body.
         Poco::Net::HTTPServerResponseImpl response(session);
         std::unique_ptr<Poco::Net::HTTPServerRequestImpl> request;
         try {
@@ -706,19 +764,17 @@ class Connection final : public Poco::Net::TCPServerConnection {
             if (!rejection) {
                 return Outcome::Close;
             }
-            return reject(*rejection, started, "", "");
+            return reject(*rejection, started, headerOf(checked.head, "x-request-id"),
+                          checked.head.method);
         }
         guarded.arm(Clock::now() + options.bodyTimeout, 0);
-        if (auto rejection = checkHead(*request)) {
-            guarded.disarm();
-            return reject(*rejection, started, request->get("X-Request-Id", ""),
-                          request->getMethod());
-        }
         response.setDate(Poco::Timestamp());
         response.setVersion(request->getVersion());
         response.setKeepAlive(request->getKeepAlive() && !m_stopped);
         DispatchHandler handler(m_shared, guarded);
-        if (request->getExpectContinue()) {
+        // A body over the limit is not invited: it gets its 413 without being sent.
+        if (request->getExpectContinue() && !(checked.head.body == RequestHead::Body::Length &&
+                                              checked.head.contentLength > options.bodyLimit)) {
             response.sendContinue();
         }
         handler.handleRequest(*request, response);
@@ -776,29 +832,41 @@ class Connection final : public Poco::Net::TCPServerConnection {
         return Rejection{ErrorCode::BadRequest, "malformed request head"};
     }
 
-    /// Our limits on a head Poco accepted (its own ceilings are higher or equal).
-    std::optional<Rejection> checkHead(const Poco::Net::HTTPServerRequestImpl& request) const {
+    /// Reads until the head at the start of the socket's pending bytes is complete, refused, or
+    /// no more comes in time (Incomplete). Junk is refused as soon as it arrives.
+    HeadParse readHead(GuardedSocketImpl& guarded) const {
         const ServerOptions& options = m_shared.options;
-        if (request.getURI().size() > options.maxUriBytes) {
-            return uriTooLong();
-        }
-        if (request.size() > options.maxHeaderFields) {
-            return tooManyFields();
-        }
-        std::size_t total = 0;
-        for (const auto& [name, value] : request) {
-            const std::size_t line = name.size() + 2 + value.size();
-            if (line > options.maxHeaderLineBytes) {
-                return lineTooLong();
+        const HeadLimits limits{options.maxUriBytes, options.maxHeaderFields,
+                                options.maxHeaderLineBytes, options.maxHeaderBytes};
+        // Past this, even empty lines before the request line are not worth reading.
+        const std::size_t ceiling = options.maxUriBytes + options.maxHeaderBytes + 2 * 1024;
+        while (true) {
+            if (!guarded.pending().empty()) {
+                HeadParse parse = parseRequestHead(guarded.pending(), limits);
+                if (parse.state != HeadParse::State::Incomplete) {
+                    return parse;
+                }
+                if (guarded.pending().size() > ceiling) {
+                    parse.state = HeadParse::State::Invalid;
+                    parse.error = ErrorCode::HeadersTooLarge;
+                    parse.message =
+                        "request head is larger than " + std::to_string(ceiling) + " bytes";
+                    return parse;
+                }
             }
-            total += line + 2;
+            if (!guarded.readMore()) {
+                return HeadParse{};
+            }
         }
-        if (total > options.maxHeaderBytes) {
-            return Rejection{ErrorCode::HeadersTooLarge,
-                             "request headers are larger than " +
-                                 std::to_string(options.maxHeaderBytes) + " bytes"};
+    }
+
+    static std::string headerOf(const RequestHead& head, std::string_view lowerName) {
+        for (const auto& [name, value] : head.headers) {
+            if (lower(name) == lowerName) {
+                return value;
+            }
         }
-        return std::nullopt;
+        return {};
     }
 
     Rejection uriTooLong() const {

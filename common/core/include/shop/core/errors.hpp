@@ -23,9 +23,11 @@ enum class ErrorCode {
     HeadersTooLarge,  ///< 431: too many header fields, one too long, or all too large
     RateLimited,
     Internal,
+    NotImplemented,  ///< 501: a transfer coding this server does not implement
     BadGateway,
     UpstreamUnavailable,
     UpstreamTimeout,
+    HttpVersionNotSupported,  ///< 505
 };
 
 /// The wire name of a code, e.g. "BAD_REQUEST".
