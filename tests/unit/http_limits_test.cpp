@@ -575,7 +575,8 @@ TEST(ReadServerLimitsTest, DefaultsOverridesAndRanges) {
         options.threads = 48;
         readServerLimits(env, options);
         EXPECT_TRUE(env.problems().empty());
-        EXPECT_EQ(options.maxConnections, 48);
+        // Idle connections cost no thread: the cap does not follow the workers.
+        EXPECT_EQ(options.maxConnections, kDefaultMaxConnections);
         EXPECT_EQ(options.maxUriBytes, 8192u);
         EXPECT_EQ(options.maxHeaderFields, 100u);
         EXPECT_EQ(options.maxHeaderLineBytes, 8192u);

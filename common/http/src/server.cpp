@@ -7,25 +7,25 @@
 #include <Poco/Net/HTTPServerResponseImpl.h>
 #include <Poco/Net/HTTPServerSession.h>
 #include <Poco/Net/NetException.h>
-#include <Poco/Net/ServerSocket.h>
-#include <Poco/Net/ServerSocketImpl.h>
-#include <Poco/Net/StreamSocketImpl.h>
-#include <Poco/Net/TCPServer.h>
-#include <Poco/Net/TCPServerConnection.h>
-#include <Poco/Net/TCPServerConnectionFactory.h>
 #include <Poco/Net/WebSocket.h>
-#include <Poco/ThreadPool.h>
 #include <Poco/Timestamp.h>
 #include <sys/socket.h>
 
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
+#include <functional>
 #include <istream>
 #include <mutex>
-#include <set>
+#include <thread>
+#include <unordered_map>
+#include <vector>
 
+#include "guarded_socket.hpp"
+#include "idle_connections.hpp"
 #include "shop/core/errors.hpp"
 #include "shop/core/log.hpp"
 #include "shop/domain/uuid.hpp"
@@ -52,7 +52,18 @@ bool isAcceptableRequestId(std::string_view id) {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using detail::Clock;
+using detail::GuardedServerSocket;
+using detail::GuardedSocketImpl;
+using detail::IdleConnections;
+using detail::SlotCounter;
+using detail::timespan;
+
+/// Bytes of a request head worth reading: past this, even empty lines before the request line
+/// are refused.
+std::size_t headCeiling(const ServerOptions& options) {
+    return options.maxUriBytes + options.maxHeaderBytes + 2 * 1024;
+}
 
 constexpr Poco::Int64 kDrainLimit = 1024 * 1024;
 /// After refusing a request, read what the client still sends for at most this long (or this
@@ -60,188 +71,6 @@ constexpr Poco::Int64 kDrainLimit = 1024 * 1024;
 /// can destroy the error response before the client reads it.
 constexpr auto kLingerTime = std::chrono::milliseconds(1000);
 constexpr std::size_t kLingerBytes = 256 * 1024;
-
-Poco::Timespan timespan(std::chrono::microseconds duration) {
-    return Poco::Timespan(
-        static_cast<Poco::Timespan::TimeDiff>(std::max<std::int64_t>(duration.count(), 0)));
-}
-
-/// The number of HTTP connections being served or waiting for a worker, against the cap.
-class SlotCounter final {
-  public:
-    explicit SlotCounter(int max) : m_max(max) {}
-    bool tryAcquire() noexcept {
-        int open = m_open.load();
-        while (open < m_max) {
-            if (m_open.compare_exchange_weak(open, open + 1)) {
-                return true;
-            }
-        }
-        return false;
-    }
-    void release() noexcept { m_open.fetch_sub(1); }
-    int open() const noexcept { return m_open.load(); }
-    int max() const noexcept { return m_max; }
-
-  private:
-    const int m_max;
-    std::atomic<int> m_open{0};
-};
-
-/// A connected socket whose reads can be held to a deadline and a byte budget. Poco's HTTP
-/// session reads through receiveBytes, so this bounds the head parser and the body streams
-/// without changing Poco: a per-read timeout alone lets a client that sends a byte now and then
-/// hold a worker thread for ever. It also carries the connection's slot under the cap.
-class GuardedSocketImpl final : public Poco::Net::StreamSocketImpl {
-  public:
-    enum class Fault { None, Timeout, TooLarge };
-
-    explicit GuardedSocketImpl(poco_socket_t fd) : Poco::Net::StreamSocketImpl(fd) {}
-
-    /// Called on the accepting thread before the socket is queued for a worker.
-    void holdSlot(std::shared_ptr<SlotCounter> slots) {
-        m_slots = std::move(slots);
-        m_holdsSlot.store(true);
-    }
-    /// Idempotent; also done when the socket is destroyed.
-    void releaseSlot() noexcept {
-        if (m_holdsSlot.exchange(false)) {
-            m_slots->release();
-        }
-    }
-
-    /// Called by the worker thread after its last use of this object. The last reference may
-    /// be dropped on another thread (the acceptor's copy, a WebSocket's owner); the destructor
-    /// synchronises with this explicitly, since Poco's reference count is invisible to TSan.
-    void workerDone() noexcept { m_workerDone.store(true, std::memory_order_release); }
-
-    /// From now on reads fail with a timeout at `deadline`, and with "too large" once
-    /// `byteLimit` bytes have been read and more are wanted (0: no byte limit).
-    void arm(Clock::time_point deadline, std::size_t byteLimit) {
-        m_deadline = deadline;
-        m_byteLimit = byteLimit;
-        m_received = 0;
-        m_sawLineEnd = false;
-        m_sawEnd = false;
-        m_fault = Fault::None;
-        m_armed.store(true, std::memory_order_release);
-    }
-    /// Reads are plain reads again (also for a WebSocket that takes the socket over).
-    void disarm() noexcept { m_armed.store(false, std::memory_order_release); }
-
-    Fault fault() const noexcept { return m_fault; }
-    std::size_t received() const noexcept { return m_received; }
-    /// Whether a line end arrived since arm(): false means the request line is still open.
-    bool sawLineEnd() const noexcept { return m_sawLineEnd; }
-    /// Whether the client closed its side since arm().
-    bool sawEnd() const noexcept { return m_sawEnd; }
-
-    /// Bytes of the connection already read (a request head being checked, or what Poco had
-    /// read ahead of the request it parsed): reads return them before reading the socket again.
-    std::string& pending() noexcept { return m_pending; }
-
-    /// Reads what the client sends next onto pending(), within the armed deadline. False when
-    /// nothing more comes: the client closed (sawEnd()) or the deadline passed (fault()).
-    bool readMore() {
-        const auto remaining =
-            std::chrono::duration_cast<std::chrono::microseconds>(m_deadline - Clock::now());
-        if (remaining.count() <= 0 || !poll(timespan(remaining), Poco::Net::Socket::SELECT_READ)) {
-            m_fault = Fault::Timeout;
-            return false;
-        }
-        char buffer[4096];
-        const int n = Poco::Net::StreamSocketImpl::receiveBytes(buffer, sizeof buffer, 0);
-        if (n <= 0) {
-            m_sawEnd = true;
-            return false;
-        }
-        m_pending.append(buffer, static_cast<std::size_t>(n));
-        m_received += static_cast<std::size_t>(n);
-        return true;
-    }
-
-    using Poco::Net::StreamSocketImpl::receiveBytes;
-    int receiveBytes(void* buffer, int length, int flags) override {
-        if (!m_pending.empty() && length > 0) {
-            const auto n = std::min(m_pending.size(), static_cast<std::size_t>(length));
-            std::memcpy(buffer, m_pending.data(), n);
-            m_pending.erase(0, n);
-            return static_cast<int>(n);
-        }
-        if (!m_armed.load(std::memory_order_acquire)) {
-            return Poco::Net::StreamSocketImpl::receiveBytes(buffer, length, flags);
-        }
-        if (m_byteLimit > 0) {
-            if (m_received >= m_byteLimit) {
-                m_fault = Fault::TooLarge;
-                throw Poco::Net::MessageException("request head too large");
-            }
-            length = static_cast<int>(
-                std::min(static_cast<std::size_t>(length), m_byteLimit - m_received));
-        }
-        const auto remaining =
-            std::chrono::duration_cast<std::chrono::microseconds>(m_deadline - Clock::now());
-        if (remaining.count() <= 0 || !poll(timespan(remaining), Poco::Net::Socket::SELECT_READ)) {
-            m_fault = Fault::Timeout;
-            throw Poco::TimeoutException("request deadline passed");
-        }
-        const int n = Poco::Net::StreamSocketImpl::receiveBytes(buffer, length, flags);
-        if (n > 0) {
-            if (!m_sawLineEnd) {
-                m_sawLineEnd = std::memchr(buffer, '\n', static_cast<std::size_t>(n)) != nullptr;
-            }
-            m_received += static_cast<std::size_t>(n);
-        } else if (n == 0) {
-            m_sawEnd = true;
-        }
-        return n;
-    }
-
-  private:
-    ~GuardedSocketImpl() override {
-        (void)m_workerDone.load(std::memory_order_acquire);
-        releaseSlot();
-    }
-
-    std::shared_ptr<SlotCounter> m_slots;
-    std::atomic<bool> m_holdsSlot{false};
-    std::atomic<bool> m_workerDone{false};
-    // Written by the connection's worker thread only; m_armed publishes them.
-    std::atomic<bool> m_armed{false};
-    Clock::time_point m_deadline;
-    std::size_t m_byteLimit = 0;
-    std::size_t m_received = 0;
-    bool m_sawLineEnd = false;
-    bool m_sawEnd = false;
-    Fault m_fault = Fault::None;
-    std::string m_pending;
-};
-
-/// A listening socket whose accepted connections are GuardedSocketImpls.
-class GuardedServerSocketImpl final : public Poco::Net::ServerSocketImpl {
-  public:
-    Poco::Net::SocketImpl* acceptConnection(Poco::Net::SocketAddress& clientAddr) override {
-        sockaddr_storage storage{};
-        socklen_t size = sizeof storage;
-        int fd = -1;
-        do {
-            fd = ::accept4(sockfd(), reinterpret_cast<sockaddr*>(&storage), &size, SOCK_CLOEXEC);
-        } while (fd < 0 && errno == EINTR);
-        if (fd < 0) {
-            error();
-        }
-        clientAddr = Poco::Net::SocketAddress(reinterpret_cast<const sockaddr*>(&storage), size);
-        return new GuardedSocketImpl(fd);
-    }
-
-  private:
-    ~GuardedServerSocketImpl() override = default;
-};
-
-class GuardedServerSocket final : public Poco::Net::ServerSocket {
-  public:
-    GuardedServerSocket() : Poco::Net::ServerSocket(new GuardedServerSocketImpl, true) {}
-};
 
 std::string_view reasonPhrase(int status) {
     switch (status) {
@@ -312,11 +141,71 @@ class Session final : public Poco::Net::HTTPServerSession {
     using Poco::Net::HTTPServerSession::HTTPServerSession;
 };
 
-class Connection;
+/// Worker threads that run posted tasks in order of arrival: a new thread starts when a task
+/// finds none free, up to `max` (so a quiet server keeps few threads).
+class Workers final {
+  public:
+    void start(int max) {
+        std::lock_guard lock(m_mutex);
+        m_max = std::max(max, 1);
+    }
+    void post(std::function<void()> task) {
+        {
+            std::lock_guard lock(m_mutex);
+            m_tasks.push_back(std::move(task));
+            if (m_free < m_tasks.size() && m_threads.size() < static_cast<std::size_t>(m_max)) {
+                m_threads.emplace_back([this] { work(); });
+                ++m_free;
+            }
+        }
+        m_ready.notify_one();
+    }
+    /// Runs what is queued, then joins.
+    void stop() {
+        std::vector<std::thread> threads;
+        {
+            std::lock_guard lock(m_mutex);
+            m_stopping = true;
+            threads.swap(m_threads);
+        }
+        m_ready.notify_all();
+        for (auto& thread : threads) {
+            thread.join();
+        }
+    }
+
+  private:
+    void work() {
+        std::unique_lock lock(m_mutex);
+        while (true) {
+            m_ready.wait(lock, [this] { return m_stopping || !m_tasks.empty(); });
+            if (m_tasks.empty()) {
+                return;
+            }
+            std::function<void()> task = std::move(m_tasks.front());
+            m_tasks.pop_front();
+            --m_free;
+            lock.unlock();
+            task();
+            task = nullptr;  // what it held goes before the thread counts as free
+            lock.lock();
+            ++m_free;
+        }
+    }
+
+    std::mutex m_mutex;
+    std::condition_variable m_ready;
+    std::deque<std::function<void()>> m_tasks;
+    std::size_t m_free = 0;  ///< threads waiting for a task
+    int m_max = 1;
+    bool m_stopping = false;
+    std::vector<std::thread> m_threads;
+};
 
 struct Shared {
     Router router;
     ServerOptions options;
+    HeadLimits limits;
     std::mutex observerMutex;
     RequestObserver observer;
     ErrorTranslator translator;
@@ -324,9 +213,12 @@ struct Shared {
     RequestGuard guard;
     Poco::Net::HTTPServerParams::Ptr params;
     std::shared_ptr<SlotCounter> slots;
-    std::mutex connectionsMutex;
-    std::set<Connection*> connections;
-    bool stopping = false;
+    std::unique_ptr<IdleConnections> idle;
+    Workers workers;
+    std::atomic<bool> stopping{false};
+    /// Connections a worker is serving, so that stop() can cut their reads short.
+    std::mutex activeMutex;
+    std::unordered_map<const void*, Poco::Net::StreamSocket> active;
 
     void observe(std::string_view method, std::string_view route, int status, double seconds) {
         RequestObserver copy;
@@ -338,6 +230,26 @@ struct Shared {
             copy(method, route, status, seconds);
         }
     }
+};
+
+/// Registers a connection as being served for its scope.
+class ActiveConnection final {
+  public:
+    ActiveConnection(Shared& shared, const Poco::Net::StreamSocket& socket)
+        : m_shared(shared), m_key(socket.impl()) {
+        std::lock_guard lock(m_shared.activeMutex);
+        m_shared.active.emplace(m_key, socket);
+    }
+    ~ActiveConnection() {
+        std::lock_guard lock(m_shared.activeMutex);
+        m_shared.active.erase(m_key);
+    }
+    ActiveConnection(const ActiveConnection&) = delete;
+    ActiveConnection& operator=(const ActiveConnection&) = delete;
+
+  private:
+    Shared& m_shared;
+    const void* m_key;
 };
 
 /// A request that cannot be served because of how it arrived (too slow, cut short): answered
@@ -627,99 +539,67 @@ struct Rejection {
 
 /// One HTTP connection on one worker thread: requests in sequence (keep-alive), each head
 /// within the header deadline and size limits, each body within the body deadline.
-class Connection final : public Poco::Net::TCPServerConnection {
+/// Serves the requests of one connection whose next head is in hand (complete, refused, or
+/// past its deadline), on a worker thread, for as long as the next head is already there too
+/// (pipelining); then hands the connection back to the idle loop, or closes it. A worker never
+/// waits for a client that has not sent a head.
+class RequestCycle final {
   public:
-    Connection(const Poco::Net::StreamSocket& socket, Shared& shared)
-        : Poco::Net::TCPServerConnection(socket), m_shared(shared) {
-        std::lock_guard lock(m_shared.connectionsMutex);
-        if (m_shared.stopping) {
-            m_stopped = true;
-        }
-        m_shared.connections.insert(this);
-    }
-    ~Connection() override {
-        std::lock_guard lock(m_shared.connectionsMutex);
-        m_shared.connections.erase(this);
-    }
-    Connection(const Connection&) = delete;
-    Connection& operator=(const Connection&) = delete;
+    RequestCycle(Shared& shared, Poco::Net::StreamSocket socket)
+        : m_shared(shared), m_socket(std::move(socket)) {}
+    RequestCycle(const RequestCycle&) = delete;
+    RequestCycle& operator=(const RequestCycle&) = delete;
 
-    void run() override {
-        auto* guarded = dynamic_cast<GuardedSocketImpl*>(socket().impl());
+    void run(Clock::time_point headDeadline) {
+        auto* guarded = dynamic_cast<GuardedSocketImpl*>(m_socket.impl());
         if (guarded == nullptr) {
             return;  // not from our listening socket; cannot happen
         }
-        // The slot is free again as soon as this thread stops serving the connection, also
-        // when a WebSocket takes the socket over.
-        struct SlotRelease {
+        struct Done {
             GuardedSocketImpl* socket;
-            ~SlotRelease() {
-                socket->releaseSlot();
-                socket->workerDone();
-            }
-        } release{guarded};
+            ~Done() { socket->doneWith(); }
+        } done{guarded};
+        const ActiveConnection active(m_shared, m_socket);
         const ServerOptions& options = m_shared.options;
         bool linger = false;
         try {
-            Session session(socket(), m_shared.params);
-            socket().setSendTimeout(timespan(options.writeTimeout));
-            socket().setReceiveTimeout(timespan(options.headerTimeout));
-            // The first request's head is due within the header timeout of the accept.
-            auto deadline = Clock::now() + options.headerTimeout;
-            bool first = true;
-            while (!m_stopped) {
-                if (first) {
-                    const auto wait = std::chrono::duration_cast<std::chrono::microseconds>(
-                        deadline - Clock::now());
-                    if (!socket().poll(timespan(wait), Poco::Net::Socket::SELECT_READ)) {
-                        break;  // connected and sent nothing: close without a word
-                    }
-                } else {
-                    // A pipelined request may wait in Poco's buffer or in the socket's pending
-                    // bytes; only with neither is the connection idle.
-                    if (session.buffered() == 0 && guarded->pending().empty() &&
-                        !socket().poll(timespan(options.keepAlive),
-                                       Poco::Net::Socket::SELECT_READ)) {
-                        break;  // idle keep-alive connection
-                    }
-                    deadline = Clock::now() + options.headerTimeout;
+            while (!m_shared.stopping.load()) {
+                Outcome outcome = Outcome::Close;
+                {
+                    Session session(m_socket, m_shared.params);
+                    outcome = serveOne(session, *guarded, headDeadline);
+                    // What Poco read ahead belongs to the next request: keep it with the socket,
+                    // and keep the socket open when the session goes (it closes what it holds).
+                    Poco::Buffer<char> ahead(0);
+                    session.drainBuffer(ahead);
+                    guarded->pending().insert(0, ahead.begin(), ahead.size());
+                    (void)session.detachSocket();
                 }
-                first = false;
-                std::lock_guard lock(m_mutex);
-                if (m_stopped) {
-                    break;
-                }
-                const Outcome outcome = serveOne(session, *guarded, deadline);
                 if (outcome == Outcome::Detached) {
-                    m_detached = true;
+                    // A WebSocket now: the hub counts it, the HTTP cap no longer does.
+                    guarded->releaseSlot();
                     return;
                 }
                 if (outcome != Outcome::KeepAlive) {
                     linger = outcome == Outcome::Linger;
                     break;
                 }
+                const auto next = parseRequestHead(guarded->pending(), m_shared.limits).state;
+                if (next == HeadParse::State::Incomplete) {
+                    // Idle until the next head: the loop holds it, not this thread.
+                    const auto now = Clock::now();
+                    m_shared.idle->add(m_socket, now + options.keepAlive, false);
+                    return;
+                }
+                headDeadline = Clock::now() + options.headerTimeout;
             }
             if (linger) {
-                lingerClose(socket());
+                lingerClose(m_socket);
             }
         } catch (const std::exception& error) {
             core::logDebug("http connection ended", {{"error", error.what()}});
         } catch (...) {
             core::logDebug("http connection ended", {{"error", "unknown"}});
-        }
-    }
-
-    /// Server shutdown: no further requests; an idle connection is closed at once, a busy one
-    /// after its current request.
-    void stopServing() {
-        m_stopped = true;
-        std::lock_guard lock(m_mutex);
-        if (!m_detached) {
-            try {
-                socket().shutdown();
-            } catch (const std::exception&) {
-                // Already closed by the client.
-            }
         }
     }
 
@@ -730,11 +610,8 @@ class Connection final : public Poco::Net::TCPServerConnection {
         const ServerOptions& options = m_shared.options;
         const auto started = Clock::now();
         guarded.arm(headDeadline, 0);
-        // What Poco read ahead of the last request is the start of this one: it is checked with
-        // the rest of the head before Poco parses any of it.
-        Poco::Buffer<char> ahead(0);
-        session.drainBuffer(ahead);
-        guarded.pending().insert(0, ahead.begin(), ahead.size());
+        // The head is in the socket's pending bytes (with what Poco read ahead of the last
+        // request): checked before Poco parses any of it.
         const HeadParse checked = readHead(guarded);
         if (checked.state != HeadParse::State::Complete) {
             guarded.disarm();
@@ -770,7 +647,7 @@ class Connection final : public Poco::Net::TCPServerConnection {
         guarded.arm(Clock::now() + options.bodyTimeout, 0);
         response.setDate(Poco::Timestamp());
         response.setVersion(request->getVersion());
-        response.setKeepAlive(request->getKeepAlive() && !m_stopped);
+        response.setKeepAlive(request->getKeepAlive() && !m_shared.stopping.load());
         DispatchHandler handler(m_shared, guarded);
         // A body over the limit is not invited: it gets its 413 without being sent.
         if (request->getExpectContinue() && !(checked.head.body == RequestHead::Body::Length &&
@@ -787,7 +664,8 @@ class Connection final : public Poco::Net::TCPServerConnection {
             return guarded.fault() == GuardedSocketImpl::Fault::Timeout ? Outcome::Close
                                                                         : Outcome::Linger;
         }
-        return response.getKeepAlive() && !m_stopped ? Outcome::KeepAlive : Outcome::Close;
+        return response.getKeepAlive() && !m_shared.stopping.load() ? Outcome::KeepAlive
+                                                                    : Outcome::Close;
     }
 
     /// Maps a failure to read the head to an answer. Our own deadline and size checks come
@@ -838,8 +716,7 @@ class Connection final : public Poco::Net::TCPServerConnection {
         const ServerOptions& options = m_shared.options;
         const HeadLimits limits{options.maxUriBytes, options.maxHeaderFields,
                                 options.maxHeaderLineBytes, options.maxHeaderBytes};
-        // Past this, even empty lines before the request line are not worth reading.
-        const std::size_t ceiling = options.maxUriBytes + options.maxHeaderBytes + 2 * 1024;
+        const std::size_t ceiling = headCeiling(options);
         while (true) {
             if (!guarded.pending().empty()) {
                 HeadParse parse = parseRequestHead(guarded.pending(), limits);
@@ -891,7 +768,7 @@ class Connection final : public Poco::Net::TCPServerConnection {
             isAcceptableRequestId(incomingId) ? incomingId : domain::newUuid();
         const std::string text = closingResponse(rejection.code, rejection.message, requestId);
         try {
-            socket().sendBytes(text.data(), static_cast<int>(text.size()));
+            m_socket.sendBytes(text.data(), static_cast<int>(text.size()));
         } catch (const std::exception& error) {
             core::logDebug("client went away",
                            {{"request_id", requestId}, {"error", error.what()}});
@@ -914,51 +791,63 @@ class Connection final : public Poco::Net::TCPServerConnection {
 
     std::string clientHost() {
         try {
-            return socket().peerAddress().host().toString();
+            return m_socket.peerAddress().host().toString();
         } catch (const std::exception&) {
             return "";
         }
     }
 
     Shared& m_shared;
-    std::mutex m_mutex;  ///< held while a request is being served
-    std::atomic<bool> m_stopped{false};
-    bool m_detached = false;  ///< guarded by m_mutex
+    Poco::Net::StreamSocket m_socket;
 };
 
-class ConnectionFactory final : public Poco::Net::TCPServerConnectionFactory {
+/// Accepts connections on its own thread and hands each to the idle loop, while a slot under
+/// the cap is free; past the cap, answers 503 at once (without blocking: the answer fits the
+/// empty send buffer) and closes.
+class Acceptor final {
   public:
-    explicit ConnectionFactory(Shared& shared) : m_shared(shared) {}
-    Poco::Net::TCPServerConnection* createConnection(
-        const Poco::Net::StreamSocket& socket) override {
-        return new Connection(socket, m_shared);
+    Acceptor(Shared& shared, GuardedServerSocket socket)
+        : m_shared(shared), m_socket(std::move(socket)) {}
+
+    void start() {
+        m_thread = std::thread([this] { run(); });
+    }
+    void stop() {
+        m_stopping = true;
+        if (m_thread.joinable()) {
+            m_thread.join();
+        }
+        m_socket.close();
     }
 
   private:
-    Shared& m_shared;
-};
-
-/// Runs on the accepting thread: admits a connection while a slot is free, else answers 503
-/// at once (without blocking: the answer fits the empty send buffer) and closes it.
-class ConnectionLimiter final : public Poco::Net::TCPServerConnectionFilter {
-  public:
-    explicit ConnectionLimiter(std::shared_ptr<SlotCounter> slots) : m_slots(std::move(slots)) {}
-
-    bool accept(const Poco::Net::StreamSocket& socket) override {
-        auto* guarded = dynamic_cast<GuardedSocketImpl*>(socket.impl());
-        if (guarded == nullptr) {
-            return true;
+    void run() {
+        const auto poll = timespan(std::chrono::milliseconds(100));
+        while (!m_stopping.load()) {
+            try {
+                if (!m_socket.poll(poll, Poco::Net::Socket::SELECT_READ)) {
+                    continue;
+                }
+                Poco::Net::StreamSocket socket = m_socket.acceptConnection();
+                auto* guarded = dynamic_cast<GuardedSocketImpl*>(socket.impl());
+                if (guarded == nullptr) {
+                    continue;
+                }
+                if (!m_shared.slots->tryAcquire()) {
+                    refuse(socket.impl()->sockfd());
+                    continue;
+                }
+                guarded->holdSlot(m_shared.slots);
+                socket.setSendTimeout(timespan(m_shared.options.writeTimeout));
+                m_shared.idle->add(std::move(socket), Clock::now() + m_shared.options.headerTimeout,
+                                   true);
+            } catch (const std::exception& error) {
+                // Out of descriptors, or a connection reset before it was accepted: go on.
+                core::logWarn("http accept failed", {{"error", error.what()}});
+                std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            }
         }
-        if (m_slots->tryAcquire()) {
-            guarded->holdSlot(m_slots);
-            return true;
-        }
-        refuse(socket.impl()->sockfd());
-        return false;
     }
-
-  private:
-    ~ConnectionLimiter() override = default;
 
     void refuse(poco_socket_t fd) {
         const std::string requestId = domain::newUuid();
@@ -974,7 +863,7 @@ class ConnectionLimiter final : public Poco::Net::TCPServerConnectionFilter {
         const auto now = Clock::now();
         if (now - m_lastLog >= std::chrono::seconds(1)) {
             m_lastLog = now;
-            const std::string max = std::to_string(m_slots->max());
+            const std::string max = std::to_string(m_shared.slots->max());
             const std::string total = std::to_string(refused);
             core::logWarn("http connection refused", {{"request_id", requestId},
                                                       {"status", "503"},
@@ -983,7 +872,10 @@ class ConnectionLimiter final : public Poco::Net::TCPServerConnectionFilter {
         }
     }
 
-    std::shared_ptr<SlotCounter> m_slots;
+    Shared& m_shared;
+    GuardedServerSocket m_socket;
+    std::atomic<bool> m_stopping{false};
+    std::thread m_thread;
     // Only the accepting thread touches these.
     std::uint64_t m_refused = 0;
     Clock::time_point m_lastLog{};
@@ -993,8 +885,7 @@ class ConnectionLimiter final : public Poco::Net::TCPServerConnectionFilter {
 
 struct Server::Impl {
     Shared shared;
-    std::unique_ptr<Poco::ThreadPool> pool;
-    std::unique_ptr<Poco::Net::TCPServer> server;
+    std::unique_ptr<Acceptor> acceptor;
     std::uint16_t boundPort = 0;
 };
 
@@ -1021,41 +912,53 @@ void Server::start() {
     m_impl->boundPort = socket.address().port();
 
     const int threads = std::max(options.threads, 1);
-    const int maxConnections = options.maxConnections > 0 ? options.maxConnections : threads;
-    shared.slots = std::make_shared<SlotCounter>(maxConnections);
+    shared.slots = std::make_shared<SlotCounter>(
+        options.maxConnections > 0 ? options.maxConnections : kDefaultMaxConnections);
+    shared.limits = HeadLimits{options.maxUriBytes, options.maxHeaderFields,
+                               options.maxHeaderLineBytes, options.maxHeaderBytes};
     Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
-    params->setMaxThreads(threads);
-    // Every admitted connection fits the queue, so Poco never drops one silently.
-    params->setMaxQueued(maxConnections);
     params->setKeepAlive(true);
     params->setKeepAliveTimeout(timespan(options.keepAlive));
     params->setMaxKeepAliveRequests(0);
     params->setTimeout(timespan(options.headerTimeout));
     shared.params = params;
-    m_impl->pool = std::make_unique<Poco::ThreadPool>(std::min(2, threads), threads);
-    m_impl->server =
-        std::make_unique<Poco::Net::TCPServer>(new ConnectionFactory(shared), *m_impl->pool, socket,
-                                               Poco::Net::TCPServerParams::Ptr(params));
-    m_impl->server->setConnectionFilter(new ConnectionLimiter(shared.slots));
-    m_impl->server->start();
+    shared.idle = std::make_unique<IdleConnections>(
+        shared.limits, headCeiling(options), options.headerTimeout,
+        [&shared](Poco::Net::StreamSocket ready, Clock::time_point deadline) {
+            shared.workers.post([&shared, ready = std::move(ready), deadline]() mutable {
+                if (shared.stopping.load()) {
+                    return;  // closed as `ready` goes
+                }
+                RequestCycle(shared, std::move(ready)).run(deadline);
+            });
+        });
+    shared.idle->start();
+    shared.workers.start(threads);
+    m_impl->acceptor = std::make_unique<Acceptor>(shared, std::move(socket));
+    m_impl->acceptor->start();
 }
 
 void Server::stop() {
-    if (m_impl->server) {
-        m_impl->server->stop();
-        {
-            std::lock_guard lock(m_impl->shared.connectionsMutex);
-            m_impl->shared.stopping = true;
-            for (Connection* connection : m_impl->shared.connections) {
-                connection->stopServing();
+    if (!m_impl->acceptor) {
+        return;
+    }
+    Shared& shared = m_impl->shared;
+    m_impl->acceptor->stop();
+    shared.stopping = true;
+    shared.idle->stop();
+    {
+        // A worker in the middle of a request finishes it; one waiting on its client stops now.
+        std::lock_guard lock(shared.activeMutex);
+        for (auto& [key, socket] : shared.active) {
+            try {
+                socket.shutdownReceive();
+            } catch (const std::exception&) {
+                // Already closed by the client.
             }
         }
-        m_impl->server.reset();
     }
-    if (m_impl->pool) {
-        m_impl->pool->joinAll();
-        m_impl->pool.reset();
-    }
+    shared.workers.stop();
+    m_impl->acceptor.reset();
 }
 
 void Server::setUpgradeHandler(UpgradeHandler handler) {

@@ -14,7 +14,7 @@ constexpr std::int64_t kPocoMaxValue = 8192;
 void readServerLimits(core::EnvReader& env, ServerOptions& options) {
     using Millis = std::chrono::milliseconds;
     options.maxConnections = static_cast<int>(
-        env.integer("SHOP_HTTP_MAX_CONNECTIONS", std::max(options.threads, 1), 1, 100000));
+        env.integer("SHOP_HTTP_MAX_CONNECTIONS", kDefaultMaxConnections, 1, 100000));
     options.maxUriBytes = static_cast<std::size_t>(
         env.integer("SHOP_HTTP_MAX_URI_BYTES", 8 * 1024, 256, kPocoMaxUri));
     options.maxHeaderFields = static_cast<std::size_t>(

@@ -22,9 +22,9 @@ struct UpstreamOptions {
     std::uint16_t port = 0;
     std::chrono::milliseconds connectTimeout{1000};
     std::chrono::milliseconds timeout{5000};  ///< per send / receive
-    /// Connections open at once (busy + idle). Each one holds a worker thread of the upstream's
-    /// Poco server for as long as it is open, so keep it below the upstream's SHOP_HTTP_THREADS
-    /// divided by the number of gateways.
+    /// Connections open at once (busy + idle). A busy one takes one of the upstream's
+    /// SHOP_HTTP_THREADS workers while its request is served; an idle one costs it nothing but
+    /// a descriptor.
     std::size_t maxConnections = 32;
     std::chrono::milliseconds maxIdleAge{4000};  ///< well below the upstream's keep-alive timeout
     std::string internalSecret;  ///< sent as X-Internal-Secret with every forwarded request

@@ -17,6 +17,9 @@ class WebSocket;
 
 namespace shop::http {
 
+/// Open HTTP connections a server holds unless told otherwise (each costs a descriptor).
+inline constexpr int kDefaultMaxConnections = 15000;
+
 /// How a Server listens and what it tolerates from clients. Every limit is enforced before a
 /// handler runs; a violation is answered in the error envelope with the status and code that
 /// name the limit (408 REQUEST_TIMEOUT, 414 URI_TOO_LONG, 431 HEADERS_TOO_LARGE) and the
@@ -24,14 +27,15 @@ namespace shop::http {
 struct ServerOptions {
     std::string host = "127.0.0.1";
     std::uint16_t port = 0;  ///< 0 picks a free port; see Server::port()
-    /// Worker threads. Poco serves a connection on one worker thread for as long as it stays
-    /// open, idle keep-alive time included: size this above the number of keep-alive clients.
+    /// Worker threads: they serve requests whose head has arrived. A connection waiting for its
+    /// next head (new, idle between requests, or slow to send it) is held by one event-loop
+    /// thread instead, so idle clients cost memory and a descriptor, not a worker.
     int threads = 64;
     /// The listen backlog: connections the kernel holds until they are accepted.
     int maxQueued = 512;
-    /// Concurrently open HTTP connections (a WebSocket stops counting once it is handed to the
-    /// upgrade handler). One more is answered at once with 503 UPSTREAM_UNAVAILABLE and closed.
-    /// 0 means `threads`; above `threads`, the extra connections wait for a free worker.
+    /// Concurrently open HTTP connections, idle ones included (a WebSocket stops counting once
+    /// it is handed to the upgrade handler). One more is answered at once with 503
+    /// UPSTREAM_UNAVAILABLE and closed. 0 means kDefaultMaxConnections.
     int maxConnections = 0;
     std::size_t bodyLimit = 64 * 1024;
     std::chrono::milliseconds keepAlive{10000};  ///< idle time allowed between requests
@@ -49,9 +53,9 @@ struct ServerOptions {
     std::chrono::milliseconds writeTimeout{15000};
 };
 
-/// Reads the SHOP_HTTP_* limits into `options` (defaults as in ServerOptions, except that
-/// SHOP_HTTP_MAX_CONNECTIONS defaults to `options.threads`, so set threads first); problems are
-/// recorded in `env`. The variables: SHOP_HTTP_MAX_CONNECTIONS, SHOP_HTTP_MAX_URI_BYTES,
+/// Reads the SHOP_HTTP_* limits into `options` (defaults as in ServerOptions;
+/// SHOP_HTTP_MAX_CONNECTIONS defaults to kDefaultMaxConnections); problems are recorded in
+/// `env`. The variables: SHOP_HTTP_MAX_CONNECTIONS, SHOP_HTTP_MAX_URI_BYTES,
 /// SHOP_HTTP_MAX_HEADER_FIELDS, SHOP_HTTP_MAX_HEADER_LINE_BYTES, SHOP_HTTP_MAX_HEADER_BYTES,
 /// SHOP_HTTP_HEADER_TIMEOUT_MS, SHOP_HTTP_BODY_TIMEOUT_MS, SHOP_HTTP_WRITE_TIMEOUT_MS,
 /// SHOP_HTTP_KEEPALIVE_TIMEOUT_MS.
