@@ -555,43 +555,50 @@ class RequestCycle final {
         if (guarded == nullptr) {
             return;  // not from our listening socket; cannot happen
         }
-        struct Done {
-            GuardedSocketImpl* socket;
-            ~Done() { socket->doneWith(); }
-        } done{guarded};
+        const bool idle = serve(*guarded, headDeadline);
+        guarded->doneWith();
+        if (idle) {
+            // Until its next head arrives, the loop holds the connection, not this thread.
+            m_shared.idle->add(std::move(m_socket), Clock::now() + m_shared.options.keepAlive,
+                               false);
+        }
+    }
+
+  private:
+    enum class Outcome { KeepAlive, Close, Linger, Detached };
+
+    /// Serves requests while their heads are in hand; true when the connection stays open and
+    /// goes back to the idle loop.
+    bool serve(GuardedSocketImpl& guarded, Clock::time_point headDeadline) {
         const ActiveConnection active(m_shared, m_socket);
-        const ServerOptions& options = m_shared.options;
         bool linger = false;
         try {
             while (!m_shared.stopping.load()) {
                 Outcome outcome = Outcome::Close;
                 {
                     Session session(m_socket, m_shared.params);
-                    outcome = serveOne(session, *guarded, headDeadline);
+                    outcome = serveOne(session, guarded, headDeadline);
                     // What Poco read ahead belongs to the next request: keep it with the socket,
                     // and keep the socket open when the session goes (it closes what it holds).
                     Poco::Buffer<char> ahead(0);
                     session.drainBuffer(ahead);
-                    guarded->pending().insert(0, ahead.begin(), ahead.size());
+                    guarded.pending().insert(0, ahead.begin(), ahead.size());
                     (void)session.detachSocket();
                 }
                 if (outcome == Outcome::Detached) {
                     // A WebSocket now: the hub counts it, the HTTP cap no longer does.
-                    guarded->releaseSlot();
-                    return;
+                    guarded.releaseSlot();
+                    return false;
                 }
                 if (outcome != Outcome::KeepAlive) {
                     linger = outcome == Outcome::Linger;
                     break;
                 }
-                const auto next = parseRequestHead(guarded->pending(), m_shared.limits).state;
-                if (next == HeadParse::State::Incomplete) {
-                    // Idle until the next head: the loop holds it, not this thread.
-                    const auto now = Clock::now();
-                    m_shared.idle->add(m_socket, now + options.keepAlive, false);
-                    return;
+                if (parseRequestHead(guarded.pending(), m_shared.limits).state ==
+                    HeadParse::State::Incomplete) {
+                    return true;
                 }
-                headDeadline = Clock::now() + options.headerTimeout;
+                headDeadline = Clock::now() + m_shared.options.headerTimeout;  // pipelined
             }
             if (linger) {
                 lingerClose(m_socket);
@@ -601,10 +608,8 @@ class RequestCycle final {
         } catch (...) {
             core::logDebug("http connection ended", {{"error", "unknown"}});
         }
+        return false;
     }
-
-  private:
-    enum class Outcome { KeepAlive, Close, Linger, Detached };
 
     Outcome serveOne(Session& session, GuardedSocketImpl& guarded, Clock::time_point headDeadline) {
         const ServerOptions& options = m_shared.options;
