@@ -90,6 +90,9 @@ void AccountsPanel::loadMore() {
 }
 
 void AccountsPanel::loadPage(const QString& cursor) {
+    if (cursor.isEmpty()) {
+        m_newerThanLoad.clear();
+    }
     m_loading = true;
     m_more->setEnabled(false);
     const int generation = m_generation;
@@ -117,6 +120,10 @@ void AccountsPanel::loadPage(const QString& cursor) {
                             if (cursor.isEmpty()) {
                                 const QString selected = m_lastSelected;
                                 m_model->reset(result.value().items);
+                                for (const Account& newer : m_newerThanLoad) {
+                                    m_model->upsert(newer);
+                                }
+                                m_newerThanLoad.clear();
                                 if (!selected.isEmpty() && m_model->rowOf(selected) >= 0) {
                                     selectUserId(selected);
                                 } else if (m_model->rowCount() > 0) {
@@ -138,13 +145,20 @@ void AccountsPanel::refreshAccount(const QString& userId) {
     m_api->getAccount(userId, this, [this, userId](const ApiResult<Account>& result) {
         m_refreshing.remove(userId);
         if (result.ok()) {
-            m_model->upsert(result.value());
+            write(result.value());
         }
     });
 }
 
-void AccountsPanel::upsert(const Account& account, bool select) {
+void AccountsPanel::write(const Account& account) {
     m_model->upsert(account);
+    if (m_loading) {
+        m_newerThanLoad.append(account);
+    }
+}
+
+void AccountsPanel::upsert(const Account& account, bool select) {
+    write(account);
     if (select) {
         selectUserId(account.userId);
     }

@@ -55,6 +55,8 @@ class AccountsPanel final : public QWidget {
   private:
     void loadPage(const QString& cursor);
     void selectUserId(const QString& userId);
+    /// Puts `account` in the model, and keeps it over a first page still loading.
+    void write(const Account& account);
     void updateSummary();
 
     static constexpr int kPageSize = 100;
@@ -71,6 +73,9 @@ class AccountsPanel final : public QWidget {
     QString m_lastSelected;
     int m_generation = 0;
     bool m_loading = false;
+    /// Accounts written here (made, topped up, refreshed) while a first page was loading: that
+    /// page was read before them, so it must not drop or undo them.
+    QList<Account> m_newerThanLoad;
     QSet<QString> m_refreshing;
 };
 
