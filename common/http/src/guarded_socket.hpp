@@ -49,17 +49,17 @@ class SlotCounter final {
     std::atomic<int> m_open{0};
 };
 
-/// A connected socket whose reads can be held to a deadline and a byte budget. Poco's HTTP
+/// A connected socket whose reads can be held to a deadline. Poco's HTTP
 /// session reads through receiveBytes, so this bounds the head parser and the body streams
 /// without changing Poco: a per-read timeout alone lets a client that sends a byte now and then
 /// hold a worker thread for ever. It also carries the connection's slot under the cap.
 class GuardedSocketImpl final : public Poco::Net::StreamSocketImpl {
   public:
-    enum class Fault { None, Timeout, TooLarge };
+    enum class Fault { None, Timeout };
 
     explicit GuardedSocketImpl(poco_socket_t fd) : Poco::Net::StreamSocketImpl(fd) {}
 
-    /// Called on the accepting thread before the socket is queued for a worker.
+    /// Called on the accepting thread before the socket goes to the idle loop.
     void holdSlot(std::shared_ptr<SlotCounter> slots) {
         m_slots = std::move(slots);
         m_holdsSlot.store(true);
@@ -78,13 +78,11 @@ class GuardedSocketImpl final : public Poco::Net::StreamSocketImpl {
     /// that uses by several threads all count.
     void doneWith() noexcept { m_uses.fetch_add(1, std::memory_order_acq_rel); }
 
-    /// From now on reads fail with a timeout at `deadline`, and with "too large" once
-    /// `byteLimit` bytes have been read and more are wanted (0: no byte limit).
-    void arm(Clock::time_point deadline, std::size_t byteLimit) {
+    /// From now on reads fail with a timeout at `deadline`. (How much a head may hold is the
+    /// head parser's to say.)
+    void arm(Clock::time_point deadline) {
         m_deadline = deadline;
-        m_byteLimit = byteLimit;
         m_received = 0;
-        m_sawLineEnd = false;
         m_sawEnd = false;
         m_fault = Fault::None;
         m_armed.store(true, std::memory_order_release);
@@ -94,8 +92,6 @@ class GuardedSocketImpl final : public Poco::Net::StreamSocketImpl {
 
     Fault fault() const noexcept { return m_fault; }
     std::size_t received() const noexcept { return m_received; }
-    /// Whether a line end arrived since arm(): false means the request line is still open.
-    bool sawLineEnd() const noexcept { return m_sawLineEnd; }
     /// Whether the client closed its side since arm().
     bool sawEnd() const noexcept { return m_sawEnd; }
 
@@ -134,14 +130,6 @@ class GuardedSocketImpl final : public Poco::Net::StreamSocketImpl {
         if (!m_armed.load(std::memory_order_acquire)) {
             return Poco::Net::StreamSocketImpl::receiveBytes(buffer, length, flags);
         }
-        if (m_byteLimit > 0) {
-            if (m_received >= m_byteLimit) {
-                m_fault = Fault::TooLarge;
-                throw Poco::Net::MessageException("request head too large");
-            }
-            length = static_cast<int>(
-                std::min(static_cast<std::size_t>(length), m_byteLimit - m_received));
-        }
         const auto remaining =
             std::chrono::duration_cast<std::chrono::microseconds>(m_deadline - Clock::now());
         if (remaining.count() <= 0 || !poll(timespan(remaining), Poco::Net::Socket::SELECT_READ)) {
@@ -150,9 +138,6 @@ class GuardedSocketImpl final : public Poco::Net::StreamSocketImpl {
         }
         const int n = Poco::Net::StreamSocketImpl::receiveBytes(buffer, length, flags);
         if (n > 0) {
-            if (!m_sawLineEnd) {
-                m_sawLineEnd = std::memchr(buffer, '\n', static_cast<std::size_t>(n)) != nullptr;
-            }
             m_received += static_cast<std::size_t>(n);
         } else if (n == 0) {
             m_sawEnd = true;
@@ -172,9 +157,7 @@ class GuardedSocketImpl final : public Poco::Net::StreamSocketImpl {
     // Written by the connection's worker thread only; m_armed publishes them.
     std::atomic<bool> m_armed{false};
     Clock::time_point m_deadline;
-    std::size_t m_byteLimit = 0;
     std::size_t m_received = 0;
-    bool m_sawLineEnd = false;
     bool m_sawEnd = false;
     Fault m_fault = Fault::None;
     std::string m_pending;

@@ -88,11 +88,6 @@ void IdleConnections::add(Poco::Net::StreamSocket socket, Clock::time_point dead
     }
 }
 
-std::size_t IdleConnections::size() const {
-    std::lock_guard lock(m_mutex);
-    return m_entries.size();
-}
-
 void IdleConnections::remove(int fd) {
     ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, fd, nullptr);
     const auto it = m_entries.find(fd);

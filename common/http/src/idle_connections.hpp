@@ -41,8 +41,6 @@ class IdleConnections final {
     /// the keep-alive limit, and the head gets the header timeout from its first byte.
     void add(Poco::Net::StreamSocket socket, Clock::time_point deadline, bool fresh);
 
-    std::size_t size() const;
-
   private:
     struct Entry {
         Poco::Net::StreamSocket socket;

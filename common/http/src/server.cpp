@@ -134,12 +134,7 @@ void lingerClose(Poco::Net::StreamSocket& socket) {
     }
 }
 
-/// Poco's server session, with the count of bytes already read ahead (a pipelined request).
-class Session final : public Poco::Net::HTTPServerSession {
-  public:
-    using Poco::Net::HTTPServerSession::buffered;
-    using Poco::Net::HTTPServerSession::HTTPServerSession;
-};
+using Session = Poco::Net::HTTPServerSession;
 
 /// Worker threads that run posted tasks in order of arrival: a new thread starts when a task
 /// finds none free, up to `max` (so a quiet server keeps few threads).
@@ -614,7 +609,7 @@ class RequestCycle final {
     Outcome serveOne(Session& session, GuardedSocketImpl& guarded, Clock::time_point headDeadline) {
         const ServerOptions& options = m_shared.options;
         const auto started = Clock::now();
-        guarded.arm(headDeadline, 0);
+        guarded.arm(headDeadline);
         // The head is in the socket's pending bytes (with what Poco read ahead of the last
         // request): checked before Poco parses any of it.
         const HeadParse checked = readHead(guarded);
@@ -649,7 +644,7 @@ class RequestCycle final {
             return reject(*rejection, started, headerOf(checked.head, "x-request-id"),
                           checked.head.method);
         }
-        guarded.arm(Clock::now() + options.bodyTimeout, 0);
+        guarded.arm(Clock::now() + options.bodyTimeout);
         response.setDate(Poco::Timestamp());
         response.setVersion(request->getVersion());
         response.setKeepAlive(request->getKeepAlive() && !m_shared.stopping.load());
@@ -687,13 +682,6 @@ class RequestCycle final {
                 return Rejection{ErrorCode::RequestTimeout,
                                  "request head not received within " +
                                      std::to_string(options.headerTimeout.count()) + " ms"};
-            case GuardedSocketImpl::Fault::TooLarge:
-                if (!guarded.sawLineEnd()) {
-                    return uriTooLong();
-                }
-                return Rejection{ErrorCode::HeadersTooLarge,
-                                 "request headers are larger than " +
-                                     std::to_string(options.maxHeaderBytes) + " bytes"};
             case GuardedSocketImpl::Fault::None:
                 break;
         }
