@@ -171,8 +171,10 @@ checks
 # --- a real start from the spaced checkout (--real only) -----------------------------------------
 real_checks() {
     [[ $(id -u) == 0 ]] || { fail "--real runs as root (./shop runs the servers as their own users)"; return; }
-    # The servers run as postgres and rabbitmq: they must reach the checkout.
+    # The servers run as postgres and rabbitmq: they must reach the checkout. The checks above left
+    # made-up secrets under .stack: a fresh one.
     chmod o+x "$tmp"
+    rm -rf "$root/.stack"
     git -C "$source_dir" ls-files -z --cached --others --exclude-standard |
         (cd "$source_dir" && tar --null --ignore-failed-read -T - -cf -) | tar -C "$root" -xf -
     export SHOP_TEST_PG_PORT=${SHOP_TEST_PG_PORT:-57432} SHOP_TEST_AMQP_PORT=${SHOP_TEST_AMQP_PORT:-57672}
@@ -191,7 +193,7 @@ real_checks() {
         # shellcheck source=/dev/null
         source "$root/shop"
         use_profile test
-        local socket_dir="$PG_DIR/socket" answer
+        local socket_dir="$PG_DIR/socket"
         expect "PostgreSQL: its socket directory is the spaced one" "$socket_dir" \
             "$(psql -X -At "$SHOP_TEST_PG_URL" -c 'SHOW unix_socket_directories')"
         # libpq takes a socket directory as host: as -h, or percent-encoded in a URL.
@@ -201,13 +203,15 @@ real_checks() {
         encoded=$("$python" -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$socket_dir")
         expect "PostgreSQL: reached through its socket (postgresql://%2F...)" 1 \
             "$(runuser -u postgres -- psql -X -At "postgresql://postgres@$encoded:$PG_PORT/postgres" -c 'SELECT 1')"
-        # As the chaos suite does (RestartPostgres): pg_ctl restart replays postmaster.opts.
-        if answer=$(runuser -u postgres -- "$SHOP_TEST_PG_CTL" -D "$SHOP_TEST_PG_DATA" restart -m fast -w -t 60 2>&1); then
+        # As the chaos suite does (RestartPostgres): pg_ctl restart replays postmaster.opts. The
+        # restarted server keeps pg_ctl's output open, so that goes to a file, not to a pipe.
+        if runuser -u postgres -- "$SHOP_TEST_PG_CTL" -D "$SHOP_TEST_PG_DATA" restart -m fast -w -t 60 \
+            >"$tmp/pg_ctl.log" 2>&1; then
             pass "PostgreSQL: pg_ctl restart brings it back on the same socket directory"
             expect "PostgreSQL: after the restart, the same socket directory" "$socket_dir" \
                 "$(psql -X -At "$SHOP_TEST_PG_URL" -c 'SHOW unix_socket_directories')"
         else
-            fail "PostgreSQL: pg_ctl restart brings it back on the same socket directory" "$answer"
+            fail "PostgreSQL: pg_ctl restart brings it back on the same socket directory" "$(cat "$tmp/pg_ctl.log")"
         fi
         if [[ -d $RMQ_DIR/mnesia/$RMQ_NODE ]] &&
             env HOME=/var/lib/rabbitmq runuser -u rabbitmq -- "$SHOP_TEST_RABBITMQCTL" -n "$SHOP_TEST_RABBITMQ_NODE" \
