@@ -9,6 +9,7 @@
 #include <regex>
 #include <string>
 
+#include "shop/testing/shell.hpp"
 #include "support/stack.hpp"
 
 namespace {
@@ -21,10 +22,11 @@ TEST(BenchSmoke, ShortOpenLoopRunEndsWithTheSummaryLine) {
     // command line, where every process could read the password.
     ASSERT_EQ(::setenv("SHOP_ADMIN_USER", stack.secrets().adminUser.c_str(), 1), 0);
     ASSERT_EQ(::setenv("SHOP_ADMIN_PASSWORD", stack.secrets().adminPassword.c_str(), 1), 0);
-    const std::string command = std::string(SHOP_BENCH_BIN) +
+    const std::string command = shop::testing::shellQuote(SHOP_BENCH_BIN) +
                                 " --gateway http://127.0.0.1:" + std::to_string(port) +
                                 " --rate 40 --duration 3 --accounts 10 --drain 15 --skip-nginx"
-                                " --out " SHOP_BENCH_OUT " 2>&1";
+                                " --out " +
+                                shop::testing::shellQuote(SHOP_BENCH_OUT) + " 2>&1";
     FILE* pipe = popen(command.c_str(), "r");
     ASSERT_NE(pipe, nullptr);
     std::string output;

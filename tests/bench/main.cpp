@@ -55,6 +55,16 @@ constexpr const char* kUsage = R"(usage: shop-bench [options]
   --out DIR              results.json, timeseries.dat, chart.gp, chart.png (default build/bench)
 )";
 
+/// `word` as one word of a /bin/sh command line (std::system): in single quotes, each ' written
+/// as '\''. --out may name a directory whose path holds spaces or quotes.
+std::string shellWord(const std::string& word) {
+    std::string quoted = "'";
+    for (const char c : word) {
+        quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    }
+    return quoted + "'";
+}
+
 std::string envOr(const char* name) {
     const char* value = std::getenv(name);
     return value ? value : "";
@@ -658,7 +668,7 @@ int main(int argc, char** argv) {
           gnuplotScript((out / "timeseries.dat").string(), (out / "chart.png").string(), title));
     std::string chart = "not drawn: gnuplot is not installed";
     if (std::system("command -v gnuplot >/dev/null 2>&1") == 0) {
-        const std::string command = "gnuplot '" + (out / "chart.gp").string() + "' 2>&1";
+        const std::string command = "gnuplot " + shellWord((out / "chart.gp").string()) + " 2>&1";
         chart = std::system(command.c_str()) == 0
                     ? (out / "chart.png").string()
                     : "gnuplot failed on " + (out / "chart.gp").string();

@@ -1,9 +1,12 @@
 // The chaos suite: one fault per scenario (a service killed, the broker stopped, PostgreSQL
 // restarted, duplicates, poison) under a stream of orders, then every guarantee checked.
 #include "chaos_fixture.hpp"
+#include "shop/testing/shell.hpp"
 
 namespace shop::chaos {
 namespace {
+
+using shop::testing::shellQuote;
 
 /// Runs a command of the test stack's servers (rabbitmqctl, pg_ctl); true when it exits 0.
 bool runCommand(const std::string& command) {
@@ -29,7 +32,8 @@ TEST_F(ChaosTest, KillGateway) {
 TEST_F(ChaosTest, StopRabbitMq) {
     runLoad([] {
         const std::string ctl = "env HOME=/var/lib/rabbitmq runuser -u rabbitmq -- " +
-                                s_stack->rabbitCtl + " -n " + s_stack->rabbitNode;
+                                shellQuote(s_stack->rabbitCtl) + " -n " +
+                                shellQuote(s_stack->rabbitNode);
         ASSERT_TRUE(runCommand(ctl + " stop_app"));
         // The outage itself: orders keep being accepted (they wait in the outbox) meanwhile.
         std::this_thread::sleep_for(5s);
@@ -40,8 +44,8 @@ TEST_F(ChaosTest, StopRabbitMq) {
 
 TEST_F(ChaosTest, RestartPostgres) {
     runLoad([] {
-        ASSERT_TRUE(runCommand("runuser -u postgres -- " + s_stack->pgCtl + " -D " +
-                               s_stack->pgData + " restart -m fast -w -t 60"));
+        ASSERT_TRUE(runCommand("runuser -u postgres -- " + shellQuote(s_stack->pgCtl) + " -D " +
+                               shellQuote(s_stack->pgData) + " restart -m fast -w -t 60"));
     });
     checkBooks(0, 0);
 }

@@ -7,8 +7,8 @@ package names ./shop installs. Prints one line per check and '<n> passed, <m> fa
 """
 import re
 
-from checks import (ROOT, apt_installs, check, check_builds, check_shop_variables, driver_packages,
-                    finish, load_yaml, required)
+from checks import (ROOT, apt_installs, check, check_builds, check_no_default_secrets,
+                    check_shop_variables, driver_packages, finish, load_yaml, required, url_passwords)
 
 compose = load_yaml("docker/compose.yaml")
 services = compose.get("services", {})
@@ -71,6 +71,22 @@ for name, value in (("SHOP_INTERNAL_SECRET", gateway_env.get("SHOP_INTERNAL_SECR
                     ("SHOP_TOKEN_SECRET", gateway_env.get("SHOP_TOKEN_SECRET")),
                     ("SHOP_ADMIN_PASSWORD", gateway_env.get("SHOP_ADMIN_PASSWORD"))):
     check(f"gateway: {name} has no default and is required", required(value, name), value)
+# The database and broker passwords too: required, and the services use the ones the servers got.
+check_no_default_secrets("docker/compose.yaml", compose)
+for name, db, variable in (("orders", "orders-db", "ORDERS_DB_PASSWORD"),
+                           ("payments", "payments-db", "PAYMENTS_DB_PASSWORD")):
+    server_password = services.get(db, {}).get("environment", {}).get("POSTGRES_PASSWORD")
+    check(f"{db}: POSTGRES_PASSWORD is the required {variable}", required(server_password, variable),
+          server_password)
+    for client in (name, f"{name}-migrate"):
+        passwords = url_passwords(services.get(client, {}).get("environment", {}).get("SHOP_DB_URL"))
+        check(f"{client}: SHOP_DB_URL has {db}'s password", passwords == [server_password], passwords)
+broker_password = services.get("rabbitmq", {}).get("environment", {}).get("RABBITMQ_DEFAULT_PASS")
+check("rabbitmq: RABBITMQ_DEFAULT_PASS is the required RABBITMQ_PASSWORD",
+      required(broker_password, "RABBITMQ_PASSWORD"), broker_password)
+for name in ("orders", "payments", "gateway"):
+    passwords = url_passwords(services.get(name, {}).get("environment", {}).get("SHOP_AMQP_URL"))
+    check(f"{name}: SHOP_AMQP_URL has the broker's password", passwords == [broker_password], passwords)
 check("gateway: points at the orders and payments services",
       gateway_env.get("SHOP_ORDERS_URL", "").startswith("http://orders:")
       and gateway_env.get("SHOP_PAYMENTS_URL", "").startswith("http://payments:"))

@@ -14,8 +14,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import yaml
 
-from checks import (ROOT, apt_installs, check, check_builds, check_shop_variables, driver_packages,
-                    finish, load_yaml, required, stages)
+from checks import (ROOT, apt_installs, check, check_builds, check_no_default_secrets,
+                    check_shop_variables, driver_packages, finish, load_yaml, plain, required, stages,
+                    url_passwords)
 
 compose = load_yaml("docker/compose.ha.yaml")
 services = compose.get("services", {})
@@ -59,6 +60,13 @@ for name, node in zip(RABBITS, node_names):
     check(f"{name}: keeps its data on a named volume", named_volume_at(name, "/var/lib/rabbitmq"))
     check(f"{name}: the Erlang cookie has no default and is required",
           required(env(name).get("RABBITMQ_ERLANG_COOKIE"), "RABBITMQ_ERLANG_COOKIE"))
+for name in RABBITS:
+    check(f"{name}: the account's password has no default and is required",
+          required(env(name).get("RABBITMQ_PASSWORD"), "RABBITMQ_PASSWORD"))
+for name in ("orders", "payments", "gateway"):
+    passwords = url_passwords(env(name).get("SHOP_AMQP_URL"))
+    check(f"{name}: SHOP_AMQP_URL has the nodes' password for every node",
+          passwords == [env("rabbitmq-1").get("RABBITMQ_PASSWORD")] * len(RABBITS), passwords)
 check("the three nodes share one cookie and one account",
       len({(str(env(n).get("RABBITMQ_ERLANG_COOKIE")), str(env(n).get("RABBITMQ_USER")),
             str(env(n).get("RABBITMQ_PASSWORD"))) for n in RABBITS}) == 1)
@@ -73,6 +81,11 @@ for name in PGS:
           and env(name).get("PATRONI_RESTAPI_CONNECT_ADDRESS") == f"{name}:8008", env(name))
     check(f"{name}: waits for a healthy etcd", depends(name, "etcd") == "service_healthy")
     check(f"{name}: keeps its data on a named volume", named_volume_at(name, "/var/lib/postgresql/patroni"))
+for name in PGS:
+    for key, variable in (("PATRONI_SUPERUSER_PASSWORD", "POSTGRES_SUPERUSER_PASSWORD"),
+                          ("PATRONI_REPLICATION_PASSWORD", "POSTGRES_REPLICATION_PASSWORD")):
+        check(f"{name}: {key} has no default and is the required {variable}",
+              required(env(name).get(key), variable), env(name).get(key))
 check("both nodes share the superuser and replication passwords",
       len({(str(env(n).get("PATRONI_SUPERUSER_PASSWORD")), str(env(n).get("PATRONI_REPLICATION_PASSWORD")))
            for n in PGS}) == 1)
@@ -105,7 +118,7 @@ pg_hosts = [f"{n}:5432" for n in PGS]
 
 
 def db_url_ok(url, database):
-    parts = urlsplit(str(url))
+    parts = urlsplit(plain(url))
     query = parse_qs(parts.query)
     return (parts.netloc.split("@")[-1].split(",") == pg_hosts and parts.path == "/" + database
             and query.get("target_session_attrs") == ["read-write"])
@@ -115,9 +128,10 @@ for name, database in (("orders", "orders"), ("payments", "payments"), ("orders-
                        ("payments-migrate", "payments")):
     check(f"{name}: SHOP_DB_URL lists both nodes with target_session_attrs=read-write",
           db_url_ok(env(name).get("SHOP_DB_URL"), database), env(name).get("SHOP_DB_URL"))
-    check(f"{name}: the database password is the one db-init sets",
-          f"${{{database.upper()}_DB_PASSWORD:-" in str(env(name).get("SHOP_DB_URL"))
-          and str(env(name).get("SHOP_DB_URL")).count(str(env("db-init").get(f"{database.upper()}_DB_PASSWORD"))) == 1)
+    variable = f"{database.upper()}_DB_PASSWORD"
+    check(f"{name}: the database password is the required {variable} db-init sets",
+          url_passwords(env(name).get("SHOP_DB_URL")) == [env("db-init").get(variable)]
+          and required(env("db-init").get(variable), variable), url_passwords(env(name).get("SHOP_DB_URL")))
 for name in ("orders-migrate", "payments-migrate"):
     check(f"{name}: waits for db-init to complete", depends(name, "db-init") == "service_completed_successfully")
 check("db-init: waits for both healthy nodes and targets both",
@@ -126,7 +140,7 @@ check("db-init: waits for both healthy nodes and targets both",
 check("db-init: connects with the superuser password the nodes have",
       env("db-init").get("PGPASSWORD") == env("pg-1").get("PATRONI_SUPERUSER_PASSWORD"))
 for name in ("orders", "payments", "gateway"):
-    urls = str(env(name).get("SHOP_AMQP_URL", "")).split(",")
+    urls = plain(env(name).get("SHOP_AMQP_URL", "")).split(",")
     hosts = [urlsplit(u).hostname for u in urls]
     check(f"{name}: SHOP_AMQP_URL lists the three nodes", hosts == list(RABBITS), hosts)
 for name in ("orders", "payments"):
@@ -141,6 +155,7 @@ for variable in ("SHOP_INTERNAL_SECRET", "SHOP_TOKEN_SECRET", "SHOP_ADMIN_PASSWO
     check(f"gateway: {variable} has no default and is required", required(env("gateway").get(variable), variable))
 check("orders, payments and the gateway share one SHOP_INTERNAL_SECRET",
       len({str(env(n).get("SHOP_INTERNAL_SECRET")) for n in ("orders", "payments", "gateway")}) == 1)
+check_no_default_secrets("docker/compose.ha.yaml", compose)
 check_shop_variables(compose, ("orders", "payments", "gateway", "orders-migrate", "payments-migrate"))
 check_builds(compose)
 

@@ -14,6 +14,7 @@
 
 #include "shop/domain/json.hpp"
 #include "shop/domain/uuid.hpp"
+#include "shop/testing/shell.hpp"
 #include "support/stack.hpp"
 #include "ws_test.hpp"
 
@@ -144,10 +145,12 @@ class OpenApiTest : public wstest::WsE2eTest {
         m_samples.endArray().endObject();
         const std::string samplesPath = std::string(SHOP_OPENAPI_WORK_DIR) + "/samples.json";
         std::ofstream(samplesPath) << m_samples.take();
+        using shop::testing::shellQuote;
         std::string output;
         const int status =
-            run(std::string("NODE_PATH=") + SHOP_NODE_MODULES + " " + SHOP_NODE + " " +
-                    SHOP_OPENAPI_CHECK + " " + SHOP_OPENAPI_DOC + " " + samplesPath,
+            run("NODE_PATH=" + shellQuote(SHOP_NODE_MODULES) + " " + shellQuote(SHOP_NODE) + " " +
+                    shellQuote(SHOP_OPENAPI_CHECK) + " " + shellQuote(SHOP_OPENAPI_DOC) + " " +
+                    shellQuote(samplesPath),
                 output);
         EXPECT_EQ(status, 0) << output;
         std::printf("%s", output.c_str());

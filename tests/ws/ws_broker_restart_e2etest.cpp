@@ -9,6 +9,7 @@
 #include <string>
 
 #include "shop/testing/env.hpp"
+#include "shop/testing/shell.hpp"
 #include "ws_test.hpp"
 
 namespace shop::wstest {
@@ -26,9 +27,10 @@ std::string requiredEnv(const char* name) {
 
 /// rabbitmqctl on the test node, as the driver runs it (`./shop testenv` exports both).
 bool rabbitCtl(const std::string& command) {
+    using shop::testing::shellQuote;
     const std::string ctl = "env HOME=/var/lib/rabbitmq runuser -u rabbitmq -- " +
-                            requiredEnv("SHOP_TEST_RABBITMQCTL") + " -n " +
-                            requiredEnv("SHOP_TEST_RABBITMQ_NODE") + " " + command +
+                            shellQuote(requiredEnv("SHOP_TEST_RABBITMQCTL")) + " -n " +
+                            shellQuote(requiredEnv("SHOP_TEST_RABBITMQ_NODE")) + " " + command +
                             " >/dev/null 2>&1";
     return std::system(ctl.c_str()) == 0;
 }

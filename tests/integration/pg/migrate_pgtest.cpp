@@ -14,6 +14,7 @@
 #include "pg_test_support.hpp"
 #include "shop/pg/migrate.hpp"
 #include "shop/testing/env.hpp"
+#include "shop/testing/shell.hpp"
 
 using shop::pg::Connection;
 using shop::pgtest::PgTest;
@@ -259,10 +260,11 @@ CommandRun runCommand(const std::string& command) {
 TEST_F(MigrateTest, CommandLineTool) {
     write("0001_init.sql", "CREATE TABLE cli (n int);");
     write("0002_seed.sql", "INSERT INTO cli VALUES (1);");
-    const std::string bin = SHOP_MIGRATE_BIN;
+    using shop::testing::shellQuote;
+    const std::string bin = shellQuote(SHOP_MIGRATE_BIN);
+    const std::string dirArg = shellQuote(dir().string());
 
-    const CommandRun first =
-        runCommand(bin + " --db '" + url() + "' --dir '" + dir().string() + "'");
+    const CommandRun first = runCommand(bin + " --db " + shellQuote(url()) + " --dir " + dirArg);
     EXPECT_EQ(first.status, 0) << first.output;
     EXPECT_NE(first.output.find("applied 0001_init\napplied 0002_seed\n"), std::string::npos)
         << first.output;
@@ -272,18 +274,17 @@ TEST_F(MigrateTest, CommandLineTool) {
         EXPECT_EQ(first.output.find(url()), std::string::npos) << "password printed";
     }
 
-    const CommandRun again =
-        runCommand("SHOP_DB_URL='" + url() + "' " + bin + " --dir=" + dir().string());
+    const CommandRun again = runCommand("SHOP_DB_URL=" + shellQuote(url()) + " " + bin +
+                                        " --dir=" + shellQuote(dir().string()));
     EXPECT_EQ(again.status, 0) << again.output;
     EXPECT_NE(again.output.find("0 migrations applied"), std::string::npos) << again.output;
 
     write("0003_bad.sql", "SELECT * FROM missing_table;");
-    const CommandRun failed =
-        runCommand(bin + " --db '" + url() + "' --dir '" + dir().string() + "'");
+    const CommandRun failed = runCommand(bin + " --db " + shellQuote(url()) + " --dir " + dirArg);
     EXPECT_EQ(failed.status, 1) << failed.output;
     EXPECT_NE(failed.output.find("0003_bad.sql"), std::string::npos) << failed.output;
 
-    const CommandRun usage = runCommand("env -u SHOP_DB_URL " + bin + " --dir " + dir().string());
+    const CommandRun usage = runCommand("env -u SHOP_DB_URL " + bin + " --dir " + dirArg);
     EXPECT_EQ(usage.status, 2) << usage.output;
     EXPECT_NE(usage.output.find("SHOP_DB_URL"), std::string::npos) << usage.output;
 }
