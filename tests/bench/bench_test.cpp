@@ -130,10 +130,12 @@ TEST(Report, JsonParsesAndNeverInventsPushFigures) {
     auto r = sampleResults();
     r.pushAvailable = false;
     r.buckets = bucketize({Sample{0, 1'000'000, true, false, -1, false}});
-    r.proxies = {ProxyRun{"gateway", "http://a", 10, 0, 800, {}},
-                 ProxyRun{"nginx", "http://b", 10, 0, 1000, {}}};
+    r.proxies = {ProxyRun{"gateway", "http://a", 10, 0, 800, {}, {}},
+                 ProxyRun{"nginx", "http://b", 10, 0, 1000, {}, {}}};
     r.proxies[0].latency.p99 = 3;
     r.proxies[1].latency.p99 = 2;
+    r.proxies[0].cost = {GroupCost{"gateway", true, "", 1.0, 25, 4},
+                         GroupCost{"nginx", false, "no --nginx-pid-file", 0, 0, 0}};
     std::string error;
     const auto json = domain::parseJson(toJson(r), error);
     ASSERT_TRUE(json) << error;
@@ -144,7 +146,27 @@ TEST(Report, JsonParsesAndNeverInventsPushFigures) {
     ASSERT_TRUE(cmp);
     EXPECT_EQ(cmp->find("throughput_ratio")->numberText(), "0.800");
     EXPECT_EQ(cmp->find("p99_ratio")->numberText(), "1.500");
+    const auto& gatewayCost = cmp->find("runs")->items()[0].find("cost_per_request")->items();
+    ASSERT_EQ(gatewayCost.size(), 1u);  // the group not metered is left out
+    EXPECT_EQ(gatewayCost[0].find("name")->asString(), "gateway");
+    EXPECT_EQ(gatewayCost[0].find("cpu_us")->numberText(), "100.0");
+    EXPECT_EQ(gatewayCost[0].find("ctx_switches")->numberText(), "2.50");
     EXPECT_EQ(json->find("timeseries")->items().size(), 1u);
+}
+
+TEST(Report, ProxyCostPerAnsweredRequest) {
+    ProxyRun run{"gateway", "http://a", 4, 0, 400, {}, {}};
+    run.cost = {GroupCost{"gateway", true, "", 0.4, 10, 3},
+                GroupCost{"nginx", false, "no --nginx-pid-file", 0, 0, 0},
+                GroupCost{"orders", true, "", 0.2, 3, 7},
+                GroupCost{"total", true, "", 0.6, 13, 10}};
+    EXPECT_EQ(proxyCostText(run),
+              "gateway 100 us 2.5 cs, orders 50 us 0.8 cs, total 150 us 3.2 cs");
+    run.requests = 0;
+    EXPECT_EQ(proxyCostText(run), "no requests answered");
+    run.requests = 4;
+    run.cost.clear();
+    EXPECT_EQ(proxyCostText(run), "no process metered");
 }
 
 TEST(Report, TimeseriesAndGnuplotScript) {

@@ -232,24 +232,25 @@ std::optional<int> readPidFile(const std::filesystem::path& file) {
     return static_cast<int>(*pid);
 }
 
+ProcessGroup pidFileGroup(const std::string& name, const std::filesystem::path& file,
+                          const std::string& option) {
+    ProcessGroup g{name, 0, "", false};
+    if (file.empty()) {
+        g.note = "no " + option;
+    } else if (const auto pid = readPidFile(file)) {
+        g.root = *pid;
+    } else {
+        g.note = "cannot read a pid from " + file.string();
+    }
+    return g;
+}
+
 std::vector<ProcessGroup> processGroups(const std::filesystem::path& pgPidFile,
                                         const std::filesystem::path& rabbitmqPidFile,
                                         const std::filesystem::path& pidDir) {
     std::vector<ProcessGroup> groups;
-    const auto fromFile = [&](const std::string& name, const std::filesystem::path& file,
-                              const std::string& option) {
-        ProcessGroup g{name, 0, "", false};
-        if (file.empty()) {
-            g.note = "no " + option;
-        } else if (const auto pid = readPidFile(file)) {
-            g.root = *pid;
-        } else {
-            g.note = "cannot read a pid from " + file.string();
-        }
-        groups.push_back(std::move(g));
-    };
-    fromFile("postgresql", pgPidFile, "--pg-pid-file");
-    fromFile("rabbitmq", rabbitmqPidFile, "--rabbitmq-pid-file");
+    groups.push_back(pidFileGroup("postgresql", pgPidFile, "--pg-pid-file"));
+    groups.push_back(pidFileGroup("rabbitmq", rabbitmqPidFile, "--rabbitmq-pid-file"));
     std::vector<std::filesystem::path> files;
     std::error_code ec;
     if (!pidDir.empty()) {
@@ -261,7 +262,7 @@ std::vector<ProcessGroup> processGroups(const std::filesystem::path& pgPidFile,
     }
     std::sort(files.begin(), files.end());
     for (const auto& file : files) {
-        fromFile(file.stem().string(), file, "--pid-dir");
+        groups.push_back(pidFileGroup(file.stem().string(), file, "--pid-dir"));
     }
     groups.push_back(ProcessGroup{"bench", static_cast<int>(getpid()), "", true});
     return groups;

@@ -67,6 +67,11 @@ struct ProcessGroup {
 /// The first line of a pid file as a positive pid; nullopt when unreadable.
 std::optional<int> readPidFile(const std::filesystem::path& file);
 
+/// The group `name` rooted at the pid in `file`; root 0 and a note when `file` is empty ("no
+/// `option`") or holds no pid.
+ProcessGroup pidFileGroup(const std::string& name, const std::filesystem::path& file,
+                          const std::string& option);
+
 /// The groups of the cost report: postgresql (postmaster pid file), rabbitmq (Erlang VM pid
 /// file), one per `<pidDir>/<name>.pid` in name order, and this process as `bench`. A group
 /// whose file is missing or unreadable gets root 0 and a note; empty paths are "not given".

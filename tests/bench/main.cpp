@@ -36,6 +36,8 @@ constexpr const char* kUsage = R"(usage: shop-bench [options]
                          so some of its orders are CANCELLED
   --drain S              seconds to wait for final statuses after the load (default 30)
   --nginx URL            nginx in front of the same orders service: compare GET /orders/{id}
+  --nginx-pid-file FILE  nginx's pid file: its CPU and context switches per request of the
+                         comparison, beside those of every other process group
   --skip-nginx           no gateway/nginx comparison
   --compare-duration S   seconds of each GET run of the comparison (default 5)
   --compare-connections N  connections of each GET run (default 16)
@@ -78,6 +80,7 @@ struct Options {
     std::size_t accounts = 50;
     double drain = 30;
     std::string nginx;
+    std::string nginxPidFile;
     bool skipNginx = false;
     double compareDuration = 5;
     std::size_t compareConnections = 16;
@@ -157,6 +160,8 @@ Options parseOptions(int argc, char** argv) {
             o.password = next();
         } else if (arg == "--pid-dir") {
             o.pidDir = next();
+        } else if (arg == "--nginx-pid-file") {
+            o.nginxPidFile = next();
         } else if (arg == "--pg-pid-file") {
             o.pgPidFile = next();
         } else if (arg == "--rabbitmq-pid-file") {
@@ -640,12 +645,25 @@ int main(int argc, char** argv) {
             std::chrono::milliseconds(static_cast<std::int64_t>(options.compareDuration * 1000));
         log("GET /orders/{id}, closed loop, " + std::to_string(options.compareConnections) +
             " connections, " + fixed(options.compareDuration, 0) + " s each: gateway, then nginx");
+        // What each request costs every process (the proxy, the orders service and its
+        // database, this one) tells where a throughput gap comes from.
+        std::vector<ProcessGroup> groups =
+            processGroups(options.pgPidFile, options.rabbitmqPidFile, options.pidDir);
+        groups.push_back(pidFileGroup("nginx", options.nginxPidFile, "--nginx-pid-file"));
+        const auto metered = [&](const std::string& name, const std::string& url,
+                                 const Endpoint& endpoint) {
+            CostMeter meter(groups);
+            meter.start();
+            ProxyRun run =
+                runGetLoad(name, url, endpoint, targets, options.compareConnections, each, &auth);
+            meter.finish();
+            run.cost = meter.costs();
+            return run;
+        };
         // nginx goes straight to the orders service, which trusts its X-Internal-Secret (set by
         // the nginx configuration) and ignores the token; sending it costs both sides the same.
-        results.proxies.push_back(runGetLoad("gateway", options.gateway, *gateway, targets,
-                                             options.compareConnections, each, &auth));
-        results.proxies.push_back(runGetLoad("nginx", options.nginx, *nginx, targets,
-                                             options.compareConnections, each, &auth));
+        results.proxies.push_back(metered("gateway", options.gateway, *gateway));
+        results.proxies.push_back(metered("nginx", options.nginx, *nginx));
         results.proxyNote = "GET /orders/{id}, closed loop, " +
                             std::to_string(options.compareConnections) + " connections, " +
                             fixed(options.compareDuration, 0) + " s each";
@@ -718,6 +736,7 @@ int main(int argc, char** argv) {
     for (const auto& p : results.proxies) {
         log("proxy " + p.name + ": " + fixed(p.perSecond, 0) + " req/s, " + describe(p.latency) +
             ", errors=" + std::to_string(p.errors));
+        log("  per request: " + proxyCostText(p));
     }
     if (results.proxies.size() == 2 && results.proxies[1].perSecond > 0 &&
         results.proxies[1].latency.p99 > 0) {

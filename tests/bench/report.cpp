@@ -216,6 +216,19 @@ std::string toJson(const Results& r) {
         w.field("errors", i64(p.errors));
         w.key("per_s").raw(fixed(p.perSecond, 1));
         writeLatency(w, "latency", p.latency);
+        w.key("cost_per_request").beginArray();
+        for (const auto& g : p.cost) {
+            if (!g.available || p.requests == 0) {
+                continue;
+            }
+            const double requests = static_cast<double>(p.requests);
+            w.beginObject();
+            w.field("name", g.name);
+            w.key("cpu_us").raw(fixed(g.cpuMs * 1000.0 / requests, 1));
+            w.key("ctx_switches").raw(fixed(static_cast<double>(g.contextSwitches) / requests, 2));
+            w.endObject();
+        }
+        w.endArray();
         w.endObject();
     }
     w.endArray();
@@ -283,6 +296,22 @@ std::string costTable(const CostReport& c) {
         out += "  broker figures unavailable: " + c.brokerNote + "\n";
     }
     return out;
+}
+
+std::string proxyCostText(const ProxyRun& run) {
+    if (run.requests == 0) {
+        return "no requests answered";
+    }
+    std::string out;
+    for (const auto& g : run.cost) {
+        if (!g.available) {
+            continue;
+        }
+        const double requests = static_cast<double>(run.requests);
+        out += (out.empty() ? "" : ", ") + g.name + " " + fixed(g.cpuMs * 1000.0 / requests, 0) +
+               " us " + fixed(static_cast<double>(g.contextSwitches) / requests, 1) + " cs";
+    }
+    return out.empty() ? "no process metered" : out;
 }
 
 std::string timeseriesData(const std::vector<Bucket>& buckets) {

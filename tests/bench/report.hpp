@@ -29,6 +29,8 @@ struct ProxyRun {
     std::size_t errors = 0;
     double perSecond = 0;
     LatencySummary latency;
+    /// What the run cost each process group (the last one "total"), for per-request figures.
+    std::vector<GroupCost> cost;
 };
 
 /// Everything one run measured; rendered as JSON and as the summary line.
@@ -88,6 +90,11 @@ std::string summaryLine(const Results& results);
 /// The cost per completed order as a table, one line per process group, then a line for the
 /// database and the broker; unavailable figures say why.
 std::string costTable(const CostReport& cost);
+
+/// CPU microseconds and context switches per answered request of each metered group of a proxy
+/// run, then the total: `gateway 91 us 2.1 cs, orders 60 us 1.0 cs, ..., total 350 us 5.2 cs`;
+/// groups that were not metered are left out.
+std::string proxyCostText(const ProxyRun& run);
 
 /// Fixed-point text with `digits` decimals ("12.35").
 std::string fixed(double value, int digits);
