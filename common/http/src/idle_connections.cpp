@@ -7,27 +7,34 @@
 #include <cstring>
 #include <stdexcept>
 #include <utility>
-#include <vector>
 
 #include "shop/core/log.hpp"
 
 namespace shop::http::detail {
 namespace {
 
-/// How often deadlines are checked (and so how late past one a connection may be dropped).
+/// How often deadlines are checked (and so how late past one a connection may be dropped). Every
+/// waiting thread wakes this often, so a stop never waits longer for one.
 constexpr auto kSweepEvery = std::chrono::milliseconds(100);
+
+/// A connection waits for one event at a time: the thread woken for it owns it until it is
+/// watched again, so no two threads ever read one connection.
+constexpr std::uint32_t kWatch = EPOLLIN | EPOLLRDHUP | EPOLLONESHOT;
 
 }  // namespace
 
 IdleConnections::IdleConnections(HeadLimits limits, std::size_t ceiling,
-                                 std::chrono::milliseconds headerTimeout, Ready ready)
+                                 std::chrono::milliseconds headerTimeout, int maxThreads,
+                                 Ready ready)
     : m_limits(limits),
       m_ceiling(ceiling),
       m_headerTimeout(headerTimeout),
+      m_maxThreads(static_cast<std::size_t>(std::max(maxThreads, 1))),
       m_ready(std::move(ready)) {}
 
 IdleConnections::~IdleConnections() {
     stop();
+    join();
     if (m_wake >= 0) {
         ::close(m_wake);
     }
@@ -46,17 +53,17 @@ void IdleConnections::start() {
     event.events = EPOLLIN;
     event.data.fd = m_wake;
     ::epoll_ctl(m_epoll, EPOLL_CTL_ADD, m_wake, &event);
-    m_thread = std::thread([this] { run(); });
+    std::lock_guard lock(m_threadsMutex);
+    m_threads.emplace_back([this] { run(); });
 }
 
 void IdleConnections::stop() {
     if (m_stopping.exchange(true)) {
         return;
     }
-    if (m_thread.joinable()) {
+    if (m_wake >= 0) {
         const std::uint64_t one = 1;
-        (void)::write(m_wake, &one, sizeof one);
-        m_thread.join();
+        (void)::write(m_wake, &one, sizeof one);  // never read: it stays ready for every thread
     }
     std::unordered_map<int, Entry> closing;
     {
@@ -70,6 +77,17 @@ void IdleConnections::stop() {
     // The sockets close as `closing` goes.
 }
 
+void IdleConnections::join() {
+    std::vector<std::thread> threads;
+    {
+        std::lock_guard lock(m_threadsMutex);
+        threads.swap(m_threads);
+    }
+    for (auto& thread : threads) {
+        thread.join();
+    }
+}
+
 void IdleConnections::add(Poco::Net::StreamSocket socket, Clock::time_point deadline, bool fresh) {
     auto* guarded = dynamic_cast<GuardedSocketImpl*>(socket.impl());
     const int fd = socket.impl()->sockfd();
@@ -80,20 +98,17 @@ void IdleConnections::add(Poco::Net::StreamSocket socket, Clock::time_point dead
     Entry& entry = m_entries[fd];
     entry = Entry{std::move(socket), guarded, deadline, fresh, !guarded->pending().empty()};
     epoll_event event{};
-    event.events = EPOLLIN | EPOLLRDHUP;
+    event.events = kWatch;
     event.data.fd = fd;
-    if (::epoll_ctl(m_epoll, EPOLL_CTL_ADD, fd, &event) != 0) {
-        core::logWarn("idle connection not watched", {{"error", std::strerror(errno)}});
-        m_entries.erase(fd);
+    // A connection served before is still in the set, disarmed since its last event.
+    int rc = ::epoll_ctl(m_epoll, fresh ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, fd, &event);
+    if (rc != 0 && !fresh && errno == ENOENT) {
+        rc = ::epoll_ctl(m_epoll, EPOLL_CTL_ADD, fd, &event);
     }
-}
-
-void IdleConnections::remove(int fd) {
-    ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, fd, nullptr);
-    const auto it = m_entries.find(fd);
-    if (it != m_entries.end()) {
-        it->second.guarded->doneWith();
-        m_entries.erase(it);
+    if (rc != 0) {
+        core::logWarn("idle connection not watched", {{"error", std::strerror(errno)}});
+        entry.guarded->doneWith();
+        m_entries.erase(fd);
     }
 }
 
@@ -124,8 +139,8 @@ bool IdleConnections::receive(int fd, Entry& entry, bool& handOn) {
         }
     }
     const HeadParse parse = parseRequestHead(pending, m_limits);
-    // A complete or refused head goes to a worker; so does one the client stopped sending
-    // (closed) or that outgrew every limit, to be answered there.
+    // A complete or refused head is served; so is one the client stopped sending (closed) or
+    // that outgrew every limit, to be answered.
     handOn = parse.state != HeadParse::State::Incomplete || pending.size() > m_ceiling;
     if (closed && !handOn) {
         return true;  // gone half-way through a head: nothing to answer
@@ -133,54 +148,99 @@ bool IdleConnections::receive(int fd, Entry& entry, bool& handOn) {
     return handOn;
 }
 
-void IdleConnections::run() {
-    std::vector<epoll_event> events(256);
-    auto lastSweep = Clock::now();
-    while (!m_stopping.load()) {
-        const int n = ::epoll_wait(m_epoll, events.data(), static_cast<int>(events.size()),
-                                   static_cast<int>(kSweepEvery.count()));
-        std::vector<std::pair<Poco::Net::StreamSocket, Clock::time_point>> ready;
-        {
-            std::lock_guard lock(m_mutex);
-            for (int i = 0; i < n; ++i) {
-                const int fd = events[static_cast<std::size_t>(i)].data.fd;
-                if (fd == m_wake) {
-                    continue;
-                }
-                const auto it = m_entries.find(fd);
-                if (it == m_entries.end()) {
-                    continue;
-                }
-                bool handOn = false;
-                if (!receive(fd, it->second, handOn)) {
-                    continue;
-                }
-                if (handOn) {
-                    ready.emplace_back(std::move(it->second.socket), it->second.deadline);
-                }
-                remove(fd);
-            }
-            const auto now = Clock::now();
-            if (now - lastSweep >= kSweepEvery) {
-                lastSweep = now;
-                for (auto it = m_entries.begin(); it != m_entries.end();) {
-                    if (it->second.deadline > now) {
-                        ++it;
-                        continue;
-                    }
-                    if (it->second.begun) {
-                        ready.emplace_back(std::move(it->second.socket), it->second.deadline);
-                    }
-                    it->second.guarded->doneWith();
-                    ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, it->first, nullptr);
-                    it = m_entries.erase(it);
-                }
-            }
+void IdleConnections::take(int fd, ReadyList& ready) {
+    Entry entry;
+    {
+        std::lock_guard lock(m_mutex);
+        const auto it = m_entries.find(fd);
+        if (it == m_entries.end()) {
+            return;  // dropped by a sweep or by stop() meanwhile
         }
-        // Outside the lock: a worker may hand a connection back (add) at once.
+        entry = std::move(it->second);
+        m_entries.erase(it);
+    }
+    // Out of the set, this thread alone reads it (the sweep cannot see it).
+    bool handOn = false;
+    if (receive(fd, entry, handOn)) {
+        entry.guarded->doneWith();
+        if (handOn) {
+            ready.emplace_back(std::move(entry.socket), entry.deadline);
+        }
+        return;  // else it closes as `entry` goes (which also takes it out of the epoll set)
+    }
+    std::lock_guard lock(m_mutex);
+    if (m_stopped) {
+        entry.guarded->doneWith();
+        return;
+    }
+    epoll_event event{};
+    event.events = kWatch;
+    event.data.fd = fd;
+    GuardedSocketImpl* guarded = entry.guarded;
+    m_entries[fd] = std::move(entry);
+    if (::epoll_ctl(m_epoll, EPOLL_CTL_MOD, fd, &event) != 0) {
+        core::logWarn("idle connection not watched", {{"error", std::strerror(errno)}});
+        guarded->doneWith();
+        m_entries.erase(fd);
+    }
+}
+
+void IdleConnections::sweepIfDue(ReadyList& ready) {
+    const auto now = Clock::now();
+    auto last = m_lastSweep.load();
+    if (now.time_since_epoch().count() - last <
+            std::chrono::duration_cast<Clock::duration>(kSweepEvery).count() ||
+        !m_lastSweep.compare_exchange_strong(last, now.time_since_epoch().count())) {
+        return;
+    }
+    std::lock_guard lock(m_mutex);
+    for (auto it = m_entries.begin(); it != m_entries.end();) {
+        if (it->second.deadline > now) {
+            ++it;
+            continue;
+        }
+        if (it->second.begun) {
+            ready.emplace_back(std::move(it->second.socket), it->second.deadline);
+        }
+        it->second.guarded->doneWith();
+        ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, it->first, nullptr);
+        it = m_entries.erase(it);
+    }
+}
+
+void IdleConnections::growIfNeeded() {
+    if (m_waiting.load() > 0) {
+        return;
+    }
+    std::lock_guard lock(m_threadsMutex);
+    if (!m_stopping.load() && m_threads.size() < m_maxThreads) {
+        m_threads.emplace_back([this] { run(); });
+    }
+}
+
+void IdleConnections::run() {
+    epoll_event event{};
+    ReadyList ready;
+    while (!m_stopping.load()) {
+        m_waiting.fetch_add(1);
+        const int n = ::epoll_wait(m_epoll, &event, 1, static_cast<int>(kSweepEvery.count()));
+        m_waiting.fetch_sub(1);
+        if (m_stopping.load()) {
+            break;
+        }
+        if (n == 1 && event.data.fd != m_wake) {
+            take(event.data.fd, ready);
+        }
+        sweepIfDue(ready);
+        if (ready.empty()) {
+            continue;
+        }
+        // Someone must watch the other connections while this thread serves.
+        growIfNeeded();
         for (auto& [socket, deadline] : ready) {
             m_ready(std::move(socket), deadline);
         }
+        ready.clear();
     }
 }
 

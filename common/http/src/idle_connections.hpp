@@ -1,5 +1,6 @@
 #pragma once
-// Connections between requests, watched by one thread with epoll. Internal to shop_http.
+// Connections between requests, watched with epoll by the threads that serve them. Internal to
+// shop_http.
 
 #include <Poco/Net/StreamSocket.h>
 
@@ -9,6 +10,7 @@
 #include <mutex>
 #include <thread>
 #include <unordered_map>
+#include <vector>
 
 #include "guarded_socket.hpp"
 #include "shop/http/request_head.hpp"
@@ -16,25 +18,32 @@
 namespace shop::http::detail {
 
 /// Holds every connection that is waiting for its next request head (a new one, or a kept-alive
-/// one between requests) on one thread, so that an idle or slow client costs a file descriptor
-/// and a buffer, never a worker thread. Bytes that arrive are added to the socket's pending()
-/// bytes and checked with parseRequestHead; once a head is complete or refused, or a head begun
-/// is not finished by its deadline, the connection is handed to `ready` (the workers), which
-/// answers it. A connection that closes, or stays silent past its deadline, is dropped.
+/// one between requests), so that an idle or slow client costs a file descriptor and a buffer,
+/// never a thread. The server's threads all wait on one epoll set (each connection armed for
+/// one event at a time): the thread the kernel wakes for a connection reads what arrived onto
+/// the socket's pending() bytes and checks it with parseRequestHead; once a head is complete or
+/// refused, or a head begun is not finished by its deadline, that same thread serves it
+/// (`ready`), with no hand-off to another thread. A connection that closes, or stays silent past
+/// its deadline, is dropped. Threads start as they are needed (none left waiting), up to a
+/// maximum.
 class IdleConnections final {
   public:
-    /// Called on the loop's thread, with the deadline of the head at hand.
+    /// Serves a connection whose head is at hand (the deadline of that head given), on the
+    /// thread that found it; it may add() the connection back when done.
     using Ready = std::function<void(Poco::Net::StreamSocket, Clock::time_point)>;
 
     IdleConnections(HeadLimits limits, std::size_t ceiling, std::chrono::milliseconds headerTimeout,
-                    Ready ready);
+                    int maxThreads, Ready ready);
     ~IdleConnections();
     IdleConnections(const IdleConnections&) = delete;
     IdleConnections& operator=(const IdleConnections&) = delete;
 
     void start();
-    /// Stops watching and closes every idle connection; later add() calls close theirs.
+    /// Stops watching and closes every idle connection; later add() calls close theirs. Threads
+    /// in the middle of serving a request finish it: join() waits for them.
     void stop();
+    /// After stop(): waits for every thread.
+    void join();
 
     /// Watches `socket` (a GuardedSocketImpl's) until its next head. `fresh`: no request yet, so
     /// `deadline` (the accept's header deadline) also bounds the head; otherwise `deadline` is
@@ -49,20 +58,32 @@ class IdleConnections final {
         bool fresh = false;
         bool begun = false;  ///< bytes of a head have arrived
     };
+    using ReadyList = std::vector<std::pair<Poco::Net::StreamSocket, Clock::time_point>>;
 
     void run();
+    /// Takes the connection of an event out of the watched set and reads what it has: into
+    /// `ready` when its head is at hand; watched again when more is to come; else dropped.
+    void take(int fd, ReadyList& ready);
     /// Reads what `entry` has to give; true when it is to be handed on or dropped (`handOn`).
     bool receive(int fd, Entry& entry, bool& handOn);
-    void remove(int fd);
+    /// At most every kSweepEvery, on whichever thread comes first: drops the connections past
+    /// their deadline, and puts into `ready` those whose head had begun (to be answered 408).
+    void sweepIfDue(ReadyList& ready);
+    /// Starts another thread if none is left waiting, below the maximum.
+    void growIfNeeded();
 
     const HeadLimits m_limits;
     const std::size_t m_ceiling;
     const std::chrono::milliseconds m_headerTimeout;
+    const std::size_t m_maxThreads;
     const Ready m_ready;
     int m_epoll = -1;
     int m_wake = -1;
     std::atomic<bool> m_stopping{false};
-    std::thread m_thread;
+    std::atomic<int> m_waiting{0};  ///< threads in epoll_wait
+    std::atomic<Clock::rep> m_lastSweep{0};
+    std::mutex m_threadsMutex;  ///< guards m_threads
+    std::vector<std::thread> m_threads;
     mutable std::mutex m_mutex;  ///< guards m_entries and m_stopped
     std::unordered_map<int, Entry> m_entries;
     bool m_stopped = false;

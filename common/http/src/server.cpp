@@ -136,67 +136,6 @@ void lingerClose(Poco::Net::StreamSocket& socket) {
 
 using Session = Poco::Net::HTTPServerSession;
 
-/// Worker threads that run posted tasks in order of arrival: a new thread starts when a task
-/// finds none free, up to `max` (so a quiet server keeps few threads).
-class Workers final {
-  public:
-    void start(int max) {
-        std::lock_guard lock(m_mutex);
-        m_max = std::max(max, 1);
-    }
-    void post(std::function<void()> task) {
-        {
-            std::lock_guard lock(m_mutex);
-            m_tasks.push_back(std::move(task));
-            if (m_free < m_tasks.size() && m_threads.size() < static_cast<std::size_t>(m_max)) {
-                m_threads.emplace_back([this] { work(); });
-                ++m_free;
-            }
-        }
-        m_ready.notify_one();
-    }
-    /// Runs what is queued, then joins.
-    void stop() {
-        std::vector<std::thread> threads;
-        {
-            std::lock_guard lock(m_mutex);
-            m_stopping = true;
-            threads.swap(m_threads);
-        }
-        m_ready.notify_all();
-        for (auto& thread : threads) {
-            thread.join();
-        }
-    }
-
-  private:
-    void work() {
-        std::unique_lock lock(m_mutex);
-        while (true) {
-            m_ready.wait(lock, [this] { return m_stopping || !m_tasks.empty(); });
-            if (m_tasks.empty()) {
-                return;
-            }
-            std::function<void()> task = std::move(m_tasks.front());
-            m_tasks.pop_front();
-            --m_free;
-            lock.unlock();
-            task();
-            task = nullptr;  // what it held goes before the thread counts as free
-            lock.lock();
-            ++m_free;
-        }
-    }
-
-    std::mutex m_mutex;
-    std::condition_variable m_ready;
-    std::deque<std::function<void()>> m_tasks;
-    std::size_t m_free = 0;  ///< threads waiting for a task
-    int m_max = 1;
-    bool m_stopping = false;
-    std::vector<std::thread> m_threads;
-};
-
 struct Shared {
     Router router;
     ServerOptions options;
@@ -209,7 +148,6 @@ struct Shared {
     Poco::Net::HTTPServerParams::Ptr params;
     std::shared_ptr<SlotCounter> slots;
     std::unique_ptr<IdleConnections> idle;
-    Workers workers;
     std::atomic<bool> stopping{false};
     /// Connections a worker is serving, so that stop() can cut their reads short.
     std::mutex activeMutex;
@@ -532,12 +470,11 @@ struct Rejection {
     int status() const { return core::httpStatus(code); }
 };
 
-/// One HTTP connection on one worker thread: requests in sequence (keep-alive), each head
-/// within the header deadline and size limits, each body within the body deadline.
-/// Serves the requests of one connection whose next head is in hand (complete, refused, or
-/// past its deadline), on a worker thread, for as long as the next head is already there too
-/// (pipelining); then hands the connection back to the idle loop, or closes it. A worker never
-/// waits for a client that has not sent a head.
+/// One HTTP connection's requests in sequence (keep-alive), each head within the header deadline
+/// and size limits, each body within the body deadline. Serves the requests of one connection whose
+/// next head is in hand (complete, refused, or past its deadline), on the thread that found it, for
+/// as long as the next head is already there too (pipelining); then hands the connection back to
+/// the idle set, or closes it. A thread never waits for a client that has not sent a head.
 class RequestCycle final {
   public:
     RequestCycle(Shared& shared, Poco::Net::StreamSocket socket)
@@ -915,18 +852,16 @@ void Server::start() {
     params->setMaxKeepAliveRequests(0);
     params->setTimeout(timespan(options.headerTimeout));
     shared.params = params;
+    // The thread that finds a head at hand serves it: no hand-off between threads.
     shared.idle = std::make_unique<IdleConnections>(
-        shared.limits, headCeiling(options), options.headerTimeout,
+        shared.limits, headCeiling(options), options.headerTimeout, threads,
         [&shared](Poco::Net::StreamSocket ready, Clock::time_point deadline) {
-            shared.workers.post([&shared, ready = std::move(ready), deadline]() mutable {
-                if (shared.stopping.load()) {
-                    return;  // closed as `ready` goes
-                }
-                RequestCycle(shared, std::move(ready)).run(deadline);
-            });
+            if (shared.stopping.load()) {
+                return;  // closed as `ready` goes
+            }
+            RequestCycle(shared, std::move(ready)).run(deadline);
         });
     shared.idle->start();
-    shared.workers.start(threads);
     m_impl->acceptor = std::make_unique<Acceptor>(shared, std::move(socket));
     m_impl->acceptor->start();
 }
@@ -950,7 +885,7 @@ void Server::stop() {
             }
         }
     }
-    shared.workers.stop();
+    shared.idle->join();
     m_impl->acceptor.reset();
 }
 

@@ -27,9 +27,10 @@ inline constexpr int kDefaultMaxConnections = 15000;
 struct ServerOptions {
     std::string host = "127.0.0.1";
     std::uint16_t port = 0;  ///< 0 picks a free port; see Server::port()
-    /// Worker threads: they serve requests whose head has arrived. A connection waiting for its
-    /// next head (new, idle between requests, or slow to send it) is held by one event-loop
-    /// thread instead, so idle clients cost memory and a descriptor, not a worker.
+    /// Threads that serve requests, started as they are needed. They wait together on one epoll
+    /// set for the connections waiting for their next head (new, idle between requests, or slow
+    /// to send it), and the one woken for a complete head serves it: an idle client costs memory
+    /// and a descriptor, not a thread, and a request is not handed from thread to thread.
     int threads = 64;
     /// The listen backlog: connections the kernel holds until they are accepted.
     int maxQueued = 512;
