@@ -109,6 +109,14 @@ std::string TokenIssuer::issue(const Principal& principal) const {
 }
 
 std::optional<Principal> TokenIssuer::verify(const std::string& text) const {
+    auto verified = check(text);
+    if (!verified) {
+        return std::nullopt;
+    }
+    return std::move(verified->principal);
+}
+
+std::optional<VerifiedToken> TokenIssuer::check(const std::string& text) const {
     if (!isCanonicalCompactJws(text)) {
         return std::nullopt;
     }
@@ -136,7 +144,9 @@ std::optional<Principal> TokenIssuer::verify(const std::string& text) const {
             return std::nullopt;
         }
         principal.subject = token.getSubject();
-        return principal;
+        return VerifiedToken{std::move(principal),
+                             std::chrono::system_clock::time_point(std::chrono::microseconds(
+                                 token.getExpiration().epochMicroseconds()))};
     } catch (const std::exception&) {
         return std::nullopt;
     }

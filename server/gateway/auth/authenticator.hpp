@@ -6,6 +6,7 @@
 #include <string>
 
 #include "auth/access_policy.hpp"
+#include "auth/token_cache.hpp"
 #include "proxy/upstream.hpp"
 #include "shop/auth/rate_limiter.hpp"
 #include "shop/auth/tokens.hpp"
@@ -67,6 +68,7 @@ class Authenticator final {
     AuthConfig m_config;
     Upstream& m_payments;
     auth::TokenIssuer m_tokens;
+    TokenCache m_verified;
     auth::RateLimiter m_failuresByAddress;
     auth::RateLimiter m_failuresByUser;
     auth::RateLimiter m_accountRequests;

@@ -17,6 +17,12 @@ struct Principal {
     std::string userId;   ///< empty for the operator
 };
 
+/// A token that verified: whom it speaks for, and until when.
+struct VerifiedToken {
+    Principal principal;
+    std::chrono::system_clock::time_point expiresAt;
+};
+
 /// Issues and verifies HS256 JWT access tokens with an expiry. Only HS256 with this issuer's
 /// secret is accepted (no `none`, no other algorithm). Thread-safe.
 class TokenIssuer final {
@@ -27,6 +33,8 @@ class TokenIssuer final {
     std::string issue(const Principal& principal) const;
     /// The principal, or nullopt for a malformed, tampered, expired or otherwise invalid token.
     std::optional<Principal> verify(const std::string& token) const;
+    /// verify(), with the token's expiry.
+    std::optional<VerifiedToken> check(const std::string& token) const;
     std::chrono::seconds lifetime() const { return m_lifetime; }
 
   private:
