@@ -65,16 +65,18 @@ void IdleConnections::stop() {
         const std::uint64_t one = 1;
         (void)::write(m_wake, &one, sizeof one);  // never read: it stays ready for every thread
     }
-    std::unordered_map<int, Entry> closing;
-    {
-        std::lock_guard lock(m_mutex);
-        m_stopped = true;
-        closing.swap(m_entries);
+    m_stopped.store(true);
+    for (Shard& shard : m_shards) {
+        std::unordered_map<int, Entry> closing;
+        {
+            std::lock_guard lock(shard.mutex);
+            closing.swap(shard.entries);
+        }
+        for (auto& [fd, entry] : closing) {
+            entry.guarded->doneWith();
+        }
+        // The sockets close as `closing` goes.
     }
-    for (auto& [fd, entry] : closing) {
-        entry.guarded->doneWith();
-    }
-    // The sockets close as `closing` goes.
 }
 
 void IdleConnections::join() {
@@ -91,11 +93,12 @@ void IdleConnections::join() {
 void IdleConnections::add(Poco::Net::StreamSocket socket, Clock::time_point deadline, bool fresh) {
     auto* guarded = dynamic_cast<GuardedSocketImpl*>(socket.impl());
     const int fd = socket.impl()->sockfd();
-    std::lock_guard lock(m_mutex);
-    if (m_stopped || guarded == nullptr) {
+    Shard& shard = shardOf(fd);
+    std::lock_guard lock(shard.mutex);
+    if (m_stopped.load() || guarded == nullptr) {
         return;  // closed as `socket` goes
     }
-    Entry& entry = m_entries[fd];
+    Entry& entry = shard.entries[fd];
     entry = Entry{std::move(socket), guarded, deadline, fresh, !guarded->pending().empty()};
     epoll_event event{};
     event.events = kWatch;
@@ -108,7 +111,7 @@ void IdleConnections::add(Poco::Net::StreamSocket socket, Clock::time_point dead
     if (rc != 0) {
         core::logWarn("idle connection not watched", {{"error", std::strerror(errno)}});
         entry.guarded->doneWith();
-        m_entries.erase(fd);
+        shard.entries.erase(fd);
     }
 }
 
@@ -149,15 +152,16 @@ bool IdleConnections::receive(int fd, Entry& entry, bool& handOn) {
 }
 
 void IdleConnections::take(int fd, ReadyList& ready) {
+    Shard& shard = shardOf(fd);
     Entry entry;
     {
-        std::lock_guard lock(m_mutex);
-        const auto it = m_entries.find(fd);
-        if (it == m_entries.end()) {
+        std::lock_guard lock(shard.mutex);
+        const auto it = shard.entries.find(fd);
+        if (it == shard.entries.end()) {
             return;  // dropped by a sweep or by stop() meanwhile
         }
         entry = std::move(it->second);
-        m_entries.erase(it);
+        shard.entries.erase(it);
     }
     // Out of the set, this thread alone reads it (the sweep cannot see it).
     bool handOn = false;
@@ -168,8 +172,8 @@ void IdleConnections::take(int fd, ReadyList& ready) {
         }
         return;  // else it closes as `entry` goes (which also takes it out of the epoll set)
     }
-    std::lock_guard lock(m_mutex);
-    if (m_stopped) {
+    std::lock_guard lock(shard.mutex);
+    if (m_stopped.load()) {
         entry.guarded->doneWith();
         return;
     }
@@ -177,11 +181,11 @@ void IdleConnections::take(int fd, ReadyList& ready) {
     event.events = kWatch;
     event.data.fd = fd;
     GuardedSocketImpl* guarded = entry.guarded;
-    m_entries[fd] = std::move(entry);
+    shard.entries[fd] = std::move(entry);
     if (::epoll_ctl(m_epoll, EPOLL_CTL_MOD, fd, &event) != 0) {
         core::logWarn("idle connection not watched", {{"error", std::strerror(errno)}});
         guarded->doneWith();
-        m_entries.erase(fd);
+        shard.entries.erase(fd);
     }
 }
 
@@ -193,18 +197,20 @@ void IdleConnections::sweepIfDue(ReadyList& ready) {
         !m_lastSweep.compare_exchange_strong(last, now.time_since_epoch().count())) {
         return;
     }
-    std::lock_guard lock(m_mutex);
-    for (auto it = m_entries.begin(); it != m_entries.end();) {
-        if (it->second.deadline > now) {
-            ++it;
-            continue;
+    for (Shard& shard : m_shards) {
+        std::lock_guard lock(shard.mutex);
+        for (auto it = shard.entries.begin(); it != shard.entries.end();) {
+            if (it->second.deadline > now) {
+                ++it;
+                continue;
+            }
+            if (it->second.begun) {
+                ready.emplace_back(std::move(it->second.socket), it->second.deadline);
+            }
+            it->second.guarded->doneWith();
+            ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, it->first, nullptr);
+            it = shard.entries.erase(it);
         }
-        if (it->second.begun) {
-            ready.emplace_back(std::move(it->second.socket), it->second.deadline);
-        }
-        it->second.guarded->doneWith();
-        ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, it->first, nullptr);
-        it = m_entries.erase(it);
     }
 }
 

@@ -4,6 +4,7 @@
 
 #include <Poco/Net/StreamSocket.h>
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <functional>
@@ -59,6 +60,14 @@ class IdleConnections final {
         bool begun = false;  ///< bytes of a head have arrived
     };
     using ReadyList = std::vector<std::pair<Poco::Net::StreamSocket, Clock::time_point>>;
+    /// The watched connections, split by descriptor so that threads taking and adding
+    /// connections at once seldom wait for one another's lock.
+    struct Shard {
+        std::mutex mutex;
+        std::unordered_map<int, Entry> entries;
+    };
+    static constexpr std::size_t kShards = 16;
+    Shard& shardOf(int fd) { return m_shards[static_cast<std::size_t>(fd) % kShards]; }
 
     void run();
     /// Takes the connection of an event out of the watched set and reads what it has: into
@@ -84,9 +93,10 @@ class IdleConnections final {
     std::atomic<Clock::rep> m_lastSweep{0};
     std::mutex m_threadsMutex;  ///< guards m_threads
     std::vector<std::thread> m_threads;
-    mutable std::mutex m_mutex;  ///< guards m_entries and m_stopped
-    std::unordered_map<int, Entry> m_entries;
-    bool m_stopped = false;
+    std::array<Shard, kShards> m_shards;
+    /// Set before stop() empties the shards; read under a shard's lock, so nothing is added to
+    /// a shard after stop() emptied it.
+    std::atomic<bool> m_stopped{false};
 };
 
 }  // namespace shop::http::detail
