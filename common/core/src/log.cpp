@@ -1,17 +1,21 @@
 #include "shop/core/log.hpp"
 
+#include <unistd.h>
+
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
-#include <mutex>
+#include <string>
 
 namespace shop::core {
 namespace {
 
 std::atomic<int> g_level{static_cast<int>(LogLevel::Info)};
-std::mutex g_serviceMutex;
-std::string g_service;
+/// Set once or twice per process and read by every line: a pointer to a string that is never
+/// freed, so a reader needs no lock (a replaced name is leaked, which costs a few bytes).
+std::atomic<const std::string*> g_service{nullptr};
 
 std::string_view levelName(LogLevel level) {
     switch (level) {
@@ -87,8 +91,7 @@ bool logEnabled(LogLevel level) {
 }
 
 void setLogService(std::string_view service) {
-    std::lock_guard lock(g_serviceMutex);
-    g_service = service;
+    g_service.store(new std::string(service));
 }
 
 void log(LogLevel level, std::string_view message, std::initializer_list<LogField> fields) {
@@ -100,11 +103,9 @@ void log(LogLevel level, std::string_view message, std::initializer_list<LogFiel
         line.reserve(160);
         line.append("ts=").append(timestamp());
         line.append(" level=").append(levelName(level));
-        {
-            std::lock_guard lock(g_serviceMutex);
-            if (!g_service.empty()) {
-                line.append(" service=").append(g_service);
-            }
+        if (const std::string* service = g_service.load();
+            service != nullptr && !service->empty()) {
+            line.append(" service=").append(*service);
         }
         line.append(" msg=");
         appendValue(line, message);
@@ -114,7 +115,19 @@ void log(LogLevel level, std::string_view message, std::initializer_list<LogFiel
             appendValue(line, value);
         }
         line.push_back('\n');
-        std::fwrite(line.data(), 1, line.size(), stderr);
+        // One write(2) per line, without stdio's lock (threads logging at once queued on it):
+        // appends to a file, and writes to a pipe up to PIPE_BUF, are not interleaved.
+        std::size_t written = 0;
+        while (written < line.size()) {
+            const ssize_t n = ::write(STDERR_FILENO, line.data() + written, line.size() - written);
+            if (n < 0 && errno == EINTR) {
+                continue;
+            }
+            if (n <= 0) {
+                break;
+            }
+            written += static_cast<std::size_t>(n);
+        }
     } catch (...) {
         // Logging must never take the process down.
     }
