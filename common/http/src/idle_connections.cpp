@@ -123,6 +123,10 @@ bool IdleConnections::receive(int fd, Entry& entry, bool& handOn) {
         const ssize_t n = ::recv(fd, buffer, sizeof buffer, MSG_DONTWAIT);
         if (n > 0) {
             pending.append(buffer, static_cast<std::size_t>(n));
+            if (static_cast<std::size_t>(n) < sizeof buffer) {
+                break;  // drained, most likely: a read more would only say EAGAIN (if not, the
+                        // connection is watched again and its event comes back at once)
+            }
             continue;
         }
         if (n < 0 && errno == EINTR) {
