@@ -8,6 +8,9 @@
 #include <Poco/Timespan.h>
 #include <Poco/URI.h>
 
+#include <sys/socket.h>
+
+#include <cerrno>
 #include <stdexcept>
 
 #include "shop/auth/internal_secret.hpp"
@@ -34,6 +37,17 @@ http::Response failure(ErrorCode code, const std::string& message, const std::st
     response.status = core::httpStatus(code);
     response.body = core::errorEnvelope(code, message, requestId);
     return response;
+}
+
+/// Whether the other end closed a pooled connection (or sent something unasked, which leaves it
+/// unusable too): one non-blocking peek, which takes nothing from the socket.
+bool closedByPeer(Poco::Net::HTTPClientSession& session) {
+    if (!session.connected()) {
+        return false;  // not connected yet: the session connects when it sends
+    }
+    char byte = 0;
+    const auto n = ::recv(session.socket().impl()->sockfd(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK);
 }
 
 }  // namespace
@@ -71,12 +85,21 @@ std::unique_ptr<Poco::Net::HTTPClientSession> Upstream::take(bool& reused) {
     std::unique_lock lock(m_mutex);
     const auto deadline = std::chrono::steady_clock::now() + m_options.timeout;
     while (true) {
-        pruneLocked(std::chrono::steady_clock::now());
+        const auto now = std::chrono::steady_clock::now();
+        pruneLocked(now);
         if (!m_idle.empty()) {
-            auto session = std::move(m_idle.back().session);
+            Idle idle = std::move(m_idle.back());
             m_idle.pop_back();
-            reused = true;
-            return session;
+            lock.unlock();
+            if (now - idle.since < m_options.staleCheckAfter || !closedByPeer(*idle.session)) {
+                reused = true;
+                return std::move(idle.session);
+            }
+            // Closed while it waited (the upstream restarted): a request sent on it would fail,
+            // and one that is not a GET could not safely go again.
+            discard(std::move(idle.session));
+            lock.lock();
+            continue;
         }
         if (m_open < m_options.maxConnections) {
             ++m_open;

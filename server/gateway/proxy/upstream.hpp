@@ -27,6 +27,11 @@ struct UpstreamOptions {
     /// a descriptor.
     std::size_t maxConnections = 32;
     std::chrono::milliseconds maxIdleAge{4000};  ///< well below the upstream's keep-alive timeout
+    /// A pooled connection idle this long is checked before it is used again (one peek): if the
+    /// upstream closed it (it restarted), another one is taken. An upstream's restart takes far
+    /// longer than this, so every connection it closed has waited at least as long; a connection
+    /// in constant use costs no check.
+    std::chrono::milliseconds staleCheckAfter{20};
     std::string internalSecret;  ///< sent as X-Internal-Secret with every forwarded request
 };
 
