@@ -156,6 +156,14 @@ void Connection::checkReply(const amqp_rpc_reply_t& reply, std::string_view what
     fail(what, "unknown reply type");
 }
 
+void Connection::sendHeartbeat() {
+    ensureOpen("heartbeat");
+    amqp_frame_t frame{};
+    frame.frame_type = AMQP_FRAME_HEARTBEAT;
+    frame.channel = 0;
+    checkStatus(amqp_send_frame(m_state, &frame), "heartbeat");
+}
+
 void Connection::checkStatus(int status, std::string_view what) {
     if (status < 0) {
         fail(what, amqp_error_string2(status));

@@ -15,6 +15,27 @@
 namespace shop::outbox {
 namespace {
 
+/// How often a consumer waiting for the database tells the broker that it lives.
+constexpr auto kHeartbeatEvery = std::chrono::milliseconds(1000);
+
+/// Waits `duration` (false when stopped first), sending a heartbeat on `connection` now and then
+/// every kHeartbeatEvery.
+bool waitWithHeartbeats(amqp::Connection& connection, std::chrono::milliseconds duration,
+                        const std::stop_token& stop) {
+    const auto until = std::chrono::steady_clock::now() + duration;
+    while (true) {
+        connection.sendHeartbeat();
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            until - std::chrono::steady_clock::now());
+        if (left.count() <= 0) {
+            return true;
+        }
+        if (!amqp::sleepFor(std::min(left, kHeartbeatEvery), stop)) {
+            return false;
+        }
+    }
+}
+
 void settle(amqp::Consumer& consumer, const amqp::Delivery& delivery, Disposition disposition,
             ConsumerStats& stats) {
     switch (disposition) {
@@ -121,8 +142,8 @@ void ConsumerWorker::loop(const std::stop_token& stop) {
     Summary summary(m_stats);
     while (!stop.stop_requested()) {
         try {
-            const auto owned =
-                m_endpoints.connect(amqp::ConnectionOptions{.connectionName = m_options.name});
+            const auto owned = m_endpoints.connect(amqp::ConnectionOptions{
+                .heartbeat = m_options.heartbeat, .connectionName = m_options.name});
             amqp::Connection& connection = *owned;
             amqp::declareExchange(connection, m_options.exchange);
             amqp::declareWorkQueue(
@@ -188,7 +209,7 @@ void ConsumerWorker::loop(const std::stop_token& stop) {
                     ++m_stats.fallbacks;
                 }
                 for (const auto& one : batch) {
-                    const Disposition disposition = handleWithRetries(one, stop);
+                    const Disposition disposition = handleWithRetries(one, connection, stop);
                     if (stop.stop_requested() && disposition == Disposition::Retry) {
                         // Leave it and the rest unacked: they return to the queue when we
                         // disconnect.
@@ -247,6 +268,7 @@ bool ConsumerWorker::handleBatch(const std::vector<amqp::Delivery>& batch,
 }
 
 Disposition ConsumerWorker::handleWithRetries(const amqp::Delivery& delivery,
+                                              amqp::Connection& connection,
                                               const std::stop_token& stop) {
     amqp::Backoff backoff;
     const std::string& messageId = delivery.message.messageId;
@@ -263,7 +285,10 @@ Disposition ConsumerWorker::handleWithRetries(const amqp::Delivery& delivery,
             core::logWarn(
                 "database unavailable, retrying message",
                 {{"queue", m_options.queue}, {"message_id", messageId}, {"error", error.what()}});
-            amqp::sleepFor(backoff.next(), stop);
+            // rabbitmq-c serves heartbeats only inside its calls: without these, an outage
+            // longer than two heartbeats lost the connection, and the delivery came back
+            // redelivered, one step nearer the dead-letter queue.
+            waitWithHeartbeats(connection, backoff.next(), stop);
         } catch (const std::exception& error) {
             core::logError(
                 "message failed",

@@ -132,6 +132,36 @@ TEST_F(ConsumerWorkerTest, TransientDatabaseErrorsAreRetriedWithoutBurningTheDel
     EXPECT_EQ(worker.stats().retried.load(), 0u);
 }
 
+TEST_F(ConsumerWorkerTest, ADatabaseOutageLongerThanTheHeartbeatKeepsTheBrokerConnection) {
+    // A 2 s heartbeat and a 12 s outage: six heartbeats, as a 3-minute outage is against the
+    // default 30 s. The broker drops a connection silent for two heartbeats.
+    auto consumer = options();
+    consumer.heartbeat = std::chrono::seconds(2);
+    const auto outageEnds = std::chrono::steady_clock::now() + std::chrono::seconds(12);
+    std::atomic<int> redelivered{0};
+    std::atomic<int> handled{0};
+    outbox::ConsumerWorker worker(consumer, [&](const amqp::Delivery& delivery) {
+        if (delivery.redelivered) {
+            ++redelivered;
+        }
+        if (std::chrono::steady_clock::now() < outageEnds) {
+            throw pg::ConnectionLost("server closed the connection unexpectedly", "08006");
+        }
+        ++handled;
+        return outbox::Disposition::Ack;
+    });
+    worker.start();
+    publish(domain::newUuid(), "needs the database");
+    ASSERT_TRUE(waitUntil([&] { return handled.load() == 1; }, std::chrono::seconds(60)));
+    worker.stop();
+    // The ack went out on the connection it came on: the message is gone, and it never came back
+    // (without heartbeats the ack failed on the dropped connection and the message returned).
+    EXPECT_EQ(waiting(), 0u);
+    EXPECT_EQ(redelivered.load(), 0) << "the broker dropped the connection during the outage";
+    EXPECT_EQ(handled.load(), 1);
+    EXPECT_EQ(deadLettered(), 0u);
+}
+
 TEST_F(ConsumerWorkerTest, StoppingLeavesUnhandledMessagesInTheQueue) {
     outbox::ConsumerWorker worker(options(),
                                   [&](const amqp::Delivery&) { return outbox::Disposition::Ack; });

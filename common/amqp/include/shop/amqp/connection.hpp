@@ -66,6 +66,11 @@ class Connection final {
     /// Closes cleanly now (idempotent, never throws); afterwards isOpen() is false.
     void close() noexcept;
 
+    /// Sends one heartbeat frame, so that the broker keeps a connection whose thread is busy
+    /// outside the library (e.g. waiting for the database) for longer than the heartbeat. Reads
+    /// nothing. Throws ConnectionError when it cannot be sent.
+    void sendHeartbeat();
+
     /// The rabbitmq-c connection, for calls this library does not wrap. Null after close().
     amqp_connection_state_t raw() const noexcept { return m_state; }
 

@@ -59,6 +59,8 @@ struct ConsumerOptions {
     /// construction (core::ConfigError when it is invalid).
     int batch = 0;
     std::string name = "consumer";
+    /// The AMQP heartbeat asked for (the broker may lower it).
+    std::chrono::seconds heartbeat{30};
 };
 
 struct ConsumerStats {
@@ -101,7 +103,10 @@ class ConsumerWorker final {
     /// one delivery at a time. Fills `dispositions` when it returns true.
     bool handleBatch(const std::vector<amqp::Delivery>& batch,
                      std::vector<Disposition>& dispositions);
-    Disposition handleWithRetries(const amqp::Delivery& delivery, const std::stop_token& stop);
+    /// Handles one delivery, retrying transient database errors with backoff; while it waits,
+    /// heartbeats keep `connection` alive however long the database is away.
+    Disposition handleWithRetries(const amqp::Delivery& delivery, amqp::Connection& connection,
+                                  const std::stop_token& stop);
 
     ConsumerOptions m_options;
     amqp::Endpoints m_endpoints;  ///< used by the worker thread only
