@@ -1,14 +1,11 @@
 #pragma once
 
-#include <memory>
-
-#include "shop/core/config.hpp"
-#include "shop/service/service.hpp"
+#include "shop/service/service_spec.hpp"
 
 namespace shop::orders {
 
-/// Builds the orders service (orders API, PaymentResult consumer, outbox relay) from the
-/// environment. Throws core::ConfigError listing every configuration problem.
-std::unique_ptr<service::ServiceHost> makeOrdersService(core::EnvReader& env);
+/// The orders service: the orders API, the PaymentResult consumer and the outbox relay of
+/// PaymentRequested and OrderStatusChanged.
+service::ServiceSpec ordersService();
 
 }  // namespace shop::orders

@@ -7,38 +7,19 @@
 
 namespace shop::payments {
 
-std::unique_ptr<service::ServiceHost> makePaymentsService(core::EnvReader& env) {
-    auto config = service::readServiceConfig(env, "payments", "127.0.0.1:8082");
-    env.finish();
-    auto host = std::make_unique<service::ServiceHost>(config);
-    pg::Pool& pool = host->pool();
-
-    http::Router router;
-    host->addHealthRoutes(router);
-    addAccountRoutes(router, pool);
-    addApiKeyRoutes(router, pool);
-    host->setRouter(std::move(router));
-
-    outbox::RelayOptions relay;
-    relay.dbUrl = config.dbUrl;
-    relay.amqpUrl = config.amqpUrl;
-    relay.exchange = std::string(events::kExchange);
-    relay.name = "payments-relay";
-    host->setRelay(std::move(relay));
-
-    outbox::ConsumerOptions consumer;
-    consumer.amqpUrl = config.amqpUrl;
-    consumer.exchange = std::string(events::kExchange);
-    consumer.queue = std::string(events::kPaymentRequestedQueue);
-    consumer.bindingKeys = {std::string(events::kPaymentRequestedKey)};
-    consumer.name = "payments-consumer";
-    host->setConsumer(
-        std::move(consumer),
-        [&pool](const amqp::Delivery& delivery) { return handlePaymentRequested(pool, delivery); },
-        [&pool](std::span<const amqp::Delivery> deliveries) {
-            return handlePaymentsRequested(pool, deliveries);
-        });
-    return host;
+service::ServiceSpec paymentsService() {
+    service::ServiceSpec spec;
+    spec.name = "payments";
+    spec.defaultAddress = "127.0.0.1:8082";
+    spec.addRoutes = [](http::Router& router, pg::Pool& pool) {
+        addAccountRoutes(router, pool);
+        addApiKeyRoutes(router, pool);
+    };
+    spec.queue = std::string(events::kPaymentRequestedQueue);
+    spec.bindingKey = std::string(events::kPaymentRequestedKey);
+    spec.handle = handlePaymentRequested;
+    spec.handleBatch = handlePaymentsRequested;
+    return spec;
 }
 
 }  // namespace shop::payments

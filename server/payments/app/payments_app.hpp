@@ -1,14 +1,11 @@
 #pragma once
 
-#include <memory>
-
-#include "shop/core/config.hpp"
-#include "shop/service/service.hpp"
+#include "shop/service/service_spec.hpp"
 
 namespace shop::payments {
 
-/// Builds the payments service (accounts API, PaymentRequested consumer, outbox relay) from the
-/// environment. Throws core::ConfigError listing every configuration problem.
-std::unique_ptr<service::ServiceHost> makePaymentsService(core::EnvReader& env);
+/// The payments service: the accounts and API keys API, the PaymentRequested consumer and the
+/// outbox relay of PaymentResult.
+service::ServiceSpec paymentsService();
 
 }  // namespace shop::payments

@@ -1,0 +1,39 @@
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <set>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "shop/core/config.hpp"
+#include "shop/service/service.hpp"
+
+namespace shop::service {
+
+/// What tells one service from another: everything else (configuration, pool, HTTP server with
+/// health and metrics, outbox relay, consumer, shutdown) is the same for orders and payments.
+struct ServiceSpec {
+    std::string name;            ///< "orders": its log lines, relay and consumer are named after it
+    std::string defaultAddress;  ///< SHOP_HTTP_ADDR when unset, e.g. "127.0.0.1:8081"
+    /// The service's own routes (the health and metrics routes are added for it).
+    std::function<void(http::Router&, pg::Pool&)> addRoutes;
+    std::string queue;       ///< the work queue its consumer declares and reads
+    std::string bindingKey;  ///< what that queue is bound to on the events exchange
+    std::function<outbox::Disposition(pg::Pool&, const amqp::Delivery&)> handle;
+    std::function<std::vector<outbox::Disposition>(pg::Pool&, std::span<const amqp::Delivery>)>
+        handleBatch;
+    /// Routing keys its relay may publish with no queue bound (see outbox::RelayOptions).
+    std::set<std::string, std::less<>> optionalRouteKeys;
+};
+
+/// Builds the service `spec` describes from the environment. Throws core::ConfigError listing
+/// every configuration problem.
+std::unique_ptr<ServiceHost> makeService(core::EnvReader& env, const ServiceSpec& spec);
+
+/// A service's main(): intercepts SIGTERM/SIGINT, builds and starts it, waits for one of them,
+/// stops it in order. Returns the process's exit status (1 when it cannot start, said on stderr).
+int runService(const ServiceSpec& spec);
+
+}  // namespace shop::service
