@@ -80,6 +80,7 @@ TEST(PercentDecode, DecodesAndRejectsMalformedEscapes) {
     EXPECT_EQ(percentDecode("a%20b", false), "a b");
     EXPECT_EQ(percentDecode("a+b", true), "a b");
     EXPECT_EQ(percentDecode("a+b", false), "a+b");
+    EXPECT_EQ(percentDecode("%2B", true), "+");
     EXPECT_EQ(percentDecode("%2F%2f", false), "//");
     EXPECT_FALSE(percentDecode("%", false).has_value());
     EXPECT_FALSE(percentDecode("%2", false).has_value());

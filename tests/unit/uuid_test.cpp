@@ -1,3 +1,9 @@
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
 #include <optional>
 #include <set>
 #include <string>
@@ -93,6 +99,94 @@ TEST(NewUuid, IsUniqueAcrossThreads) {
         }
     }
     EXPECT_EQ(seen.size(), static_cast<std::size_t>(kThreads * kPerThread));
+}
+
+TEST(NewUuid, EveryRandomDigitTakesEveryValueAndTheFixedOnesDoNot) {
+    // The 32 hex digits without the dashes: digit 12 is the version, digit 16 holds the variant.
+    std::array<std::set<char>, 32> seen;
+    for (int i = 0; i < 10000; ++i) {
+        const std::string uuid = newUuid();
+        std::size_t digit = 0;
+        for (const char c : uuid) {
+            if (c != '-') {
+                seen.at(digit++).insert(c);
+            }
+        }
+    }
+    for (std::size_t digit = 0; digit < seen.size(); ++digit) {
+        SCOPED_TRACE(digit);
+        if (digit == 12) {
+            EXPECT_EQ(seen[digit], (std::set<char>{'4'}));
+        } else if (digit == 16) {
+            EXPECT_EQ(seen[digit], (std::set<char>{'8', '9', 'a', 'b'}));
+        } else {
+            EXPECT_EQ(seen[digit].size(), 16u);
+        }
+    }
+}
+
+/// Forks a child that writes one newUuid() to a pipe and exits; returns what it wrote (empty if
+/// it wrote nothing or did not exit cleanly).
+std::string uuidFromForkedChild() {
+    int fds[2];
+    if (::pipe(fds) != 0) {
+        ADD_FAILURE() << "pipe failed";
+        return {};
+    }
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        // The child only ever leaves by _exit: an exception here must not unwind into the test
+        // runner and go on running the remaining tests in this copy of the process.
+        int code = 1;
+        try {
+            ::close(fds[0]);
+            const std::string uuid = newUuid();
+            if (::write(fds[1], uuid.data(), uuid.size()) == static_cast<ssize_t>(uuid.size())) {
+                code = 0;
+            }
+        } catch (...) {
+        }
+        ::_exit(code);
+    }
+    ::close(fds[1]);
+    if (pid < 0) {
+        ::close(fds[0]);
+        ADD_FAILURE() << "fork failed";
+        return {};
+    }
+    std::string out;
+    char buffer[64];
+    ssize_t got = 0;
+    while ((got = ::read(fds[0], buffer, sizeof buffer)) != 0) {
+        if (got > 0) {
+            out.append(buffer, static_cast<std::size_t>(got));
+        } else if (errno != EINTR) {
+            break;
+        }
+    }
+    ::close(fds[0]);
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        ADD_FAILURE() << "the child did not exit cleanly";
+        return {};
+    }
+    return out;
+}
+
+TEST(NewUuid, DiffersAcrossProcessesForkedAfterFirstUse) {
+    // A generator whose state lives in the process (a seeded engine) would be copied by fork(),
+    // and parent and children would then draw the same next id.
+    expectVersion4(newUuid());
+    const std::string first = uuidFromForkedChild();
+    const std::string second = uuidFromForkedChild();
+    const std::string parent = newUuid();
+    expectVersion4(first);
+    expectVersion4(second);
+    EXPECT_NE(first, second);
+    EXPECT_NE(first, parent);
+    EXPECT_NE(second, parent);
 }
 
 }  // namespace

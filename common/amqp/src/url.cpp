@@ -5,45 +5,12 @@
 #include <stdexcept>
 #include <string>
 
+#include "shop/domain/text_codec.hpp"
+
 namespace shop::amqp {
 namespace {
 
 constexpr std::string_view kScheme = "amqp://";
-
-int hexValue(char c) {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
-std::optional<std::string> percentDecode(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] != '%') {
-            out.push_back(text[i]);
-            continue;
-        }
-        if (i + 2 >= text.size()) {
-            return std::nullopt;
-        }
-        const int high = hexValue(text[i + 1]);
-        const int low = hexValue(text[i + 2]);
-        if (high < 0 || low < 0) {
-            return std::nullopt;
-        }
-        out.push_back(static_cast<char>(high * 16 + low));
-        i += 2;
-    }
-    return out;
-}
 
 std::string percentEncode(std::string_view text) {
     static constexpr char kHex[] = "0123456789ABCDEF";
@@ -180,8 +147,9 @@ Url parseUrl(std::string_view text) {
         if (colon == std::string_view::npos) {
             fail("expected user:password before '@'");
         }
-        auto user = percentDecode(userinfo.substr(0, colon));
-        auto password = percentDecode(userinfo.substr(colon + 1));
+        auto user = domain::percentDecode(userinfo.substr(0, colon), domain::PlusSign::Literal);
+        auto password =
+            domain::percentDecode(userinfo.substr(colon + 1), domain::PlusSign::Literal);
         if (!user || !password) {
             fail("bad percent escape in the credentials");
         }
@@ -247,7 +215,7 @@ Url parseUrl(std::string_view text) {
             fail("the vhost is one path segment; write '/' inside it as %2F");
         }
         if (!path.empty()) {
-            auto vhost = percentDecode(path);
+            auto vhost = domain::percentDecode(path, domain::PlusSign::Literal);
             if (!vhost) {
                 fail("bad percent escape in the vhost");
             }

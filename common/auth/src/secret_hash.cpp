@@ -5,8 +5,12 @@
 #include <openssl/rand.h>
 
 #include <charconv>
+#include <optional>
 #include <stdexcept>
+#include <string>
 #include <vector>
+
+#include "shop/domain/text_codec.hpp"
 
 namespace shop::auth {
 namespace {
@@ -27,18 +31,11 @@ std::string toHex(const unsigned char* data, std::size_t size) {
 }
 
 bool fromHex(std::string_view hex, std::vector<unsigned char>& out) {
-    if (hex.size() % 2 != 0) {
+    const std::optional<std::string> bytes = domain::hexDecode(hex);
+    if (!bytes) {
         return false;
     }
-    out.clear();
-    for (std::size_t i = 0; i < hex.size(); i += 2) {
-        unsigned value = 0;
-        auto [ptr, ec] = std::from_chars(hex.data() + i, hex.data() + i + 2, value, 16);
-        if (ec != std::errc{} || ptr != hex.data() + i + 2) {
-            return false;
-        }
-        out.push_back(static_cast<unsigned char>(value));
-    }
+    out.assign(bytes->begin(), bytes->end());
     return true;
 }
 

@@ -7,6 +7,8 @@
 
 #include <stdexcept>
 
+#include "shop/domain/text_codec.hpp"
+
 namespace shop::auth {
 namespace {
 
@@ -21,23 +23,6 @@ void keepOpenSslInitialized() {
     static const Poco::Crypto::OpenSSLInitializer kKeepAlive;
 }
 
-/// The value of a base64url digit, or -1.
-int base64UrlValue(char c) {
-    if (c >= 'A' && c <= 'Z') {
-        return c - 'A';
-    }
-    if (c >= 'a' && c <= 'z') {
-        return c - 'a' + 26;
-    }
-    if (c >= '0' && c <= '9') {
-        return c - '0' + 52;
-    }
-    if (c == '-') {
-        return 62;
-    }
-    return c == '_' ? 63 : -1;
-}
-
 /// One segment in the only encoding an issuer writes (RFC 7515 base64url): non-empty, digits of
 /// the URL alphabet only, no `=` padding, and a length and last digit that a whole number of
 /// bytes produces (the bits a last digit carries beyond the final byte are zero).
@@ -46,11 +31,11 @@ bool isCanonicalSegment(std::string_view segment) {
         return false;
     }
     for (const char c : segment) {
-        if (base64UrlValue(c) < 0) {
+        if (domain::base64UrlDigitValue(c) < 0) {
             return false;
         }
     }
-    const int last = base64UrlValue(segment.back());
+    const int last = domain::base64UrlDigitValue(segment.back());
     switch (segment.size() % 4) {
         case 2:
             return (last & 0x0f) == 0;  // one byte: 8 of the last two digits' 12 bits

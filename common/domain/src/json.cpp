@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <numeric>
 
+#include "shop/domain/text_codec.hpp"
 #include "utf8.hpp"
 
 namespace shop::domain {
@@ -28,19 +29,6 @@ const std::vector<Json::Member>& emptyMembers() {
 
 bool isDigit(char c) {
     return c >= '0' && c <= '9';
-}
-
-int hexValue(char c) {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
 }
 
 constexpr char kHexDigits[] = "0123456789abcdef";
@@ -287,7 +275,7 @@ class Parser final {
         }
         long value = 0;
         for (std::size_t i = 0; i < 4; ++i) {
-            const int digit = hexValue(m_text[m_pos + i]);
+            const int digit = hexDigitValue(m_text[m_pos + i]);
             if (digit < 0) {
                 return -1;
             }

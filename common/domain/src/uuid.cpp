@@ -1,9 +1,13 @@
 #include "shop/domain/uuid.hpp"
 
+#include <sys/random.h>
+
 #include <array>
+#include <cerrno>
 #include <cstddef>
 #include <cstdint>
-#include <random>
+#include <span>
+#include <system_error>
 
 namespace shop::domain {
 
@@ -16,17 +20,21 @@ bool isDashPosition(std::size_t i) {
     return i == 8 || i == 13 || i == 18 || i == 23;
 }
 
-std::mt19937_64& threadEngine() {
-    thread_local std::mt19937_64 engine = [] {
-        std::random_device device;
-        std::array<std::uint32_t, 8> seed{};
-        for (auto& word : seed) {
-            word = device();
+/// Fills `out` from the kernel's CSPRNG. getrandom(2) without flags blocks only until the pool
+/// is first seeded at boot; it may still be interrupted by a signal or return fewer bytes than
+/// asked, so both are retried. Throws std::system_error on any other failure.
+void fillFromKernel(std::span<std::uint8_t> out) {
+    std::size_t filled = 0;
+    while (filled < out.size()) {
+        const ssize_t got = ::getrandom(out.data() + filled, out.size() - filled, 0);
+        if (got < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            throw std::system_error(errno, std::system_category(), "getrandom");
         }
-        std::seed_seq sequence(seed.begin(), seed.end());
-        return std::mt19937_64(sequence);
-    }();
-    return engine;
+        filled += static_cast<std::size_t>(got);
+    }
 }
 
 }  // namespace
@@ -54,15 +62,10 @@ std::optional<std::string> normalizeUuid(std::string_view text) {
 }
 
 std::string newUuid() {
-    std::mt19937_64& engine = threadEngine();
+    // The kernel, not a per-thread engine: nothing to seed, nothing a fork() could copy into two
+    // processes that would then draw the same ids.
     std::array<std::uint8_t, 16> bytes{};
-    for (std::size_t i = 0; i < bytes.size(); i += 8) {
-        std::uint64_t word = engine();
-        for (std::size_t j = 0; j < 8; ++j) {
-            bytes[i + j] = static_cast<std::uint8_t>(word & 0xFF);
-            word >>= 8;
-        }
-    }
+    fillFromKernel(bytes);
     bytes[6] = static_cast<std::uint8_t>((bytes[6] & 0x0F) | 0x40);  // version 4
     bytes[8] = static_cast<std::uint8_t>((bytes[8] & 0x3F) | 0x80);  // RFC 4122 variant
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "shop/domain/text_codec.hpp"
+
 namespace shop::http {
 namespace {
 
@@ -11,19 +13,6 @@ bool iequals(std::string_view a, std::string_view b) {
                return std::tolower(static_cast<unsigned char>(x)) ==
                       std::tolower(static_cast<unsigned char>(y));
            });
-}
-
-int hexValue(char c) {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
 }
 
 }  // namespace
@@ -61,28 +50,8 @@ Response Response::data(int status, std::string_view dataJson) {
 }
 
 std::optional<std::string> percentDecode(std::string_view text, bool plusIsSpace) {
-    std::string out;
-    out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (c == '%') {
-            if (i + 2 >= text.size()) {
-                return std::nullopt;
-            }
-            const int hi = hexValue(text[i + 1]);
-            const int lo = hexValue(text[i + 2]);
-            if (hi < 0 || lo < 0) {
-                return std::nullopt;
-            }
-            out.push_back(static_cast<char>(hi * 16 + lo));
-            i += 2;
-        } else if (c == '+' && plusIsSpace) {
-            out.push_back(' ');
-        } else {
-            out.push_back(c);
-        }
-    }
-    return out;
+    return domain::percentDecode(text,
+                                 plusIsSpace ? domain::PlusSign::Space : domain::PlusSign::Literal);
 }
 
 std::optional<std::vector<std::pair<std::string, std::string>>> parseQuery(std::string_view query) {

@@ -36,6 +36,8 @@ TEST(AmqpUrl, ParsesValidUrls) {
         {"amqp://u:p@host:5673/%2f", "u", "p", "host", 5673, "/"},
         {"amqp://u:p@rabbit.internal/shop", "u", "p", "rabbit.internal", 5672, "shop"},
         {"amqp://us%40er:p%3Ass%2F@h/v%2Fh", "us@er", "p:ss/", "h", 5672, "v/h"},
+        // A '+' is a plus here (RFC 3986), never a space as in a query string.
+        {"amqp://u+1:p+q%2B@h/v+h", "u+1", "p+q+", "h", 5672, "v+h"},
         {"amqp://host", "guest", "guest", "host", 5672, "/"},
         {"amqp://u:@host", "u", "", "host", 5672, "/"},
         {"amqp://u:p@[::1]:5672/", "u", "p", "::1", 5672, "/"},

@@ -12,8 +12,11 @@ namespace shop::domain {
 /// variant is accepted, including the nil UUID. Never throws except std::bad_alloc.
 std::optional<std::string> normalizeUuid(std::string_view text);
 
-/// A random (version 4, RFC 4122 variant) UUID in canonical lowercase form. Thread-safe: each
-/// thread has its own engine seeded from std::random_device. Not suitable as a secret.
+/// A random (version 4, RFC 4122 variant) UUID in canonical lowercase form: 122 bits drawn on
+/// every call from the kernel's CSPRNG (getrandom(2)), so ids are unpredictable and differ across
+/// threads and across processes forked from one another. Thread-safe. Throws std::system_error if
+/// the kernel refuses (e.g. ENOSYS before Linux 3.17); may block only in early boot, until the
+/// kernel's pool is first seeded.
 std::string newUuid();
 
 }  // namespace shop::domain

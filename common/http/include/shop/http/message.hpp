@@ -43,7 +43,7 @@ struct Response {
 };
 
 /// Percent-decodes a path or query component; `+` becomes a space when `plusIsSpace`.
-/// Returns nullopt on a malformed escape.
+/// Returns nullopt on a malformed escape (domain::percentDecode's strict rule).
 std::optional<std::string> percentDecode(std::string_view text, bool plusIsSpace);
 
 /// Splits `a=1&b=2` into decoded pairs; nullopt on a malformed escape.
