@@ -19,6 +19,7 @@ OrdersPanel::OrdersPanel(ApiClient* api, NotificationBar* notifications, QWidget
     : QWidget(parent),
       m_api(api),
       m_notifications(notifications),
+      m_loadProblem(notifications->newId()),
       m_model(new OrderModel(this)),
       m_view(new QTableView(this)),
       m_scope(new QComboBox(this)),
@@ -163,18 +164,19 @@ void OrdersPanel::loadPage(const QString& cursor) {
                           }
                           m_loading = false;
                           if (!result.ok()) {
-                              m_notifications->showError(title, result.error(), [this, cursor] {
-                                  if (cursor.isEmpty()) {
-                                      reload();
-                                  } else {
-                                      loadPage(cursor);
-                                  }
-                              });
+                              m_notifications->showError(m_loadProblem, title, result.error(),
+                                                         [this, cursor] {
+                                                             if (cursor.isEmpty()) {
+                                                                 reload();
+                                                             } else {
+                                                                 loadPage(cursor);
+                                                             }
+                                                         });
                               updateSummary();
                               emit loaded();
                               return;
                           }
-                          m_notifications->clear(title);
+                          m_notifications->clear(m_loadProblem);
                           m_nextCursor = result.value().nextCursor;
                           if (cursor.isEmpty()) {
                               m_model->reset(result.value().items);

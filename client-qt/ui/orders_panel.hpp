@@ -5,6 +5,7 @@
 
 #include "core/api_types.hpp"
 #include "core/requests.hpp"
+#include "ui/notification_bar.hpp"
 
 class QComboBox;
 class QLabel;
@@ -17,8 +18,6 @@ class OrderModel;
 }  // namespace shop::client
 
 namespace shop::client::ui {
-
-class NotificationBar;
 
 /// Order history, newest first: of the selected account or of everyone, optionally one status
 /// only. Rows change in place from live pushes (never to an older version); an order that is
@@ -69,6 +68,8 @@ class OrdersPanel final : public QWidget {
 
     ApiClient* m_api;
     NotificationBar* m_notifications;
+    /// The one notification of this list not loading: a load that fails again replaces it.
+    NotificationBar::ProblemId m_loadProblem;
     OrderModel* m_model;
     QTableView* m_view;
     QComboBox* m_scope;

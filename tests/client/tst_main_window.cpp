@@ -1,6 +1,7 @@
 // The main window over a fake network layer: the sign-in at start, a 401 that brings the sign-in
 // back over an unchanged window, a failed top-up retried from the notification bar with the
-// same Idempotency-Key, the API keys dialog listing an account's keys and revoking one,
+// same Idempotency-Key, two identical failed top-ups shown and retried apart, the notification
+// bar's problems keyed by id, the API keys dialog listing an account's keys and revoking one,
 // signing out, and an orders panel filtered by status letting go of a row a push moved out.
 #include <QDialogButtonBox>
 #include <QLabel>
@@ -9,6 +10,7 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QStandardPaths>
+#include <QStatusBar>
 #include <QTableView>
 #include <QtTest>
 
@@ -63,6 +65,8 @@ class tst_MainWindow : public QObject {
     void signsInAtStart();
     void unauthorizedBringsSignInBackOverTheSameScreen();
     void retriedTopUpReusesItsKey();
+    void identicalFailedTopUpsAreRetriedApart();
+    void notificationBarKeysProblemsById();
     void apiKeysDialogListsAndRevokes();
     void signOutStopsTheStreamAndKeepsTheScreen();
     void refusedStreamBringsSignInBack();
@@ -71,10 +75,12 @@ class tst_MainWindow : public QObject {
 
   private:
     void signIn();
+    void submitTopUp(const QString& amount);
+    QList<QByteArray> topUpKeys() const;
 
     FakeNetwork m_network;
     bool m_expired = false;
-    int m_topUps = 0;
+    int m_topUpsToLose = 0;
     bool m_keyRevoked = false;
     std::unique_ptr<ApiClient> m_api;
     std::unique_ptr<AuthSession> m_auth;
@@ -108,10 +114,12 @@ void tst_MainWindow::initTestCase() {
             return FakeResponse::json(200, R"({"data":{"items":[],"next_cursor":null}})");
         }
         if (path == QLatin1StringView("/accounts/topup")) {
-            // The first attempt is lost on the way back; the retry is answered.
-            return ++m_topUps == 1
-                       ? FakeResponse::silent()
-                       : FakeResponse::json(200, R"({"data":)" + accountJson("60.00") + "}");
+            // The first m_topUpsToLose attempts are lost on the way back, the rest answered.
+            if (m_topUpsToLose > 0) {
+                --m_topUpsToLose;
+                return FakeResponse::silent();
+            }
+            return FakeResponse::json(200, R"({"data":)" + accountJson("60.00") + "}");
         }
         const QString keys = QStringLiteral("/accounts/") + kUser + QStringLiteral("/api-keys");
         if (path == keys && sent.method == "GET") {
@@ -189,13 +197,28 @@ void tst_MainWindow::unauthorizedBringsSignInBackOverTheSameScreen() {
     QCOMPARE(m_window->accountsPanel()->model()->rowCount(), 1);
 }
 
-void tst_MainWindow::retriedTopUpReusesItsKey() {
+void tst_MainWindow::submitTopUp(const QString& amount) {
     m_window->findChild<QAction*>(QStringLiteral("topUpAction"))->trigger();
     ui::TopUpDialog* dialog = nullptr;
     QTRY_VERIFY((dialog = visibleDialog<ui::TopUpDialog>(m_window.get())) != nullptr);
-    QTest::keyClicks(dialog->findChild<QLineEdit*>(QStringLiteral("amountEdit")),
-                     QStringLiteral("50"));
+    QTest::keyClicks(dialog->findChild<QLineEdit*>(QStringLiteral("amountEdit")), amount);
     dialog->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok)->click();
+    QTRY_VERIFY(visibleDialog<ui::TopUpDialog>(m_window.get()) == nullptr);
+}
+
+QList<QByteArray> tst_MainWindow::topUpKeys() const {
+    QList<QByteArray> keys;
+    for (const SentRequest& sent : m_network.sent()) {
+        if (sent.url.path() == QLatin1StringView("/accounts/topup")) {
+            keys << sent.header("Idempotency-Key");
+        }
+    }
+    return keys;
+}
+
+void tst_MainWindow::retriedTopUpReusesItsKey() {
+    m_topUpsToLose = 1;
+    submitTopUp(QStringLiteral("50"));
 
     // The first attempt times out: a problem with Retry, the window stays usable.
     ui::NotificationBar* bar = m_window->notifications();
@@ -222,6 +245,76 @@ void tst_MainWindow::retriedTopUpReusesItsKey() {
     QCOMPARE(keys.at(1), keys.at(0));
     QCOMPARE(bodies.at(1), bodies.at(0));
     QVERIFY(bodies.first().contains(R"("amount":"50.00")"));
+}
+
+void tst_MainWindow::identicalFailedTopUpsAreRetriedApart() {
+    // Two top-ups of the same amount for the same account, both lost: two problems with the
+    // same text, each retrying its own request (before, the second replaced the first, whose
+    // top-up could then never be retried).
+    ui::NotificationBar* bar = m_window->notifications();
+    QCOMPARE(bar->count(), 0);
+    auto* retry = bar->findChild<QPushButton*>(QStringLiteral("notificationAction"));
+    const qsizetype before = topUpKeys().size();
+    m_topUpsToLose = 2;
+    submitTopUp(QStringLiteral("25"));
+    QTRY_COMPARE(bar->count(), 1);
+    const QString title = bar->currentTitle();
+    QCOMPARE(title, QStringLiteral("Top-up of 25.00 for 3f2b6c1e failed:"));
+    submitTopUp(QStringLiteral("25"));
+    QTRY_COMPARE(bar->count(), 2);
+    QCOMPARE(bar->currentTitle(), title);
+    const QList<QByteArray> sent = topUpKeys().mid(before);
+    QCOMPARE(sent.size(), 2);
+    QVERIFY(sent.at(0) != sent.at(1));
+
+    // The newest is shown first: Retry resends the second top-up, and its success leaves the
+    // first one's problem alone.
+    QVERIFY(retry->isVisible());
+    retry->click();
+    QTRY_COMPARE(topUpKeys().size(), before + 3);
+    QCOMPARE(topUpKeys().last(), sent.at(1));
+    QTRY_COMPARE(m_window->statusBar()->currentMessage().startsWith(QLatin1StringView("Topped")),
+                 true);
+    QCOMPARE(bar->count(), 1);
+    QCOMPARE(bar->currentTitle(), title);
+    // Then the first top-up's Retry resends the first top-up.
+    retry->click();
+    QTRY_COMPARE(topUpKeys().size(), before + 4);
+    QCOMPARE(topUpKeys().last(), sent.at(0));
+    QTRY_COMPARE(bar->count(), 0);
+    QVERIFY(!bar->isVisible());
+}
+
+void tst_MainWindow::notificationBarKeysProblemsById() {
+    ui::NotificationBar bar;
+    const auto first = bar.newId();
+    const auto second = bar.newId();
+    QVERIFY(first != second);
+    ApiError error;
+    error.kind = ApiError::Kind::Http;
+    error.code = QStringLiteral("INTERNAL");
+    QList<int> retried;
+    bar.showError(first, QStringLiteral("Same:"), error, [&] { retried << 1; });
+    bar.showError(second, QStringLiteral("Same:"), error, [&] { retried << 2; });
+    QCOMPARE(bar.count(), 2);
+    QCOMPARE(bar.currentId(), second);
+    // The first operation failing again replaces its own entry and is shown as the newest.
+    bar.showError(first, QStringLiteral("Same:"), error, [&] { retried << 3; });
+    QCOMPARE(bar.count(), 2);
+    QCOMPARE(bar.currentId(), first);
+    auto* action = bar.findChild<QPushButton*>(QStringLiteral("notificationAction"));
+    action->click();
+    QCOMPARE(retried, QList<int>{3});
+    QCOMPARE(bar.currentId(), second);
+    // Clearing one problem leaves another of the same title.
+    const auto third = bar.showError(0, QStringLiteral("Same:"), error);
+    QVERIFY(third != first && third != second);
+    QCOMPARE(bar.count(), 2);
+    bar.clear(second);
+    QCOMPARE(bar.count(), 1);
+    QCOMPARE(bar.currentId(), third);
+    bar.clear(third);
+    QCOMPARE(bar.count(), 0);
 }
 
 void tst_MainWindow::apiKeysDialogListsAndRevokes() {
