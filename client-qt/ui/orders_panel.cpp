@@ -137,55 +137,58 @@ void OrdersPanel::reload() {
         return;
     }
     ++m_generation;
-    m_nextCursor.clear();
     if (scope() == Scope::SelectedAccount && m_selectedAccount.isEmpty()) {
+        m_loading = false;
         m_model->reset({});
         updateSummary();
         return;
     }
-    loadPage(QString());
+    loadPage(true);
 }
 
 void OrdersPanel::loadMore() {
-    if (!m_nextCursor.isEmpty() && !m_loading) {
-        loadPage(m_nextCursor);
+    if (m_model->hasMore() && !m_model->isFull() && !m_loading) {
+        loadPage(false);
     }
 }
 
-void OrdersPanel::loadPage(const QString& cursor) {
+void OrdersPanel::loadPage(bool first) {
+    // The model knows where the next page starts: after its last page, or where a page began
+    // whose rows it had to drop to stay within its cap.
+    const QString cursor = first ? QString() : m_model->moreCursor();
     m_loading = true;
     m_more->setEnabled(false);
     const int generation = m_generation;
     const QString title = tr("Loading orders failed:");
-    m_api->listOrders(query(cursor), this,
-                      [this, cursor, generation, title](const ApiResult<Page<Order>>& result) {
-                          if (generation != m_generation) {
-                              return;  // the query changed since; its own answer decides
-                          }
-                          m_loading = false;
-                          if (!result.ok()) {
-                              m_notifications->showError(m_loadProblem, title, result.error(),
-                                                         [this, cursor] {
-                                                             if (cursor.isEmpty()) {
-                                                                 reload();
-                                                             } else {
-                                                                 loadPage(cursor);
-                                                             }
-                                                         });
-                              updateSummary();
-                              emit loaded();
-                              return;
-                          }
-                          m_notifications->clear(m_loadProblem);
-                          m_nextCursor = result.value().nextCursor;
-                          if (cursor.isEmpty()) {
-                              m_model->reset(result.value().items);
-                          } else {
-                              m_model->append(result.value().items);
-                          }
-                          updateSummary();
-                          emit loaded();
-                      });
+    m_api->listOrders(
+        query(cursor), this,
+        [this, first, cursor, generation, title](const ApiResult<Page<Order>>& result) {
+            if (generation != m_generation) {
+                return;  // the query changed since; its own answer decides
+            }
+            m_loading = false;
+            if (!result.ok()) {
+                m_notifications->showError(m_loadProblem, title, result.error(), [this, first] {
+                    if (first) {
+                        reload();
+                    } else {
+                        loadMore();
+                    }
+                });
+                updateSummary();
+                emit loaded();
+                return;
+            }
+            m_notifications->clear(m_loadProblem);
+            if (first) {
+                m_model->reset(result.value().items, result.value().nextCursor);
+            } else {
+                // Ignored when rows were dropped meanwhile: "Load more" then asks again.
+                m_model->append(cursor, result.value().items, result.value().nextCursor);
+            }
+            updateSummary();
+            emit loaded();
+        });
 }
 
 void OrdersPanel::applyEvent(const OrderEvent& event) {
@@ -230,11 +233,19 @@ void OrdersPanel::updateSummary() {
             ? tr("everyone")
             : (m_selectedAccount.isEmpty() ? tr("no account selected")
                                            : tr("account %1").arg(m_selectedAccount.left(8)));
-    m_summary->setText(
-        m_nextCursor.isEmpty()
-            ? tr("%n order(s) of %1", nullptr, count).arg(whose)
-            : tr("%n order(s) of %1 loaded, more on the server", nullptr, count).arg(whose));
-    m_more->setEnabled(!m_nextCursor.isEmpty() && !m_loading);
+    QString text;
+    if (!m_model->hasMore()) {
+        text = tr("%n order(s) of %1", nullptr, count).arg(whose);
+    } else if (!m_model->isFull()) {
+        text = tr("%n order(s) of %1 loaded, more on the server", nullptr, count).arg(whose);
+    } else {
+        text = tr("The newest %n order(s) of %1, as many as are kept; narrow the filter for older "
+                  "ones",
+                  nullptr, count)
+                   .arg(whose);
+    }
+    m_summary->setText(text);
+    m_more->setEnabled(m_model->hasMore() && !m_model->isFull() && !m_loading);
 }
 
 }  // namespace shop::client::ui

@@ -46,7 +46,8 @@ class OrdersPanel final : public QWidget {
     void setActive(bool active);
     /// Loads the first page of the current query again.
     void reload();
-    /// Loads the next page, if there is one.
+    /// Loads the next page, if there is one and the model has room for it (it keeps at most
+    /// OrderModel::maxRows(), pushed orders included).
     void loadMore();
     /// A pushed status change: updates the row in place, or fetches the order when it is not
     /// shown but belongs to the current query.
@@ -61,7 +62,8 @@ class OrdersPanel final : public QWidget {
   private:
     OrdersQuery query(const QString& cursor) const;
     bool belongsToQuery(const QString& userId, const QString& status) const;
-    void loadPage(const QString& cursor);
+    /// The first page of the query (replacing the rows) or the next one (adding to them).
+    void loadPage(bool first);
     void updateSummary();
 
     static constexpr int kPageSize = 100;
@@ -77,7 +79,6 @@ class OrdersPanel final : public QWidget {
     QLabel* m_summary;
     QPushButton* m_more;
     QString m_selectedAccount;
-    QString m_nextCursor;
     int m_generation = 0;
     bool m_loading = false;
     bool m_active = false;

@@ -2,7 +2,8 @@
 // back over an unchanged window, a failed top-up retried from the notification bar with the
 // same Idempotency-Key, two identical failed top-ups shown and retried apart, the notification
 // bar's problems keyed by id, the API keys dialog listing an account's keys and revoking one,
-// signing out, and an orders panel filtered by status letting go of a row a push moved out.
+// signing out, an orders panel filtered by status letting go of a row a push moved out, and its
+// "Load more" going on from the right page after rows were dropped to stay within the cap.
 #include <QDialogButtonBox>
 #include <QLabel>
 #include <QLineEdit>
@@ -71,6 +72,7 @@ class tst_MainWindow : public QObject {
     void signOutStopsTheStreamAndKeepsTheScreen();
     void refusedStreamBringsSignInBack();
     void statusFilterLetsGoOfARowAPushMovesOut();
+    void ordersLoadMoreGoesOnWhereRowsWereDropped();
     void cleanupTestCase();
 
   private:
@@ -453,6 +455,78 @@ void tst_MainWindow::statusFilterLetsGoOfARowAPushMovesOut() {
                         : 1;
     QCOMPARE(view->model()->index(row, 0).data(OrderModel::StatusRole).toString(),
              QStringLiteral("FINISHED"));
+}
+
+void tst_MainWindow::ordersLoadMoreGoesOnWhereRowsWereDropped() {
+    // Pages of 100 orders, page k asked for with cursor "c<k>" (the first with none), older
+    // and older; the panel's model keeps 250 rows at most.
+    FakeNetwork network;
+    network.setHandler([](const SentRequest& sent) {
+        const QString cursor = QUrlQuery(sent.url).queryItemValue(QStringLiteral("cursor"));
+        const int page = cursor.isEmpty() ? 0 : cursor.mid(1).toInt();
+        QByteArray items;
+        for (int i = 0; i < 100; ++i) {
+            const QDateTime created = QDateTime(QDate(2025, 11, 22), QTime(0, 0), Qt::UTC)
+                                          .addSecs(-60LL * (100 * page + i));
+            const QByteArray time = created.toString(Qt::ISODate).toUtf8();
+            items += (i == 0 ? "" : ",") + QByteArray(R"({"order_id":"o-)") +
+                     QByteArray::number(page) + "-" + QByteArray::number(i) +
+                     R"(","user_id":"u-1","amount":"9.99","description":"a book",)"
+                     R"("status":"NEW","failure_reason":null,"version":1,"created_at":")" +
+                     time + R"(","updated_at":")" + time + R"("})";
+        }
+        return FakeResponse::json(200, R"({"data":{"items":[)" + items + R"(],"next_cursor":"c)" +
+                                           QByteArray::number(page + 1) + R"("}})");
+    });
+    ApiClient api(&network);
+    ui::NotificationBar notifications;
+    ui::OrdersPanel panel(&api, &notifications);
+    panel.model()->setMaxRows(250);
+    panel.setScope(ui::OrdersPanel::Scope::Everyone);
+    panel.setActive(true);
+    QSignalSpy loaded(&panel, &ui::OrdersPanel::loaded);
+    auto* more = panel.findChild<QPushButton*>(QStringLiteral("ordersLoadMore"));
+    auto* summary = panel.findChild<QLabel*>(QStringLiteral("ordersSummary"));
+    auto lastCursor = [&network] {
+        return QUrlQuery(network.sent().last().url).queryItemValue(QStringLiteral("cursor"));
+    };
+    panel.reload();
+    QTRY_COMPARE(loaded.count(), 1);
+    QCOMPARE(panel.model()->rowCount(), 100);
+    QVERIFY(more->isEnabled());
+    more->click();
+    QTRY_COMPARE(loaded.count(), 2);
+    QCOMPARE(lastCursor(), QStringLiteral("c1"));
+    more->click();
+    QTRY_COMPARE(loaded.count(), 3);
+    QCOMPARE(lastCursor(), QStringLiteral("c2"));
+    // The third page only half fits: the cap holds for pages too, and nothing more is offered.
+    QCOMPARE(panel.model()->rowCount(), 250);
+    QVERIFY(!more->isEnabled());
+    QVERIFY2(summary->text().startsWith(QLatin1StringView("The newest 250 order")),
+             qPrintable(summary->text()));
+
+    // An order placed here pushes one more row of the third page out; a row leaving the
+    // query makes room. "Load more" then asks for the third page again, not the fourth, which
+    // would leave the rows dropped out for good.
+    Order placed;
+    placed.orderId = QStringLiteral("o-new");
+    placed.userId = QStringLiteral("u-1");
+    placed.amount = QStringLiteral("1.00");
+    placed.status = QStringLiteral("NEW");
+    placed.version = 1;
+    placed.createdAt = QDateTime(QDate(2025, 11, 23), QTime(0, 0), Qt::UTC);
+    panel.addCreated(placed);
+    QCOMPARE(panel.model()->rowCount(), 250);
+    QCOMPARE(panel.model()->rowOf(QStringLiteral("o-new")), 0);
+    QVERIFY(panel.model()->rowOf(QStringLiteral("o-2-49")) < 0);
+    QVERIFY(panel.model()->remove(QStringLiteral("o-new")));
+    QVERIFY(more->isEnabled());
+    more->click();
+    QTRY_COMPARE(loaded.count(), 4);
+    QCOMPARE(lastCursor(), QStringLiteral("c2"));
+    QCOMPARE(panel.model()->rowCount(), 250);
+    QVERIFY(panel.model()->rowOf(QStringLiteral("o-2-49")) >= 0);
 }
 
 void tst_MainWindow::cleanupTestCase() {
