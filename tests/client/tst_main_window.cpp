@@ -2,8 +2,9 @@
 // back over an unchanged window, a failed top-up retried from the notification bar with the
 // same Idempotency-Key, two identical failed top-ups shown and retried apart, the notification
 // bar's problems keyed by id, the API keys dialog listing an account's keys and revoking one,
-// signing out, an orders panel filtered by status letting go of a row a push moved out, and its
-// "Load more" going on from the right page after rows were dropped to stay within the cap.
+// signing out, an orders panel filtered by status letting go of a row a push moved out, its
+// "Load more" going on from the right page after rows were dropped to stay within the cap, and
+// the accounts panel keeping an account made while its page was held back loading.
 #include <QDialogButtonBox>
 #include <QLabel>
 #include <QLineEdit>
@@ -73,6 +74,7 @@ class tst_MainWindow : public QObject {
     void refusedStreamBringsSignInBack();
     void statusFilterLetsGoOfARowAPushMovesOut();
     void ordersLoadMoreGoesOnWhereRowsWereDropped();
+    void accountsPanelKeepsAnAccountMadeWhileItsPageLoads();
     void cleanupTestCase();
 
   private:
@@ -527,6 +529,39 @@ void tst_MainWindow::ordersLoadMoreGoesOnWhereRowsWereDropped() {
     QCOMPARE(lastCursor(), QStringLiteral("c2"));
     QCOMPARE(panel.model()->rowCount(), 250);
     QVERIFY(panel.model()->rowOf(QStringLiteral("o-2-49")) >= 0);
+}
+
+void tst_MainWindow::accountsPanelKeepsAnAccountMadeWhileItsPageLoads() {
+    // The first page is read before an account is made here, and arrives after: the new
+    // account stays in the list, selected.
+    FakeNetwork network;
+    network.setHandler([](const SentRequest& sent) {
+        if (sent.url.path() != QLatin1StringView("/accounts")) {
+            return FakeResponse::json(404, R"({"error":{"code":"NOT_FOUND","message":"no",)"
+                                           R"("request_id":"r4"}})");
+        }
+        return FakeResponse::heldBack(FakeResponse::json(
+            200, R"({"data":{"items":[)" + accountJson("10.00") + R"(],"next_cursor":null}})"));
+    });
+    ApiClient api(&network);
+    ui::NotificationBar notifications;
+    ui::AccountsPanel panel(&api, &notifications);
+    QSignalSpy loaded(&panel, &ui::AccountsPanel::loaded);
+    panel.reload();
+    QTRY_COMPARE(network.heldCount(), 1);
+
+    const QString made = QStringLiteral("9a8b7c6d-1111-4222-8333-944455566677");
+    const QDateTime now = QDateTime(QDate(2025, 11, 22), QTime(11, 0), Qt::UTC);
+    panel.upsert(Account{made, QStringLiteral("5.00"), now, now}, true);
+    QCOMPARE(panel.model()->rowCount(), 1);
+    QCOMPARE(panel.currentAccount()->userId, made);
+
+    QVERIFY(network.releaseHeld(QStringLiteral("/accounts")));
+    QTRY_COMPARE(loaded.count(), 1);
+    QCOMPARE(panel.model()->rowCount(), 2);
+    QVERIFY(panel.model()->rowOf(kUser) >= 0);
+    QVERIFY(panel.model()->rowOf(made) >= 0);
+    QCOMPARE(panel.currentAccount()->userId, made);
 }
 
 void tst_MainWindow::cleanupTestCase() {
