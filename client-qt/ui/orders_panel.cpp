@@ -7,6 +7,7 @@
 #include <QPushButton>
 #include <QTableView>
 #include <QVBoxLayout>
+#include <utility>
 
 #include "core/api_client.hpp"
 #include "core/order_model.hpp"
@@ -156,6 +157,8 @@ void OrdersPanel::loadPage(bool first) {
     // The model knows where the next page starts: after its last page, or where a page began
     // whose rows it had to drop to stay within its cap.
     const QString cursor = first ? QString() : m_model->moreCursor();
+    m_newerThanLoad.clear();
+    m_pushedDuringLoad.clear();
     m_loading = true;
     m_more->setEnabled(false);
     const int generation = m_generation;
@@ -186,23 +189,18 @@ void OrdersPanel::loadPage(bool first) {
                 // Ignored when rows were dropped meanwhile: "Load more" then asks again.
                 m_model->append(cursor, result.value().items, result.value().nextCursor);
             }
+            replayNewerThanLoad();
             updateSummary();
             emit loaded();
         });
 }
 
 void OrdersPanel::applyEvent(const OrderEvent& event) {
-    switch (m_model->applyEvent(event)) {
-        case OrderModel::EventOutcome::Updated:
-            // Shown with a status filter (NEW, say), a row the push moved out of it goes.
-            if (!belongsToQuery(event.userId, event.status)) {
-                m_model->remove(event.orderId);
-            }
-            return;
-        case OrderModel::EventOutcome::Stale:
-            return;
-        case OrderModel::EventOutcome::Unknown:
-            break;
+    if (m_loading) {
+        m_pushedDuringLoad.append(event);
+    }
+    if (applyToModel(event) != OrderModel::EventOutcome::Unknown) {
+        return;
     }
     if (!belongsToQuery(event.userId, event.status) || m_fetching.contains(event.orderId)) {
         return;
@@ -215,14 +213,43 @@ void OrdersPanel::applyEvent(const OrderEvent& event) {
                         m_fetching.remove(orderId);
                         if (result.ok() && generation == m_generation &&
                             belongsToQuery(result.value().userId, result.value().status)) {
-                            m_model->upsert(result.value());
+                            write(result.value());
                         }
                     });
 }
 
+OrderModel::EventOutcome OrdersPanel::applyToModel(const OrderEvent& event) {
+    const auto outcome = m_model->applyEvent(event);
+    // Shown with a status filter (NEW, say), a row the push moved out of it goes.
+    if (outcome == OrderModel::EventOutcome::Updated &&
+        !belongsToQuery(event.userId, event.status)) {
+        m_model->remove(event.orderId);
+    }
+    return outcome;
+}
+
 void OrdersPanel::addCreated(const Order& order) {
     if (belongsToQuery(order.userId, order.status)) {
+        write(order);
+    }
+}
+
+void OrdersPanel::write(const Order& order) {
+    m_model->upsert(order);
+    if (m_loading) {
+        m_newerThanLoad.append(order);
+    }
+}
+
+void OrdersPanel::replayNewerThanLoad() {
+    // The page was read before these happened: an order placed or fetched meanwhile is not in
+    // it (a first page would drop it from the list), and a push meanwhile is not reflected in
+    // it (a page would bring back a row the push moved out of a status filter).
+    for (const Order& order : std::exchange(m_newerThanLoad, {})) {
         m_model->upsert(order);
+    }
+    for (const OrderEvent& event : std::exchange(m_pushedDuringLoad, {})) {
+        applyToModel(event);
     }
 }
 

@@ -4,7 +4,7 @@
 // bar's problems keyed by id, the API keys dialog listing an account's keys and revoking one,
 // signing out, an orders panel filtered by status letting go of a row a push moved out, its
 // "Load more" going on from the right page after rows were dropped to stay within the cap, and
-// the accounts panel keeping an account made while its page was held back loading.
+// the accounts and orders panels keeping what changed while a page was held back loading.
 #include <QDialogButtonBox>
 #include <QLabel>
 #include <QLineEdit>
@@ -41,6 +41,20 @@ namespace {
 
 const QString kUser = QStringLiteral("3f2b6c1e-8a4d-4e8f-9b1a-2c3d4e5f6a7b");
 
+QByteArray orderJson(const QByteArray& id, const QByteArray& status, int version, int minute) {
+    const QByteArray time =
+        "2025-11-22T10:" + QByteArray::number(minute).rightJustified(2, '0') + ":00Z";
+    return R"({"order_id":")" + id +
+           R"(","user_id":"u-1","amount":"9.99","description":"a book","status":")" + status +
+           R"(","failure_reason":null,"version":)" + QByteArray::number(version) +
+           R"(,"created_at":")" + time + R"(","updated_at":")" + time + R"("})";
+}
+
+FakeResponse orderPage(const QList<QByteArray>& orders) {
+    return FakeResponse::json(
+        200, R"({"data":{"items":[)" + orders.join(',') + R"(],"next_cursor":null}})");
+}
+
 QByteArray accountJson(const QByteArray& balance) {
     return R"({"user_id":"3f2b6c1e-8a4d-4e8f-9b1a-2c3d4e5f6a7b","balance":")" + balance +
            R"(","created_at":"2025-11-22T10:00:00Z","updated_at":"2025-11-22T10:0)" +
@@ -75,6 +89,8 @@ class tst_MainWindow : public QObject {
     void statusFilterLetsGoOfARowAPushMovesOut();
     void ordersLoadMoreGoesOnWhereRowsWereDropped();
     void accountsPanelKeepsAnAccountMadeWhileItsPageLoads();
+    void ordersPanelKeepsOrdersMadeWhileItsPageLoads();
+    void ordersPanelReappliesPushesThatCameWhileItsPageLoaded();
     void cleanupTestCase();
 
   private:
@@ -562,6 +578,103 @@ void tst_MainWindow::accountsPanelKeepsAnAccountMadeWhileItsPageLoads() {
     QVERIFY(panel.model()->rowOf(kUser) >= 0);
     QVERIFY(panel.model()->rowOf(made) >= 0);
     QCOMPARE(panel.currentAccount()->userId, made);
+}
+
+void tst_MainWindow::ordersPanelKeepsOrdersMadeWhileItsPageLoads() {
+    // The first page (o-1 only) is read before o-3 is placed here and before o-2 is pushed
+    // (and fetched), and arrives after both: both stay in the list.
+    FakeNetwork network;
+    network.setHandler([](const SentRequest& sent) {
+        if (sent.url.path() == QLatin1StringView("/orders")) {
+            return FakeResponse::heldBack(orderPage({orderJson("o-1", "NEW", 1, 1)}));
+        }
+        if (sent.url.path() == QLatin1StringView("/orders/o-2")) {
+            return FakeResponse::json(200, R"({"data":)" + orderJson("o-2", "NEW", 1, 2) + "}");
+        }
+        return FakeResponse::json(404, R"({"error":{"code":"NOT_FOUND","message":"no",)"
+                                       R"("request_id":"r5"}})");
+    });
+    ApiClient api(&network);
+    ui::NotificationBar notifications;
+    ui::OrdersPanel panel(&api, &notifications);
+    panel.setScope(ui::OrdersPanel::Scope::Everyone);
+    panel.setActive(true);
+    QSignalSpy loaded(&panel, &ui::OrdersPanel::loaded);
+    panel.reload();
+    QTRY_COMPARE(network.heldCount(), 1);
+
+    Order placed;
+    placed.orderId = QStringLiteral("o-3");
+    placed.userId = QStringLiteral("u-1");
+    placed.amount = QStringLiteral("1.00");
+    placed.description = QStringLiteral("a pen");
+    placed.status = QStringLiteral("NEW");
+    placed.version = 1;
+    placed.createdAt = QDateTime(QDate(2025, 11, 22), QTime(10, 3), Qt::UTC);
+    placed.updatedAt = placed.createdAt;
+    panel.addCreated(placed);
+    OrderEvent pushed;
+    pushed.orderId = QStringLiteral("o-2");
+    pushed.userId = QStringLiteral("u-1");
+    pushed.status = QStringLiteral("NEW");
+    pushed.version = 1;
+    panel.applyEvent(pushed);
+    QTRY_VERIFY(panel.model()->rowOf(QStringLiteral("o-2")) >= 0);
+    QCOMPARE(panel.model()->rowCount(), 2);
+
+    QVERIFY(network.releaseHeld(QStringLiteral("/orders")));
+    QTRY_COMPARE(loaded.count(), 1);
+    QStringList ids;
+    for (int row = 0; row < panel.model()->rowCount(); ++row) {
+        ids << panel.model()->orderAt(row)->orderId;
+    }
+    QCOMPARE(ids, (QStringList{"o-3", "o-2", "o-1"}));
+
+    // The next load starts afresh: what was kept over the last one is not forced on it.
+    network.setHandler(
+        [](const SentRequest&) { return orderPage({orderJson("o-9", "FINISHED", 2, 9)}); });
+    panel.setStatusFilter(QStringLiteral("FINISHED"));
+    QTRY_COMPARE(loaded.count(), 2);
+    QCOMPARE(panel.model()->rowCount(), 1);
+    QCOMPARE(panel.model()->orderAt(0)->orderId, QStringLiteral("o-9"));
+}
+
+void tst_MainWindow::ordersPanelReappliesPushesThatCameWhileItsPageLoaded() {
+    // Filtered to NEW. The first page, read while o-1 was still NEW, arrives after the push that
+    // made it FINISHED: o-1 is not shown (before, it came back as NEW and stayed so, since
+    // FINISHED is final and nothing would push it again).
+    FakeNetwork network;
+    network.setHandler([](const SentRequest& sent) {
+        if (sent.url.path() == QLatin1StringView("/orders")) {
+            return FakeResponse::heldBack(
+                orderPage({orderJson("o-2", "NEW", 1, 2), orderJson("o-1", "NEW", 1, 1)}));
+        }
+        return FakeResponse::json(404, R"({"error":{"code":"NOT_FOUND","message":"no",)"
+                                       R"("request_id":"r6"}})");
+    });
+    ApiClient api(&network);
+    ui::NotificationBar notifications;
+    ui::OrdersPanel panel(&api, &notifications);
+    panel.setScope(ui::OrdersPanel::Scope::Everyone);
+    panel.setStatusFilter(QStringLiteral("NEW"));
+    panel.setActive(true);
+    QSignalSpy loaded(&panel, &ui::OrdersPanel::loaded);
+    panel.reload();
+    QTRY_COMPARE(network.heldCount(), 1);
+
+    OrderEvent paid;
+    paid.orderId = QStringLiteral("o-1");
+    paid.userId = QStringLiteral("u-1");
+    paid.status = QStringLiteral("FINISHED");
+    paid.version = 2;
+    panel.applyEvent(paid);
+    QCOMPARE(panel.model()->rowCount(), 0);
+
+    QVERIFY(network.releaseHeld());
+    QTRY_COMPARE(loaded.count(), 1);
+    QCOMPARE(panel.model()->rowCount(), 1);
+    QCOMPARE(panel.model()->orderAt(0)->orderId, QStringLiteral("o-2"));
+    QCOMPARE(network.heldCount(), 0);
 }
 
 void tst_MainWindow::cleanupTestCase() {
