@@ -117,7 +117,7 @@ QVariant OrderModel::headerData(int section, Qt::Orientation orientation, int ro
     }
 }
 
-void OrderModel::reset(const QList<Order>& orders) {
+void OrderModel::reset(const QList<Order>& orders, const QString& nextCursor) {
     // A page read before a push arrived may hold an older version of an order than the one
     // shown: keep the newer, or a row could fall back to NEW for good after FINISHED was pushed.
     QHash<QString, Order> held;
@@ -142,12 +142,29 @@ void OrderModel::reset(const QList<Order>& orders) {
         rowOfId.insert(order.orderId, m_orders.size());
         m_orders.append(newest);
     }
+    m_pageCursors = QStringList{QString()};
+    m_pageOf.clear();
+    for (const Order& order : std::as_const(m_orders)) {
+        m_pageOf.insert(order.orderId, 0);
+    }
+    m_moreCursor = nextCursor;
+    m_hasMore = !nextCursor.isEmpty();
     endResetModel();
+    trim();
 }
 
-void OrderModel::append(const QList<Order>& orders) {
+bool OrderModel::append(const QString& cursor, const QList<Order>& orders,
+                        const QString& nextCursor) {
+    if (!m_hasMore || cursor != m_moreCursor) {
+        return false;
+    }
+    const int page = static_cast<int>(m_pageCursors.size());
+    m_pageCursors.append(cursor);
+    m_moreCursor = nextCursor;
+    m_hasMore = !nextCursor.isEmpty();
     QList<Order> fresh;
     for (const Order& order : orders) {
+        m_pageOf.insert(order.orderId, page);
         const int row = rowOf(order.orderId);
         if (row >= 0) {
             if (order.version > m_orders.at(row).version) {
@@ -158,13 +175,14 @@ void OrderModel::append(const QList<Order>& orders) {
             fresh.append(order);
         }
     }
-    if (fresh.isEmpty()) {
-        return;
+    if (!fresh.isEmpty()) {
+        const int first = static_cast<int>(m_orders.size());
+        beginInsertRows({}, first, first + static_cast<int>(fresh.size()) - 1);
+        m_orders.append(fresh);
+        endInsertRows();
+        trim();
     }
-    const int first = static_cast<int>(m_orders.size());
-    beginInsertRows({}, first, first + static_cast<int>(fresh.size()) - 1);
-    m_orders.append(fresh);
-    endInsertRows();
+    return true;
 }
 
 bool OrderModel::upsert(const Order& order) {
@@ -210,6 +228,8 @@ bool OrderModel::remove(const QString& orderId) {
     beginRemoveRows({}, row, row);
     m_orders.remove(row);
     endRemoveRows();
+    // It left the query: nothing is missing where it was, paging goes on as before.
+    m_pageOf.remove(orderId);
     return true;
 }
 
@@ -237,11 +257,38 @@ void OrderModel::insertSorted(const Order& order) {
     beginInsertRows({}, row, row);
     m_orders.insert(row, order);
     endInsertRows();
-    if (m_orders.size() > kMaxRows) {
-        const int last = static_cast<int>(m_orders.size()) - 1;
-        beginRemoveRows({}, kMaxRows, last);
-        m_orders.remove(kMaxRows, m_orders.size() - kMaxRows);
-        endRemoveRows();
+    trim();
+}
+
+void OrderModel::setMaxRows(int rows) {
+    m_maxRows = std::max(rows, 1);
+    trim();
+}
+
+void OrderModel::trim() {
+    if (m_orders.size() <= m_maxRows) {
+        return;
+    }
+    auto firstLost = static_cast<int>(m_pageCursors.size());
+    for (qsizetype row = m_maxRows; row < m_orders.size(); ++row) {
+        if (const auto page = m_pageOf.constFind(m_orders.at(row).orderId);
+            page != m_pageOf.cend()) {
+            firstLost = std::min(firstLost, *page);
+        }
+    }
+    beginRemoveRows({}, m_maxRows, static_cast<int>(m_orders.size()) - 1);
+    m_orders.remove(m_maxRows, m_orders.size() - m_maxRows);
+    endRemoveRows();
+    if (firstLost < m_pageCursors.size()) {
+        // Rows of that page are gone: the next page must start where it started (its rows
+        // still shown are merged again), or the rows dropped would never come back. Rows of the
+        // pages from there on count as not paged in.
+        m_moreCursor = m_pageCursors.at(firstLost);
+        m_hasMore = true;
+        m_pageCursors.resize(firstLost);
+        m_pageOf.removeIf([firstLost](const QHash<QString, int>::iterator& entry) {
+            return entry.value() >= firstLost;
+        });
     }
 }
 

@@ -1,7 +1,9 @@
 #pragma once
 
 #include <QAbstractTableModel>
+#include <QHash>
 #include <QList>
+#include <QStringList>
 #include <optional>
 
 #include "core/api_types.hpp"
@@ -13,6 +15,10 @@ namespace shop::client {
 /// Rows change in place: an order that is already shown is only ever replaced by a newer
 /// `version` of itself (an older or equal version, from a late push or a slow page, is ignored),
 /// so a row never goes back from FINISHED to NEW. Display text only: colours are the view's job.
+///
+/// The model also knows where paging continues. It keeps at most maxRows() rows, whether they
+/// come from pages or pushes: beyond it the oldest go, and when rows a page brought go,
+/// moreCursor() moves back to where that page began, so "Load more" leaves no gap.
 class OrderModel final : public QAbstractTableModel {
     Q_OBJECT
 
@@ -45,10 +51,14 @@ class OrderModel final : public QAbstractTableModel {
     QVariant headerData(int section, Qt::Orientation orientation,
                         int role = Qt::DisplayRole) const override;
 
-    /// Replaces every row (a new query's first page).
-    void reset(const QList<Order>& orders);
-    /// Adds a further page; orders already shown are merged by version instead.
-    void append(const QList<Order>& orders);
+    /// Replaces every row with a query's first page; `nextCursor` is the page's `next_cursor`
+    /// (empty on the last page).
+    void reset(const QList<Order>& orders, const QString& nextCursor = {});
+    /// Adds the page GET /orders answered for `cursor`, whose `next_cursor` is `nextCursor`;
+    /// orders already shown are merged by version instead. A page that does not continue the
+    /// rows held (`cursor` is not moreCursor(), e.g. rows were dropped since it was asked for)
+    /// changes nothing and returns false.
+    bool append(const QString& cursor, const QList<Order>& orders, const QString& nextCursor);
     /// Inserts the order by creation time (newest first) or updates its row when newer.
     /// Returns false when a row with the same or a newer version is already there.
     bool upsert(const Order& order);
@@ -62,15 +72,36 @@ class OrderModel final : public QAbstractTableModel {
     /// The order in a row, std::nullopt when out of range.
     std::optional<Order> orderAt(int row) const;
 
-    /// Rows at most kept when pushes and new orders insert rows: beyond it the oldest are
-    /// dropped. Pages the operator asks for (append) are always shown in full.
+    /// Whether the server has orders older than the rows paged in so far.
+    bool hasMore() const { return m_hasMore; }
+    /// The cursor to ask GET /orders with for the next page (empty: the first page again,
+    /// when pushes pushed every paged row out); meaningful while hasMore().
+    QString moreCursor() const { return m_moreCursor; }
+    /// Whether the model holds maxRows() rows: a further page would only push rows out.
+    bool isFull() const { return m_orders.size() >= m_maxRows; }
+
+    /// Rows kept by default.
     static constexpr int kMaxRows = 5000;
+    int maxRows() const { return m_maxRows; }
+    /// Changes the cap (at least 1), dropping the oldest rows beyond it at once.
+    void setMaxRows(int rows);
 
   private:
     void insertSorted(const Order& order);
     void replaceRow(int row, const Order& order);
+    /// Drops the rows beyond maxRows() (the oldest) and moves moreCursor() back to the start of
+    /// the first page that lost rows. Every way in calls it.
+    void trim();
 
     QList<Order> m_orders;
+    int m_maxRows = kMaxRows;
+    /// The cursor each page held was asked for with ("" for the first), in paging order.
+    QStringList m_pageCursors;
+    /// Order id -> index in m_pageCursors of the page that brought the row; rows from pushes
+    /// and from pages no longer held in full are not here.
+    QHash<QString, int> m_pageOf;
+    QString m_moreCursor;
+    bool m_hasMore = false;
 };
 
 /// People's words for a failure reason ("Insufficient funds"); empty for none.

@@ -20,6 +20,7 @@ AccountsPanel::AccountsPanel(ApiClient* api, NotificationBar* notifications, QWi
     : QWidget(parent),
       m_api(api),
       m_notifications(notifications),
+      m_loadProblem(notifications->newId()),
       m_model(new AccountModel(this)),
       m_proxy(new QSortFilterProxyModel(this)),
       m_view(new QTableView(this)),
@@ -105,17 +106,18 @@ void AccountsPanel::loadPage(const QString& cursor) {
                             m_loading = false;
                             if (!result.ok()) {
                                 m_more->setEnabled(!m_nextCursor.isEmpty());
-                                m_notifications->showError(title, result.error(), [this, cursor] {
-                                    if (cursor.isEmpty()) {
-                                        reload();
-                                    } else {
-                                        loadPage(cursor);
-                                    }
-                                });
+                                m_notifications->showError(m_loadProblem, title, result.error(),
+                                                           [this, cursor] {
+                                                               if (cursor.isEmpty()) {
+                                                                   reload();
+                                                               } else {
+                                                                   loadPage(cursor);
+                                                               }
+                                                           });
                                 emit loaded();
                                 return;
                             }
-                            m_notifications->clear(title);
+                            m_notifications->clear(m_loadProblem);
                             m_nextCursor = result.value().nextCursor;
                             if (cursor.isEmpty()) {
                                 const QString selected = m_lastSelected;

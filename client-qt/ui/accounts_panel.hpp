@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "core/api_types.hpp"
+#include "ui/notification_bar.hpp"
 
 class QLabel;
 class QLineEdit;
@@ -18,8 +19,6 @@ class ApiClient;
 }  // namespace shop::client
 
 namespace shop::client::ui {
-
-class NotificationBar;
 
 /// All accounts with their balances, paged in from GET /accounts ("Load more" fetches the next
 /// page), with a quick filter over the loaded rows. Failures go to the NotificationBar with a
@@ -63,6 +62,8 @@ class AccountsPanel final : public QWidget {
 
     ApiClient* m_api;
     NotificationBar* m_notifications;
+    /// The one notification of this list not loading: a load that fails again replaces it.
+    NotificationBar::ProblemId m_loadProblem;
     AccountModel* m_model;
     QSortFilterProxyModel* m_proxy;
     QTableView* m_view;

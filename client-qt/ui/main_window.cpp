@@ -50,6 +50,8 @@ MainWindow::MainWindow(const ClientServices& services, const ClientOptions& opti
       m_services(services),
       m_options(options),
       m_notifications(new NotificationBar(this)),
+      m_signedOutProblem(m_notifications->newId()),
+      m_streamProblem(m_notifications->newId()),
       m_accounts(new AccountsPanel(services.api, m_notifications, this)),
       m_orders(new OrdersPanel(services.api, m_notifications, this)),
       m_live(new LivePanel(this)),
@@ -103,16 +105,17 @@ MainWindow::MainWindow(const ClientServices& services, const ClientOptions& opti
                 error.kind = ApiError::Kind::Http;
                 error.code = code;
                 error.message = message;
-                m_notifications->showError(tr("Live stream refused:"), error);
+                m_notifications->showError(m_streamProblem, tr("Live stream refused:"), error);
             });
     connect(services.auth, &AuthSession::tokenChanged, services.stream,
             &EventStream::setAccessToken);
     connect(services.auth, &AuthSession::signInRequired, this, [this](const QString& reason) {
         if (m_signInDeclined) {
-            m_notifications->showMessage(signedOutTitle(), reason, tr("Sign &in…"), [this] {
-                m_signInDeclined = false;
-                showSignIn(QString());
-            });
+            m_notifications->showMessage(m_signedOutProblem, signedOutTitle(), reason,
+                                         tr("Sign &in…"), [this] {
+                                             m_signInDeclined = false;
+                                             showSignIn(QString());
+                                         });
             return;
         }
         showSignIn(reason);
@@ -154,8 +157,8 @@ void MainWindow::createActions() {
         // Pushes stop too: what is on screen stays, nothing new arrives until signed in again.
         m_services.stream->stop();
         m_signInDeclined = true;
-        m_notifications->showMessage(signedOutTitle(), tr("You signed out."), tr("Sign &in…"),
-                                     [this] {
+        m_notifications->showMessage(m_signedOutProblem, signedOutTitle(), tr("You signed out."),
+                                     tr("Sign &in…"), [this] {
                                          m_signInDeclined = false;
                                          showSignIn(QString());
                                      });
@@ -283,7 +286,7 @@ void MainWindow::showSignIn(const QString& reason) {
         QSettings().setValue(QLatin1StringView(kUsernameKey), dialog->username());
         statusBar()->showMessage(tr("Signed in as %1").arg(dialog->username()), kMessageMs);
         m_signInDeclined = false;
-        m_notifications->clear(signedOutTitle());
+        m_notifications->clear(m_signedOutProblem);
         if (!m_working) {
             beginWork();
             return;
@@ -297,7 +300,7 @@ void MainWindow::showSignIn(const QString& reason) {
     });
     connect(dialog, &QDialog::rejected, this, [this] {
         m_signInDeclined = true;
-        m_notifications->showMessage(signedOutTitle(),
+        m_notifications->showMessage(m_signedOutProblem, signedOutTitle(),
                                      tr("Nothing can be loaded or changed until you sign in."),
                                      tr("Sign &in…"), [this] {
                                          m_signInDeclined = false;
@@ -337,7 +340,7 @@ void MainWindow::newAccount() {
     auto* dialog = new NewAccountDialog(this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QDialog::accepted, this,
-            [this, dialog] { submitNewAccount(dialog->request(), false); });
+            [this, dialog] { submitNewAccount(dialog->request(), 0); });
     dialog->open();
 }
 
@@ -348,7 +351,8 @@ void MainWindow::topUp() {
     }
     auto* dialog = new TopUpDialog(account->userId, account->balance, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &QDialog::accepted, this, [this, dialog] { submitTopUp(dialog->request()); });
+    connect(dialog, &QDialog::accepted, this,
+            [this, dialog] { submitTopUp(dialog->request(), 0); });
     dialog->open();
 }
 
@@ -359,7 +363,8 @@ void MainWindow::newOrder() {
     }
     auto* dialog = new NewOrderDialog(account->userId, account->balance, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &QDialog::accepted, this, [this, dialog] { submitOrder(dialog->request()); });
+    connect(dialog, &QDialog::accepted, this,
+            [this, dialog] { submitOrder(dialog->request(), 0); });
     dialog->open();
 }
 
@@ -408,75 +413,92 @@ void MainWindow::openSettings() {
     dialog->open();
 }
 
-void MainWindow::submitNewAccount(const NewAccountRequest& request, bool isRetry) {
+void MainWindow::submitNewAccount(const NewAccountRequest& request,
+                                  NotificationBar::ProblemId problem) {
+    const bool isRetry = problem != 0;
+    if (!isRetry) {
+        problem = m_notifications->newId();
+    }
     const QString title = tr("Creating account %1 failed:").arg(request.userId.left(8));
     statusBar()->showMessage(tr("Creating account %1…").arg(request.userId));
-    auto created = [this, title](const Account& account) {
-        m_notifications->clear(title);
+    auto created = [this, problem](const Account& account) {
+        m_notifications->clear(problem);
         m_accounts->upsert(account, true);
         statusBar()->showMessage(
             tr("Account %1 created, balance %2").arg(account.userId, account.balance), kMessageMs);
     };
     m_services.api->createAccount(
-        request, this, [this, request, isRetry, title, created](const ApiResult<Account>& result) {
+        request, this,
+        [this, request, isRetry, problem, title, created](const ApiResult<Account>& result) {
             if (result.ok()) {
                 created(result.value());
                 return;
             }
-            auto retry = [this, request] { submitNewAccount(request, true); };
+            auto retry = [this, request, problem] { submitNewAccount(request, problem); };
             if (isRetry && result.error().httpStatus == 409) {
                 // The client chose the id: 409 on a retry means the first attempt got through.
                 m_services.api->getAccount(
                     request.userId, this,
-                    [this, title, created, retry](const ApiResult<Account>& account) {
+                    [this, problem, title, created, retry](const ApiResult<Account>& account) {
                         if (account.ok()) {
                             created(account.value());
                         } else {
-                            m_notifications->showError(title, account.error(), retry);
+                            m_notifications->showError(problem, title, account.error(), retry);
                         }
                     });
                 return;
             }
             statusBar()->clearMessage();
-            m_notifications->showError(title, result.error(), retry);
+            m_notifications->showError(problem, title, result.error(), retry);
         });
 }
 
-void MainWindow::submitTopUp(const TopUpRequest& request) {
+void MainWindow::submitTopUp(const TopUpRequest& request, NotificationBar::ProblemId problem) {
+    if (problem == 0) {
+        problem = m_notifications->newId();
+    }
     const QString title =
         tr("Top-up of %1 for %2 failed:").arg(request.amount, request.userId.left(8));
     statusBar()->showMessage(tr("Topping up %1 by %2…").arg(request.userId, request.amount));
-    m_services.api->topUp(request, this, [this, request, title](const ApiResult<Account>& result) {
-        if (!result.ok()) {
-            statusBar()->clearMessage();
-            // Retry sends the very same request, Idempotency-Key included: credited once.
-            m_notifications->showError(title, result.error(),
-                                       [this, request] { submitTopUp(request); });
-            return;
-        }
-        m_notifications->clear(title);
-        m_accounts->upsert(result.value(), false);
-        statusBar()->showMessage(tr("Topped up %1 by %2: balance %3")
-                                     .arg(request.userId, request.amount, result.value().balance),
-                                 kMessageMs);
-    });
+    m_services.api->topUp(request, this,
+                          [this, request, problem, title](const ApiResult<Account>& result) {
+                              if (!result.ok()) {
+                                  statusBar()->clearMessage();
+                                  // Retry sends the very same request, Idempotency-Key included:
+                                  // credited once.
+                                  m_notifications->showError(
+                                      problem, title, result.error(),
+                                      [this, request, problem] { submitTopUp(request, problem); });
+                                  return;
+                              }
+                              m_notifications->clear(problem);
+                              m_accounts->upsert(result.value(), false);
+                              statusBar()->showMessage(
+                                  tr("Topped up %1 by %2: balance %3")
+                                      .arg(request.userId, request.amount, result.value().balance),
+                                  kMessageMs);
+                          });
 }
 
-void MainWindow::submitOrder(const NewOrderRequest& request) {
+void MainWindow::submitOrder(const NewOrderRequest& request, NotificationBar::ProblemId problem) {
+    if (problem == 0) {
+        problem = m_notifications->newId();
+    }
     const QString title =
         tr("Order of %1 for %2 failed:").arg(request.amount, request.userId.left(8));
     statusBar()->showMessage(
         tr("Placing an order of %1 for %2…").arg(request.amount, request.userId));
     m_services.api->createOrder(
-        request, this, [this, request, title](const ApiResult<Order>& result) {
+        request, this, [this, request, problem, title](const ApiResult<Order>& result) {
             if (!result.ok()) {
                 statusBar()->clearMessage();
                 // Retry sends the very same request, Idempotency-Key included: one order at most.
-                m_notifications->showError(title, result.error(),
-                                           [this, request] { submitOrder(request); });
+                m_notifications->showError(
+                    problem, title, result.error(),
+                    [this, request, problem] { submitOrder(request, problem); });
                 return;
             }
-            m_notifications->clear(title);
+            m_notifications->clear(problem);
             m_orders->addCreated(result.value());
             statusBar()->showMessage(tr("Order %1 placed: %2, waiting for the payment")
                                          .arg(result.value().orderId, result.value().status),

@@ -7,6 +7,7 @@
 
 #include "core/client_options.hpp"
 #include "core/requests.hpp"
+#include "ui/notification_bar.hpp"
 
 class QAction;
 class QDockWidget;
@@ -24,7 +25,6 @@ namespace shop::client::ui {
 class AccountsPanel;
 class ConnectionStatus;
 class LivePanel;
-class NotificationBar;
 class OrdersPanel;
 class SignInDialog;
 
@@ -76,15 +76,19 @@ class MainWindow final : public QMainWindow {
     void beginWork();
     void reloadAll();
     void updateAccountActions();
-    void submitNewAccount(const NewAccountRequest& request, bool isRetry);
-    void submitTopUp(const TopUpRequest& request);
-    void submitOrder(const NewOrderRequest& request);
+    // Each sends its request; `problem` is 0 on the first attempt, and on a retry the
+    // notification of the attempt that failed, which a new failure replaces.
+    void submitNewAccount(const NewAccountRequest& request, NotificationBar::ProblemId problem);
+    void submitTopUp(const TopUpRequest& request, NotificationBar::ProblemId problem);
+    void submitOrder(const NewOrderRequest& request, NotificationBar::ProblemId problem);
     void refreshBalanceSoon(const QString& userId);
     void probeSession();
 
     ClientServices m_services;
     ClientOptions m_options;
     NotificationBar* m_notifications;
+    NotificationBar::ProblemId m_signedOutProblem;
+    NotificationBar::ProblemId m_streamProblem;
     AccountsPanel* m_accounts;
     OrdersPanel* m_orders;
     LivePanel* m_live;

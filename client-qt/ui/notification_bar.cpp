@@ -48,17 +48,24 @@ NotificationBar::NotificationBar(QWidget* parent)
     hide();
 }
 
-void NotificationBar::showError(const QString& title, const ApiError& error, Retry retry) {
-    push(Entry{title, error.describe(), retry ? tr("&Retry") : QString(), std::move(retry)});
+NotificationBar::ProblemId NotificationBar::newId() {
+    return ++m_lastId;
 }
 
-void NotificationBar::showMessage(const QString& title, const QString& text,
-                                  const QString& actionText, Retry action) {
-    push(Entry{title, text, actionText, std::move(action)});
+NotificationBar::ProblemId NotificationBar::showError(ProblemId id, const QString& title,
+                                                      const ApiError& error, Retry retry) {
+    return push(
+        Entry{id, title, error.describe(), retry ? tr("&Retry") : QString(), std::move(retry)});
 }
 
-void NotificationBar::clear(const QString& title) {
-    m_entries.removeIf([&](const Entry& entry) { return entry.title == title; });
+NotificationBar::ProblemId NotificationBar::showMessage(ProblemId id, const QString& title,
+                                                        const QString& text,
+                                                        const QString& actionText, Retry action) {
+    return push(Entry{id, title, text, actionText, std::move(action)});
+}
+
+void NotificationBar::clear(ProblemId id) {
+    m_entries.removeIf([&](const Entry& entry) { return entry.id == id; });
     refresh();
 }
 
@@ -66,10 +73,20 @@ QString NotificationBar::currentTitle() const {
     return m_entries.isEmpty() ? QString() : m_entries.last().title;
 }
 
-void NotificationBar::push(Entry entry) {
-    m_entries.removeIf([&](const Entry& e) { return e.title == entry.title; });
+NotificationBar::ProblemId NotificationBar::currentId() const {
+    return m_entries.isEmpty() ? 0 : m_entries.last().id;
+}
+
+NotificationBar::ProblemId NotificationBar::push(Entry entry) {
+    if (entry.id == 0) {
+        entry.id = newId();
+    } else {
+        m_entries.removeIf([&](const Entry& e) { return e.id == entry.id; });
+    }
+    const ProblemId id = entry.id;
     m_entries.append(std::move(entry));
     refresh();
+    return id;
 }
 
 void NotificationBar::refresh() {

@@ -7,6 +7,7 @@
 #include <QPushButton>
 #include <QTableView>
 #include <QVBoxLayout>
+#include <utility>
 
 #include "core/api_client.hpp"
 #include "core/order_model.hpp"
@@ -19,6 +20,7 @@ OrdersPanel::OrdersPanel(ApiClient* api, NotificationBar* notifications, QWidget
     : QWidget(parent),
       m_api(api),
       m_notifications(notifications),
+      m_loadProblem(notifications->newId()),
       m_model(new OrderModel(this)),
       m_view(new QTableView(this)),
       m_scope(new QComboBox(this)),
@@ -136,68 +138,69 @@ void OrdersPanel::reload() {
         return;
     }
     ++m_generation;
-    m_nextCursor.clear();
     if (scope() == Scope::SelectedAccount && m_selectedAccount.isEmpty()) {
+        m_loading = false;
         m_model->reset({});
         updateSummary();
         return;
     }
-    loadPage(QString());
+    loadPage(true);
 }
 
 void OrdersPanel::loadMore() {
-    if (!m_nextCursor.isEmpty() && !m_loading) {
-        loadPage(m_nextCursor);
+    if (m_model->hasMore() && !m_model->isFull() && !m_loading) {
+        loadPage(false);
     }
 }
 
-void OrdersPanel::loadPage(const QString& cursor) {
+void OrdersPanel::loadPage(bool first) {
+    // The model knows where the next page starts: after its last page, or where a page began
+    // whose rows it had to drop to stay within its cap.
+    const QString cursor = first ? QString() : m_model->moreCursor();
+    m_newerThanLoad.clear();
+    m_pushedDuringLoad.clear();
     m_loading = true;
     m_more->setEnabled(false);
     const int generation = m_generation;
     const QString title = tr("Loading orders failed:");
-    m_api->listOrders(query(cursor), this,
-                      [this, cursor, generation, title](const ApiResult<Page<Order>>& result) {
-                          if (generation != m_generation) {
-                              return;  // the query changed since; its own answer decides
-                          }
-                          m_loading = false;
-                          if (!result.ok()) {
-                              m_notifications->showError(title, result.error(), [this, cursor] {
-                                  if (cursor.isEmpty()) {
-                                      reload();
-                                  } else {
-                                      loadPage(cursor);
-                                  }
-                              });
-                              updateSummary();
-                              emit loaded();
-                              return;
-                          }
-                          m_notifications->clear(title);
-                          m_nextCursor = result.value().nextCursor;
-                          if (cursor.isEmpty()) {
-                              m_model->reset(result.value().items);
-                          } else {
-                              m_model->append(result.value().items);
-                          }
-                          updateSummary();
-                          emit loaded();
-                      });
+    m_api->listOrders(
+        query(cursor), this,
+        [this, first, cursor, generation, title](const ApiResult<Page<Order>>& result) {
+            if (generation != m_generation) {
+                return;  // the query changed since; its own answer decides
+            }
+            m_loading = false;
+            if (!result.ok()) {
+                m_notifications->showError(m_loadProblem, title, result.error(), [this, first] {
+                    if (first) {
+                        reload();
+                    } else {
+                        loadMore();
+                    }
+                });
+                updateSummary();
+                emit loaded();
+                return;
+            }
+            m_notifications->clear(m_loadProblem);
+            if (first) {
+                m_model->reset(result.value().items, result.value().nextCursor);
+            } else {
+                // Ignored when rows were dropped meanwhile: "Load more" then asks again.
+                m_model->append(cursor, result.value().items, result.value().nextCursor);
+            }
+            replayNewerThanLoad();
+            updateSummary();
+            emit loaded();
+        });
 }
 
 void OrdersPanel::applyEvent(const OrderEvent& event) {
-    switch (m_model->applyEvent(event)) {
-        case OrderModel::EventOutcome::Updated:
-            // Shown with a status filter (NEW, say), a row the push moved out of it goes.
-            if (!belongsToQuery(event.userId, event.status)) {
-                m_model->remove(event.orderId);
-            }
-            return;
-        case OrderModel::EventOutcome::Stale:
-            return;
-        case OrderModel::EventOutcome::Unknown:
-            break;
+    if (m_loading) {
+        m_pushedDuringLoad.append(event);
+    }
+    if (applyToModel(event) != OrderModel::EventOutcome::Unknown) {
+        return;
     }
     if (!belongsToQuery(event.userId, event.status) || m_fetching.contains(event.orderId)) {
         return;
@@ -210,14 +213,43 @@ void OrdersPanel::applyEvent(const OrderEvent& event) {
                         m_fetching.remove(orderId);
                         if (result.ok() && generation == m_generation &&
                             belongsToQuery(result.value().userId, result.value().status)) {
-                            m_model->upsert(result.value());
+                            write(result.value());
                         }
                     });
 }
 
+OrderModel::EventOutcome OrdersPanel::applyToModel(const OrderEvent& event) {
+    const auto outcome = m_model->applyEvent(event);
+    // Shown with a status filter (NEW, say), a row the push moved out of it goes.
+    if (outcome == OrderModel::EventOutcome::Updated &&
+        !belongsToQuery(event.userId, event.status)) {
+        m_model->remove(event.orderId);
+    }
+    return outcome;
+}
+
 void OrdersPanel::addCreated(const Order& order) {
     if (belongsToQuery(order.userId, order.status)) {
+        write(order);
+    }
+}
+
+void OrdersPanel::write(const Order& order) {
+    m_model->upsert(order);
+    if (m_loading) {
+        m_newerThanLoad.append(order);
+    }
+}
+
+void OrdersPanel::replayNewerThanLoad() {
+    // The page was read before these happened: an order placed or fetched meanwhile is not in
+    // it (a first page would drop it from the list), and a push meanwhile is not reflected in
+    // it (a page would bring back a row the push moved out of a status filter).
+    for (const Order& order : std::exchange(m_newerThanLoad, {})) {
         m_model->upsert(order);
+    }
+    for (const OrderEvent& event : std::exchange(m_pushedDuringLoad, {})) {
+        applyToModel(event);
     }
 }
 
@@ -228,11 +260,19 @@ void OrdersPanel::updateSummary() {
             ? tr("everyone")
             : (m_selectedAccount.isEmpty() ? tr("no account selected")
                                            : tr("account %1").arg(m_selectedAccount.left(8)));
-    m_summary->setText(
-        m_nextCursor.isEmpty()
-            ? tr("%n order(s) of %1", nullptr, count).arg(whose)
-            : tr("%n order(s) of %1 loaded, more on the server", nullptr, count).arg(whose));
-    m_more->setEnabled(!m_nextCursor.isEmpty() && !m_loading);
+    QString text;
+    if (!m_model->hasMore()) {
+        text = tr("%n order(s) of %1", nullptr, count).arg(whose);
+    } else if (!m_model->isFull()) {
+        text = tr("%n order(s) of %1 loaded, more on the server", nullptr, count).arg(whose);
+    } else {
+        text = tr("The newest %n order(s) of %1, as many as are kept; narrow the filter for older "
+                  "ones",
+                  nullptr, count)
+                   .arg(whose);
+    }
+    m_summary->setText(text);
+    m_more->setEnabled(m_model->hasMore() && !m_model->isFull() && !m_loading);
 }
 
 }  // namespace shop::client::ui

@@ -4,7 +4,9 @@
 #include <QWidget>
 
 #include "core/api_types.hpp"
+#include "core/order_model.hpp"
 #include "core/requests.hpp"
+#include "ui/notification_bar.hpp"
 
 class QComboBox;
 class QLabel;
@@ -13,16 +15,15 @@ class QTableView;
 
 namespace shop::client {
 class ApiClient;
-class OrderModel;
 }  // namespace shop::client
 
 namespace shop::client::ui {
 
-class NotificationBar;
-
 /// Order history, newest first: of the selected account or of everyone, optionally one status
 /// only. Rows change in place from live pushes (never to an older version); an order that is
-/// pushed but not shown yet is fetched and shown when it fits the filter.
+/// pushed but not shown yet is fetched and shown when it fits the filter. A page answers for the
+/// moment it was read: orders placed or fetched and pushes received while it loaded are applied
+/// again over it, so it never drops or undoes them.
 class OrdersPanel final : public QWidget {
     Q_OBJECT
 
@@ -47,7 +48,8 @@ class OrdersPanel final : public QWidget {
     void setActive(bool active);
     /// Loads the first page of the current query again.
     void reload();
-    /// Loads the next page, if there is one.
+    /// Loads the next page, if there is one and the model has room for it (it keeps at most
+    /// OrderModel::maxRows(), pushed orders included).
     void loadMore();
     /// A pushed status change: updates the row in place, or fetches the order when it is not
     /// shown but belongs to the current query.
@@ -62,13 +64,22 @@ class OrdersPanel final : public QWidget {
   private:
     OrdersQuery query(const QString& cursor) const;
     bool belongsToQuery(const QString& userId, const QString& status) const;
-    void loadPage(const QString& cursor);
+    /// The first page of the query (replacing the rows) or the next one (adding to them).
+    void loadPage(bool first);
+    /// Applies a push to the model, letting go of a row it moved out of the query.
+    OrderModel::EventOutcome applyToModel(const OrderEvent& event);
+    /// Puts `order` in the model, and keeps it over a page still loading.
+    void write(const Order& order);
+    /// After a page: writes and pushes that came while it loaded, again.
+    void replayNewerThanLoad();
     void updateSummary();
 
     static constexpr int kPageSize = 100;
 
     ApiClient* m_api;
     NotificationBar* m_notifications;
+    /// The one notification of this list not loading: a load that fails again replaces it.
+    NotificationBar::ProblemId m_loadProblem;
     OrderModel* m_model;
     QTableView* m_view;
     QComboBox* m_scope;
@@ -76,10 +87,13 @@ class OrdersPanel final : public QWidget {
     QLabel* m_summary;
     QPushButton* m_more;
     QString m_selectedAccount;
-    QString m_nextCursor;
     int m_generation = 0;
     bool m_loading = false;
     bool m_active = false;
+    /// Orders written here (placed, fetched after a push) and pushes received while a page was
+    /// loading: that page was read before them, so it must not drop or undo them.
+    QList<Order> m_newerThanLoad;
+    QList<OrderEvent> m_pushedDuringLoad;
     QSet<QString> m_fetching;
 };
 

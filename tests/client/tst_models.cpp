@@ -1,5 +1,5 @@
-// The client's models under QAbstractItemModelTester, their update in place from pushes, and
-// the per-second counter behind the live chart.
+// The client's models under QAbstractItemModelTester, their update in place from pushes, the
+// order model's cap and paging cursor, and the per-second counter behind the live chart.
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
 #include <QtTest>
@@ -66,6 +66,10 @@ class tst_Models : public QObject {
     void orderModelRefreshKeepsNewerPushedVersions();
     void orderModelUpsertKeepsNewestFirst();
     void orderModelDisplay();
+    void orderModelCapsPagesAndPushesAlike();
+    void orderModelPagesOnFromWhereRowsWereDropped();
+    void orderModelIgnoresAPageThatNoLongerFollows();
+    void orderModelDefaultCap();
     void accountModelPagesAndUpserts();
     void apiKeyModelListsAndRevokesInPlace();
     void timelineKeepsNewestWithinCapacity();
@@ -75,9 +79,15 @@ class tst_Models : public QObject {
 void tst_Models::orderModelPagesNewestFirst() {
     OrderModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    model.reset({order(QStringLiteral("c"), 3), order(QStringLiteral("b"), 2)});
-    model.append({order(QStringLiteral("b"), 2, QStringLiteral("FINISHED"), 2),
-                  order(QStringLiteral("a"), 1)});
+    model.reset({order(QStringLiteral("c"), 3), order(QStringLiteral("b"), 2)},
+                QStringLiteral("p2"));
+    QVERIFY(model.hasMore());
+    QCOMPARE(model.moreCursor(), QStringLiteral("p2"));
+    QVERIFY(model.append(QStringLiteral("p2"),
+                         {order(QStringLiteral("b"), 2, QStringLiteral("FINISHED"), 2),
+                          order(QStringLiteral("a"), 1)},
+                         QString()));
+    QVERIFY(!model.hasMore());
     QCOMPARE(model.rowCount(), 3);
     QCOMPARE(model.rowOf(QStringLiteral("c")), 0);
     QCOMPARE(model.rowOf(QStringLiteral("b")), 1);
@@ -199,6 +209,163 @@ void tst_Models::orderModelDisplay() {
     QVERIFY(!model.data(model.index(0, OrderModel::CreatedColumn)).toString().isEmpty());
     QCOMPARE(describeFailureReason(QStringLiteral("ACCOUNT_NOT_FOUND")),
              QStringLiteral("Account not found"));
+}
+
+namespace {
+
+/// `count` orders named <prefix>-<i>, created one minute apart, newest first from `newest`.
+QList<Order> pageOf(const QString& prefix, int newest, int count) {
+    QList<Order> orders;
+    for (int i = 0; i < count; ++i) {
+        Order o = order(QStringLiteral("%1-%2").arg(prefix).arg(i), 0);
+        o.createdAt = at(0).addSecs(60LL * (newest - i));
+        orders.append(o);
+    }
+    return orders;
+}
+
+QStringList idsOf(const OrderModel& model) {
+    QStringList ids;
+    for (int row = 0; row < model.rowCount(); ++row) {
+        ids << model.data(model.index(row, 0), OrderModel::OrderIdRole).toString();
+    }
+    return ids;
+}
+
+}  // namespace
+
+void tst_Models::orderModelCapsPagesAndPushesAlike() {
+    // One cap for every way in: a first page, a further page and a push each leave at most
+    // maxRows() rows, the newest.
+    OrderModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QCOMPARE(model.maxRows(), OrderModel::kMaxRows);
+    model.setMaxRows(5);
+    model.reset(pageOf(QStringLiteral("p1"), 100, 6), QStringLiteral("c2"));
+    QCOMPARE(model.rowCount(), 5);
+    QVERIFY(model.isFull());
+    // The first page lost a row: paging starts again from the top, and the rows still shown
+    // are merged when they come back.
+    QVERIFY(model.hasMore());
+    QCOMPARE(model.moreCursor(), QString());
+
+    model.setMaxRows(8);
+    QVERIFY(!model.isFull());
+    QVERIFY(model.append(QString(), pageOf(QStringLiteral("p1"), 100, 6), QStringLiteral("c2")));
+    QCOMPARE(model.rowCount(), 6);
+    QCOMPARE(model.moreCursor(), QStringLiteral("c2"));
+    QVERIFY(model.append(QStringLiteral("c2"), pageOf(QStringLiteral("p2"), 94, 4),
+                         QStringLiteral("c3")));
+    QCOMPARE(model.rowCount(), 8);  // a page the operator asked for is capped too
+    QCOMPARE(idsOf(model).last(), QStringLiteral("p2-1"));
+    QVERIFY(model.isFull());
+
+    QVERIFY(model.upsert(pageOf(QStringLiteral("pushed"), 200, 1).first()));
+    QCOMPARE(model.rowCount(), 8);
+    QCOMPARE(model.rowOf(QStringLiteral("pushed-0")), 0);
+    QCOMPARE(idsOf(model).last(), QStringLiteral("p2-0"));
+}
+
+void tst_Models::orderModelPagesOnFromWhereRowsWereDropped() {
+    // Pages of three: p1 (cursor ""), p2 ("c2"), p3 ("c3"), nine rows, the most kept.
+    OrderModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setMaxRows(9);
+    model.reset(pageOf(QStringLiteral("p1"), 100, 3), QStringLiteral("c2"));
+    QVERIFY(model.append(QStringLiteral("c2"), pageOf(QStringLiteral("p2"), 97, 3),
+                         QStringLiteral("c3")));
+    QVERIFY(model.append(QStringLiteral("c3"), pageOf(QStringLiteral("p3"), 94, 3),
+                         QStringLiteral("c4")));
+    QCOMPARE(model.moreCursor(), QStringLiteral("c4"));
+
+    // Two pushes of new orders drop the two oldest rows, p3's: the next page is p3 again, not
+    // the one after the rows that are gone.
+    QVERIFY(model.upsert(pageOf(QStringLiteral("new"), 200, 2).at(0)));
+    QVERIFY(model.upsert(pageOf(QStringLiteral("new"), 199, 2).at(1)));
+    QCOMPARE(model.rowCount(), 9);
+    QVERIFY(model.rowOf(QStringLiteral("p3-1")) < 0);
+    QVERIFY(model.rowOf(QStringLiteral("p3-2")) < 0);
+    QVERIFY(model.hasMore());
+    QCOMPARE(model.moreCursor(), QStringLiteral("c3"));
+    QVERIFY(model.isFull());
+
+    // A row leaving the query (a status filter) makes room without moving the cursor.
+    QVERIFY(model.remove(QStringLiteral("p1-0")));
+    QCOMPARE(model.moreCursor(), QStringLiteral("c3"));
+    QVERIFY(!model.isFull());
+    // p3 comes again: p3-0, still shown, is merged; p3-1 fits, p3-2 does not, so p3 is still
+    // where paging goes on.
+    QVERIFY(model.append(QStringLiteral("c3"), pageOf(QStringLiteral("p3"), 94, 3),
+                         QStringLiteral("c4")));
+    QCOMPARE(model.rowCount(), 9);
+    QCOMPARE(idsOf(model).mid(7), (QStringList{"p3-0", "p3-1"}));
+    QCOMPARE(model.moreCursor(), QStringLiteral("c3"));
+
+    // Rows a push brought (older than every page, here) go first without moving the cursor.
+    model.setMaxRows(20);
+    QVERIFY(model.append(QStringLiteral("c3"), pageOf(QStringLiteral("p3"), 94, 3),
+                         QStringLiteral("c4")));
+    QCOMPARE(model.rowCount(), 10);
+    QCOMPARE(model.moreCursor(), QStringLiteral("c4"));
+    QVERIFY(model.upsert(pageOf(QStringLiteral("old"), 1, 1).first()));
+    model.setMaxRows(10);
+    QVERIFY(model.rowOf(QStringLiteral("old-0")) < 0);
+    QCOMPARE(model.moreCursor(), QStringLiteral("c4"));
+
+    // Every paged row pushed out: paging starts from the first page again.
+    model.setMaxRows(2);
+    QCOMPARE(idsOf(model), (QStringList{"new-0", "new-1"}));
+    QVERIFY(model.hasMore());
+    QCOMPARE(model.moreCursor(), QString());
+}
+
+void tst_Models::orderModelIgnoresAPageThatNoLongerFollows() {
+    OrderModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setMaxRows(4);
+    model.reset(pageOf(QStringLiteral("p1"), 100, 2), QStringLiteral("c2"));
+    QVERIFY(model.append(QStringLiteral("c2"), pageOf(QStringLiteral("p2"), 98, 2),
+                         QStringLiteral("c3")));
+    // "Load more" asked for c3; meanwhile a push dropped a row of p2.
+    QVERIFY(model.upsert(pageOf(QStringLiteral("new"), 200, 1).first()));
+    QCOMPARE(model.moreCursor(), QStringLiteral("c2"));
+    model.remove(QStringLiteral("new-0"));
+    // The c3 page would leave p2-1 missing for good: it changes nothing.
+    QVERIFY(!model.append(QStringLiteral("c3"), pageOf(QStringLiteral("p3"), 96, 2),
+                          QStringLiteral("c4")));
+    QCOMPARE(model.rowCount(), 3);
+    QCOMPARE(model.moreCursor(), QStringLiteral("c2"));
+    // Nor does any page after the last one.
+    model.reset(pageOf(QStringLiteral("p1"), 100, 2));
+    QVERIFY(!model.hasMore());
+    QVERIFY(!model.append(QString(), pageOf(QStringLiteral("p1"), 100, 2), QString()));
+}
+
+void tst_Models::orderModelDefaultCap() {
+    // 50 pages of 100 fill the default cap; a push then drops the oldest row, of the 50th page,
+    // which is where paging goes on.
+    OrderModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.reset(pageOf(QStringLiteral("p0"), 100000, 100), QStringLiteral("c1"));
+    for (int page = 1; page < 50; ++page) {
+        QVERIFY(model.append(QStringLiteral("c%1").arg(page),
+                             pageOf(QStringLiteral("p%1").arg(page), 100000 - 100 * page, 100),
+                             QStringLiteral("c%1").arg(page + 1)));
+    }
+    QCOMPARE(model.rowCount(), OrderModel::kMaxRows);
+    QVERIFY(model.isFull());
+    QCOMPARE(model.moreCursor(), QStringLiteral("c50"));
+    QVERIFY(model.upsert(pageOf(QStringLiteral("new"), 200000, 1).first()));
+    QCOMPARE(model.rowCount(), OrderModel::kMaxRows);
+    QCOMPARE(model.moreCursor(), QStringLiteral("c49"));
+    // A further page is capped as well.
+    model.remove(QStringLiteral("new-0"));
+    QVERIFY(model.append(QStringLiteral("c49"), pageOf(QStringLiteral("p49"), 95100, 100),
+                         QStringLiteral("c50")));
+    QVERIFY(model.append(QStringLiteral("c50"), pageOf(QStringLiteral("p50"), 95000, 100),
+                         QStringLiteral("c51")));
+    QCOMPARE(model.rowCount(), OrderModel::kMaxRows);
+    QCOMPARE(model.moreCursor(), QStringLiteral("c50"));
 }
 
 void tst_Models::accountModelPagesAndUpserts() {

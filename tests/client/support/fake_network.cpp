@@ -2,6 +2,7 @@
 
 #include <QBuffer>
 #include <QTimer>
+#include <algorithm>
 #include <cstring>
 
 namespace shop::client::testing {
@@ -27,7 +28,28 @@ FakeResponse FakeResponse::refused() {
     return response;
 }
 
+FakeResponse FakeResponse::heldBack(FakeResponse answer) {
+    answer.held = true;
+    return answer;
+}
+
 FakeNetwork::FakeNetwork(QObject* parent) : QNetworkAccessManager(parent) {}
+
+int FakeNetwork::heldCount() const {
+    return static_cast<int>(std::count_if(m_held.begin(), m_held.end(), [](const auto& reply) {
+        return reply && reply->isWaiting();
+    }));
+}
+
+bool FakeNetwork::releaseHeld(const QString& path) {
+    for (const QPointer<FakeReply>& reply : std::as_const(m_held)) {
+        if (reply && reply->isWaiting() && (path.isEmpty() || reply->url().path() == path)) {
+            reply->release();
+            return true;
+        }
+    }
+    return false;
+}
 
 QNetworkReply* FakeNetwork::createRequest(Operation operation, const QNetworkRequest& request,
                                           QIODevice* outgoingData) {
@@ -59,7 +81,12 @@ QNetworkReply* FakeNetwork::createRequest(Operation operation, const QNetworkReq
     m_sent.append(sent);
     const FakeResponse response =
         m_handler ? m_handler(sent) : FakeResponse::json(404, QByteArrayLiteral("{}"));
-    return new FakeReply(sent, operation, response, this);
+    auto* reply = new FakeReply(sent, operation, response, this);
+    if (response.held) {
+        m_held.removeIf([](const QPointer<FakeReply>& held) { return held.isNull(); });
+        m_held.append(reply);
+    }
+    return reply;
 }
 
 FakeReply::FakeReply(const SentRequest& sent, QNetworkAccessManager::Operation operation,
@@ -69,6 +96,16 @@ FakeReply::FakeReply(const SentRequest& sent, QNetworkAccessManager::Operation o
     setUrl(sent.url);
     setOperation(operation);
     open(QIODevice::ReadOnly | QIODevice::Unbuffered);
+    if (m_response.kind != FakeResponse::Kind::Silent && !m_response.held) {
+        QTimer::singleShot(0, this, &FakeReply::respond);
+    }
+}
+
+void FakeReply::release() {
+    if (m_released || m_finished) {
+        return;
+    }
+    m_released = true;
     if (m_response.kind != FakeResponse::Kind::Silent) {
         QTimer::singleShot(0, this, &FakeReply::respond);
     }

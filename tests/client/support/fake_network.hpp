@@ -21,11 +21,16 @@ struct FakeResponse {
     int status = 200;
     QByteArray body;
     QList<QPair<QByteArray, QByteArray>> headers;
+    /// Held back: the answer comes only when the test releases it (FakeNetwork::releaseHeld),
+    /// so a test decides what happens before a reply arrives.
+    bool held = false;
 
     /// An HTTP answer with a JSON body (Content-Type application/json).
     static FakeResponse json(int status, const QByteArray& body);
     static FakeResponse silent();
     static FakeResponse refused();
+    /// `answer`, held back until the test releases it.
+    static FakeResponse heldBack(FakeResponse answer);
 };
 
 /// One request the client sent.
@@ -38,8 +43,11 @@ struct SentRequest {
     QByteArray header(const QByteArray& name) const { return request.rawHeader(name); }
 };
 
+class FakeReply;
+
 /// A QNetworkAccessManager that never touches the network: each request is recorded and
-/// answered by the handler (after returning to the event loop, like a real reply).
+/// answered by the handler (after returning to the event loop, like a real reply), or, for a
+/// held response, when the test releases it.
 class FakeNetwork final : public QNetworkAccessManager {
     Q_OBJECT
 
@@ -51,6 +59,11 @@ class FakeNetwork final : public QNetworkAccessManager {
     void setHandler(Handler handler) { m_handler = std::move(handler); }
     /// Every request sent so far, oldest first.
     const QList<SentRequest>& sent() const { return m_sent; }
+    /// How many held replies wait to be released (aborted ones, e.g. timed out, not counted).
+    int heldCount() const;
+    /// Releases the oldest held reply still waiting, or with `path` the oldest whose URL has that
+    /// path: it is answered after returning to the event loop. False when none waits.
+    bool releaseHeld(const QString& path = {});
 
   protected:
     QNetworkReply* createRequest(Operation operation, const QNetworkRequest& request,
@@ -59,6 +72,7 @@ class FakeNetwork final : public QNetworkAccessManager {
   private:
     Handler m_handler;
     QList<SentRequest> m_sent;
+    QList<QPointer<FakeReply>> m_held;
 };
 
 /// The reply a FakeNetwork hands out.
@@ -71,6 +85,10 @@ class FakeReply final : public QNetworkReply {
 
     void abort() override;
     qint64 bytesAvailable() const override;
+    /// Whether the reply is held back and has neither been released nor finished.
+    bool isWaiting() const { return m_response.held && !m_released && !m_finished; }
+    /// Answers a held reply (after returning to the event loop).
+    void release();
     bool isSequential() const override { return true; }
 
   protected:
@@ -82,6 +100,7 @@ class FakeReply final : public QNetworkReply {
 
     FakeResponse m_response;
     QByteArray m_buffer;
+    bool m_released = false;
     bool m_finished = false;
 };
 
