@@ -4,7 +4,8 @@
 // bar's problems keyed by id, the API keys dialog listing an account's keys and revoking one,
 // signing out, an orders panel filtered by status letting go of a row a push moved out, its
 // "Load more" going on from the right page after rows were dropped to stay within the cap, and
-// the accounts and orders panels keeping what changed while a page was held back loading.
+// the accounts and orders panels keeping what changed while a page was held back loading (of
+// many pushes for one order, the newest).
 #include <QDialogButtonBox>
 #include <QLabel>
 #include <QLineEdit>
@@ -91,6 +92,7 @@ class tst_MainWindow : public QObject {
     void accountsPanelKeepsAnAccountMadeWhileItsPageLoads();
     void ordersPanelKeepsOrdersMadeWhileItsPageLoads();
     void ordersPanelReappliesPushesThatCameWhileItsPageLoaded();
+    void ordersPanelKeepsTheNewestOfManyPushesWhileItsPageLoads();
     void cleanupTestCase();
 
   private:
@@ -674,6 +676,110 @@ void tst_MainWindow::ordersPanelReappliesPushesThatCameWhileItsPageLoaded() {
     QTRY_COMPARE(loaded.count(), 1);
     QCOMPARE(panel.model()->rowCount(), 1);
     QCOMPARE(panel.model()->orderAt(0)->orderId, QStringLiteral("o-2"));
+    QCOMPARE(network.heldCount(), 0);
+}
+
+void tst_MainWindow::ordersPanelKeepsTheNewestOfManyPushesWhileItsPageLoads() {
+    // The first page (o-1, o-2, both NEW at version 1) is read before hundreds of pushes for
+    // them, which arrive out of order, the newest in the middle, older ones and a second
+    // version of the newest after it. The rows are not shown yet (the order fetches are
+    // refused), so only the pushes replayed over the page bring them up to date: each ends as
+    // its newest push left it, whatever the order the panel replays them in.
+    FakeNetwork network;
+    network.setHandler([](const SentRequest& sent) {
+        if (sent.url.path() == QLatin1StringView("/orders")) {
+            return FakeResponse::heldBack(
+                orderPage({orderJson("o-2", "NEW", 1, 2), orderJson("o-1", "NEW", 1, 1)}));
+        }
+        return FakeResponse::json(404, R"({"error":{"code":"NOT_FOUND","message":"no",)"
+                                       R"("request_id":"r7"}})");
+    });
+    ApiClient api(&network);
+    ui::NotificationBar notifications;
+    ui::OrdersPanel panel(&api, &notifications);
+    panel.setScope(ui::OrdersPanel::Scope::Everyone);
+    panel.setActive(true);
+    QSignalSpy loaded(&panel, &ui::OrdersPanel::loaded);
+    panel.reload();
+    QTRY_COMPARE(network.heldCount(), 1);
+
+    const QDateTime base = QDateTime(QDate(2025, 11, 22), QTime(11, 0), Qt::UTC);
+    auto push = [&panel, &base](const QString& orderId, qint64 version, const QString& status,
+                                const QString& reason = {}) {
+        OrderEvent event;
+        event.orderId = orderId;
+        event.userId = QStringLiteral("u-1");
+        event.status = status;
+        event.failureReason = reason;
+        event.version = version;
+        event.amount = QStringLiteral("9.99");
+        event.updatedAt = base.addSecs(version);
+        panel.applyEvent(event);
+    };
+    // Versions 2..301 of o-1 in a scrambled order (37 and 300 are coprime), 301 at i = 227;
+    // o-2 gets versions 31 down to 2 in between, its newest (CANCELLED) first.
+    constexpr int kPushes = 300;
+    for (int i = 0; i < kPushes; ++i) {
+        const qint64 version = 2 + (37LL * i) % kPushes;
+        push(QStringLiteral("o-1"), version,
+             version == kPushes + 1 ? QStringLiteral("FINISHED") : QStringLiteral("NEW"));
+        if (i % 10 == 0) {
+            const qint64 other = 31 - i / 10;
+            push(QStringLiteral("o-2"), other,
+                 other == 31 ? QStringLiteral("CANCELLED") : QStringLiteral("NEW"),
+                 other == 31 ? QStringLiteral("INSUFFICIENT_FUNDS") : QString());
+        }
+    }
+    // The same version again, told otherwise: the first one told stays, as in the model.
+    push(QStringLiteral("o-1"), kPushes + 1, QStringLiteral("CANCELLED"),
+         QStringLiteral("INSUFFICIENT_FUNDS"));
+    QTRY_COMPARE(network.sent().size(), qsizetype(3));  // the page, and one fetch for each order
+    QCOMPARE(panel.model()->rowCount(), 0);
+
+    QVERIFY(network.releaseHeld(QStringLiteral("/orders")));
+    QTRY_COMPARE(loaded.count(), 1);
+    QCOMPARE(panel.model()->rowCount(), 2);
+    const std::optional<Order> first =
+        panel.model()->orderAt(panel.model()->rowOf(QStringLiteral("o-1")));
+    QVERIFY(first.has_value());
+    QCOMPARE(first->status, QStringLiteral("FINISHED"));
+    QCOMPARE(first->version, qint64{kPushes + 1});
+    QCOMPARE(first->failureReason, QString());
+    QCOMPARE(first->updatedAt, base.addSecs(kPushes + 1));
+    QCOMPARE(first->description, QStringLiteral("a book"));  // the page's, kept
+    const std::optional<Order> second =
+        panel.model()->orderAt(panel.model()->rowOf(QStringLiteral("o-2")));
+    QVERIFY(second.has_value());
+    QCOMPARE(second->status, QStringLiteral("CANCELLED"));
+    QCOMPARE(second->version, qint64{31});
+    QCOMPARE(second->failureReason, QStringLiteral("INSUFFICIENT_FUNDS"));
+    QCOMPARE(second->updatedAt, base.addSecs(31));
+
+    // Filtered to NEW, the newest push moving an order out of the filter wins over the older
+    // ones keeping it in, wherever it came among them.
+    network.setHandler([](const SentRequest& sent) {
+        if (sent.url.path() == QLatin1StringView("/orders")) {
+            return FakeResponse::heldBack(
+                orderPage({orderJson("o-4", "NEW", 1, 4), orderJson("o-3", "NEW", 1, 3)}));
+        }
+        return FakeResponse::json(404, R"({"error":{"code":"NOT_FOUND","message":"no",)"
+                                       R"("request_id":"r8"}})");
+    });
+    panel.setStatusFilter(QStringLiteral("NEW"));
+    QTRY_COMPARE(network.heldCount(), 1);
+    for (int i = 0; i < kPushes; ++i) {
+        const qint64 version = 2 + (37LL * i) % kPushes;
+        push(QStringLiteral("o-3"), version,
+             version == kPushes + 1 ? QStringLiteral("FINISHED") : QStringLiteral("NEW"));
+        push(QStringLiteral("o-4"), version, QStringLiteral("NEW"));
+    }
+    QVERIFY(network.releaseHeld(QStringLiteral("/orders")));
+    QTRY_COMPARE(loaded.count(), 2);
+    QCOMPARE(panel.model()->rowCount(), 1);
+    const std::optional<Order> kept = panel.model()->orderAt(0);
+    QCOMPARE(kept->orderId, QStringLiteral("o-4"));
+    QCOMPARE(kept->version, qint64{kPushes + 1});
+    QCOMPARE(kept->updatedAt, base.addSecs(kPushes + 1));
     QCOMPARE(network.heldCount(), 0);
 }
 
