@@ -140,6 +140,8 @@ void OrdersPanel::reload() {
     ++m_generation;
     if (scope() == Scope::SelectedAccount && m_selectedAccount.isEmpty()) {
         m_loading = false;
+        m_newerThanLoad.clear();
+        m_pushedDuringLoad.clear();
         m_model->reset({});
         updateSummary();
         return;
@@ -171,6 +173,9 @@ void OrdersPanel::loadPage(bool first) {
             }
             m_loading = false;
             if (!result.ok()) {
+                // No page to apply them over: the rows shown already have them.
+                m_newerThanLoad.clear();
+                m_pushedDuringLoad.clear();
                 m_notifications->showError(m_loadProblem, title, result.error(), [this, first] {
                     if (first) {
                         reload();
@@ -197,7 +202,14 @@ void OrdersPanel::loadPage(bool first) {
 
 void OrdersPanel::applyEvent(const OrderEvent& event) {
     if (m_loading) {
-        m_pushedDuringLoad.append(event);
+        // Only the newest push of each order is kept, one entry per order however many come:
+        // it leaves the row as replaying them all would (a push carries the whole status, and
+        // one older than the row is ignored). Of two of the same version the first stays, as in
+        // the model.
+        const auto held = m_pushedDuringLoad.constFind(event.orderId);
+        if (held == m_pushedDuringLoad.cend() || held->version < event.version) {
+            m_pushedDuringLoad.insert(event.orderId, event);
+        }
     }
     if (applyToModel(event) != OrderModel::EventOutcome::Unknown) {
         return;
@@ -248,7 +260,10 @@ void OrdersPanel::replayNewerThanLoad() {
     for (const Order& order : std::exchange(m_newerThanLoad, {})) {
         m_model->upsert(order);
     }
-    for (const OrderEvent& event : std::exchange(m_pushedDuringLoad, {})) {
+    // In any order (a QHash's is unspecified): each push only updates or removes its own
+    // order's row, never inserts one, so none affects another.
+    const QHash<QString, OrderEvent> pushed = std::exchange(m_pushedDuringLoad, {});
+    for (const OrderEvent& event : pushed) {
         applyToModel(event);
     }
 }

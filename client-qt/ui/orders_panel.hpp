@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QHash>
 #include <QSet>
 #include <QWidget>
 
@@ -93,7 +94,7 @@ class OrdersPanel final : public QWidget {
     /// Orders written here (placed, fetched after a push) and pushes received while a page was
     /// loading: that page was read before them, so it must not drop or undo them.
     QList<Order> m_newerThanLoad;
-    QList<OrderEvent> m_pushedDuringLoad;
+    QHash<QString, OrderEvent> m_pushedDuringLoad;  ///< by order id, the newest push
     QSet<QString> m_fetching;
 };
 
