@@ -54,6 +54,6 @@ TEST(BenchSmoke, ShortOpenLoopRunEndsWithTheSummaryLine) {
 int main(int argc, char** argv) {
     ::testing::InitGoogleTest(&argc, argv);
     ::testing::AddGlobalTestEnvironment(
-        new shop::e2e::Stack(shop::e2e::StackSettings::fromEnvironment()));
+        new shop::e2e::Stack(shop::e2e::StackSettings::fromEnvironment(SHOP_E2E_LOG_DIR)));
     return RUN_ALL_TESTS();
 }

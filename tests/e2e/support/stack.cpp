@@ -38,14 +38,14 @@ constexpr auto kStartTimeout = std::chrono::seconds(60);
 
 }  // namespace
 
-StackSettings StackSettings::fromEnvironment() {
+StackSettings StackSettings::fromEnvironment(std::string logDir) {
     StackSettings settings;
     settings.amqpUrl = testing::amqpUrl();
     settings.ordersDbUrl = requiredEnv("SHOP_TEST_ORDERS_DB_URL");
     settings.paymentsDbUrl = requiredEnv("SHOP_TEST_PAYMENTS_DB_URL");
     settings.ordersDbAdminUrl = requiredEnv("SHOP_TEST_ORDERS_DB_ADMIN_URL");
     settings.paymentsDbAdminUrl = requiredEnv("SHOP_TEST_PAYMENTS_DB_ADMIN_URL");
-    settings.logDir = SHOP_E2E_LOG_DIR;
+    settings.logDir = std::move(logDir);
     return settings;
 }
 

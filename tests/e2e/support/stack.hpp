@@ -23,8 +23,9 @@ struct StackSettings {
     std::string logDir;
 
     /// Reads SHOP_TEST_*; exits the program with a message naming what is missing (tests never
-    /// skip because the servers are not there).
-    static StackSettings fromEnvironment();
+    /// skip because the servers are not there). `logDir` is where the services' logs go: each
+    /// test program names its own (SHOP_E2E_LOG_DIR, set by its CMakeLists.txt).
+    static StackSettings fromEnvironment(std::string logDir);
 };
 
 /// A gateway, orders and payments started from the real binaries, once per test program, against
