@@ -40,6 +40,18 @@ FakeResponse orderPage(const QList<QByteArray>& orders) {
         200, R"({"data":{"items":[)" + orders.join(',') + R"(],"next_cursor":null}})");
 }
 
+/// Holds back GET /orders' answer (a page of `orders`) until the test releases it; refuses every
+/// other request (the order fetches) with 404.
+FakeNetwork::Handler heldPageElseNotFound(QList<QByteArray> orders) {
+    return [orders = std::move(orders)](const SentRequest& sent) {
+        if (sent.url.path() == QLatin1StringView("/orders")) {
+            return FakeResponse::heldBack(orderPage(orders));
+        }
+        return FakeResponse::json(404, R"({"error":{"code":"NOT_FOUND","message":"no",)"
+                                       R"("request_id":"r6"}})");
+    };
+}
+
 QByteArray accountJson(const QByteArray& balance) {
     return R"({"user_id":")" + kUser.toUtf8() + R"(","balance":")" + balance +
            R"(","created_at":"2025-11-22T10:00:00Z","updated_at":"2025-11-22T10:00:00Z"})";
@@ -317,14 +329,8 @@ void tst_Panels::ordersPanelReappliesPushesThatCameWhileItsPageLoaded() {
     // made it FINISHED: o-1 is not shown (before, it came back as NEW and stayed so, since
     // FINISHED is final and nothing would push it again).
     FakeNetwork network;
-    network.setHandler([](const SentRequest& sent) {
-        if (sent.url.path() == QLatin1StringView("/orders")) {
-            return FakeResponse::heldBack(
-                orderPage({orderJson("o-2", "NEW", 1, 2), orderJson("o-1", "NEW", 1, 1)}));
-        }
-        return FakeResponse::json(404, R"({"error":{"code":"NOT_FOUND","message":"no",)"
-                                       R"("request_id":"r6"}})");
-    });
+    network.setHandler(
+        heldPageElseNotFound({orderJson("o-2", "NEW", 1, 2), orderJson("o-1", "NEW", 1, 1)}));
     ApiClient api(&network);
     ui::NotificationBar notifications;
     ui::OrdersPanel panel(&api, &notifications);
@@ -357,14 +363,8 @@ void tst_Panels::ordersPanelKeepsTheNewestOfManyPushesWhileItsPageLoads() {
     // refused), so only the pushes replayed over the page bring them up to date: each ends as
     // its newest push left it, whatever the order the panel replays them in.
     FakeNetwork network;
-    network.setHandler([](const SentRequest& sent) {
-        if (sent.url.path() == QLatin1StringView("/orders")) {
-            return FakeResponse::heldBack(
-                orderPage({orderJson("o-2", "NEW", 1, 2), orderJson("o-1", "NEW", 1, 1)}));
-        }
-        return FakeResponse::json(404, R"({"error":{"code":"NOT_FOUND","message":"no",)"
-                                       R"("request_id":"r7"}})");
-    });
+    network.setHandler(
+        heldPageElseNotFound({orderJson("o-2", "NEW", 1, 2), orderJson("o-1", "NEW", 1, 1)}));
     ApiClient api(&network);
     ui::NotificationBar notifications;
     ui::OrdersPanel panel(&api, &notifications);
@@ -428,14 +428,8 @@ void tst_Panels::ordersPanelKeepsTheNewestOfManyPushesWhileItsPageLoads() {
 
     // Filtered to NEW, the newest push moving an order out of the filter wins over the older
     // ones keeping it in, wherever it came among them.
-    network.setHandler([](const SentRequest& sent) {
-        if (sent.url.path() == QLatin1StringView("/orders")) {
-            return FakeResponse::heldBack(
-                orderPage({orderJson("o-4", "NEW", 1, 4), orderJson("o-3", "NEW", 1, 3)}));
-        }
-        return FakeResponse::json(404, R"({"error":{"code":"NOT_FOUND","message":"no",)"
-                                       R"("request_id":"r8"}})");
-    });
+    network.setHandler(
+        heldPageElseNotFound({orderJson("o-4", "NEW", 1, 4), orderJson("o-3", "NEW", 1, 3)}));
     panel.setStatusFilter(QStringLiteral("NEW"));
     QTRY_COMPARE(network.heldCount(), 1);
     for (int i = 0; i < kPushes; ++i) {
