@@ -12,10 +12,12 @@ TEST(OrderStatus, HasWireNames) {
     EXPECT_EQ(toString(OrderStatus::New), "NEW");
     EXPECT_EQ(toString(OrderStatus::Finished), "FINISHED");
     EXPECT_EQ(toString(OrderStatus::Cancelled), "CANCELLED");
+    EXPECT_EQ(toString(OrderStatus::Refunded), "REFUNDED");
 }
 
 TEST(OrderStatus, ParsesWireNamesRoundTrip) {
-    for (OrderStatus status : {OrderStatus::New, OrderStatus::Finished, OrderStatus::Cancelled}) {
+    for (OrderStatus status :
+         {OrderStatus::New, OrderStatus::Finished, OrderStatus::Cancelled, OrderStatus::Refunded}) {
         SCOPED_TRACE(toString(status));
         EXPECT_EQ(parseOrderStatus(toString(status)), status);
     }
@@ -29,13 +31,14 @@ TEST(OrderStatus, ParsesExactUppercaseOnly) {
     EXPECT_EQ(parseOrderStatus(std::string_view("NEW\0", 4)), std::nullopt);
 }
 
-TEST(OrderStatus, OnlyFinishedAndCancelledAreFinal) {
-    EXPECT_FALSE(isFinal(OrderStatus::New));
-    EXPECT_TRUE(isFinal(OrderStatus::Finished));
-    EXPECT_TRUE(isFinal(OrderStatus::Cancelled));
+TEST(OrderStatus, OnlyFinishedAndCancelledSettleAPayment) {
+    EXPECT_FALSE(isSettled(OrderStatus::New));
+    EXPECT_TRUE(isSettled(OrderStatus::Finished));
+    EXPECT_TRUE(isSettled(OrderStatus::Cancelled));
+    EXPECT_FALSE(isSettled(OrderStatus::Refunded));
 }
 
-TEST(OrderStatus, OnlyNewMovesToAFinalStatus) {
+TEST(OrderStatus, NewIsSettledOnceAndOnlyFinishedIsRefunded) {
     EXPECT_TRUE(canTransition(OrderStatus::New, OrderStatus::Finished));
     EXPECT_TRUE(canTransition(OrderStatus::New, OrderStatus::Cancelled));
     EXPECT_FALSE(canTransition(OrderStatus::New, OrderStatus::New));
@@ -43,6 +46,10 @@ TEST(OrderStatus, OnlyNewMovesToAFinalStatus) {
     EXPECT_FALSE(canTransition(OrderStatus::Cancelled, OrderStatus::Finished));
     EXPECT_FALSE(canTransition(OrderStatus::Finished, OrderStatus::New));
     EXPECT_FALSE(canTransition(OrderStatus::Finished, OrderStatus::Finished));
+    EXPECT_TRUE(canTransition(OrderStatus::Finished, OrderStatus::Refunded));
+    EXPECT_FALSE(canTransition(OrderStatus::New, OrderStatus::Refunded));
+    EXPECT_FALSE(canTransition(OrderStatus::Cancelled, OrderStatus::Refunded));
+    EXPECT_FALSE(canTransition(OrderStatus::Refunded, OrderStatus::Finished));
 }
 
 TEST(FailureReason, HasWireNamesAndParsesThem) {

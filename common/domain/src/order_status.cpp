@@ -10,12 +10,15 @@ std::string_view toString(OrderStatus status) {
             return "FINISHED";
         case OrderStatus::Cancelled:
             return "CANCELLED";
+        case OrderStatus::Refunded:
+            return "REFUNDED";
     }
     return "UNKNOWN";
 }
 
 std::optional<OrderStatus> parseOrderStatus(std::string_view text) {
-    for (OrderStatus status : {OrderStatus::New, OrderStatus::Finished, OrderStatus::Cancelled}) {
+    for (OrderStatus status :
+         {OrderStatus::New, OrderStatus::Finished, OrderStatus::Cancelled, OrderStatus::Refunded}) {
         if (text == toString(status)) {
             return status;
         }
@@ -23,12 +26,13 @@ std::optional<OrderStatus> parseOrderStatus(std::string_view text) {
     return std::nullopt;
 }
 
-bool isFinal(OrderStatus status) {
+bool isSettled(OrderStatus status) {
     return status == OrderStatus::Finished || status == OrderStatus::Cancelled;
 }
 
 bool canTransition(OrderStatus from, OrderStatus to) {
-    return from == OrderStatus::New && isFinal(to);
+    return (from == OrderStatus::New && isSettled(to)) ||
+           (from == OrderStatus::Finished && to == OrderStatus::Refunded);
 }
 
 std::string_view toString(FailureReason reason) {

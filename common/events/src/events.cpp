@@ -73,6 +73,26 @@ std::optional<domain::FailureReason> failureReason(const Json& object) {
     return reason;
 }
 
+/// A text field that older producers did not send: "" when absent.
+std::string optionalText(const Json& object, std::string_view name) {
+    const Json* value = object.find(name);
+    if (value == nullptr) {
+        return {};
+    }
+    if (!value->isString()) {
+        throw MalformedEvent(std::string(name) + " must be a string");
+    }
+    return value->asString();
+}
+
+domain::Minor positiveMoney(const Json& object, std::string_view name) {
+    const domain::Minor amount = money(field(object, name), name);
+    if (amount <= 0) {
+        throw MalformedEvent(std::string(name) + " must be greater than 0");
+    }
+    return amount;
+}
+
 void writeReason(JsonWriter& out, const std::optional<domain::FailureReason>& reason) {
     if (reason) {
         out.field("failure_reason", domain::toString(*reason));
@@ -91,6 +111,7 @@ std::string toJson(const PaymentRequested& event) {
         .field("user_id", event.userId)
         .field("amount", domain::formatMoney(event.amount))
         .field("occurred_at", event.occurredAt)
+        .field("description", event.description)
         .endObject();
     return out.take();
 }
@@ -123,6 +144,36 @@ std::string toJson(const OrderStatusChanged& event) {
     out.field("version", event.version)
         .field("amount", domain::formatMoney(event.amount))
         .field("occurred_at", event.occurredAt)
+        .field("description", event.description)
+        .field("created_at", event.createdAt)
+        .field("refunded_amount", domain::formatMoney(event.refundedAmount))
+        .endObject();
+    return out.take();
+}
+
+std::string toJson(const RefundRequested& event) {
+    JsonWriter out;
+    out.beginObject()
+        .field("event_id", event.eventId)
+        .field("refund_id", event.refundId)
+        .field("order_id", event.orderId)
+        .field("user_id", event.userId)
+        .field("amount", domain::formatMoney(event.amount))
+        .field("occurred_at", event.occurredAt)
+        .endObject();
+    return out.take();
+}
+
+std::string toJson(const RefundResult& event) {
+    JsonWriter out;
+    out.beginObject()
+        .field("event_id", event.eventId)
+        .field("refund_id", event.refundId)
+        .field("order_id", event.orderId)
+        .field("user_id", event.userId)
+        .field("outcome", "SUCCEEDED")
+        .field("balance_after", domain::formatMoney(event.balanceAfter))
+        .field("occurred_at", event.occurredAt)
         .endObject();
     return out.take();
 }
@@ -133,18 +184,22 @@ PaymentRequested parsePaymentRequested(std::string_view body) {
     event.eventId = uuid(json, "event_id");
     event.orderId = uuid(json, "order_id");
     event.userId = uuid(json, "user_id");
-    event.amount = money(field(json, "amount"), "amount");
-    if (event.amount <= 0) {
-        throw MalformedEvent("amount must be greater than 0");
-    }
+    event.amount = positiveMoney(json, "amount");
     event.occurredAt = text(json, "occurred_at");
+    event.description = optionalText(json, "description");
     return event;
 }
 
 OrderStatusChanged newOrderStatus(const PaymentRequested& request) {
-    return OrderStatusChanged{request.eventId,          request.orderId,   request.userId,
-                              domain::OrderStatus::New, std::nullopt,      1,
-                              request.amount,           request.occurredAt};
+    OrderStatusChanged status;
+    status.eventId = request.eventId;
+    status.orderId = request.orderId;
+    status.userId = request.userId;
+    status.amount = request.amount;
+    status.occurredAt = request.occurredAt;
+    status.description = request.description;
+    status.createdAt = request.occurredAt;
+    return status;
 }
 
 PaymentResult parsePaymentResult(std::string_view body) {
@@ -195,6 +250,38 @@ OrderStatusChanged parseOrderStatusChanged(std::string_view body) {
         throw MalformedEvent("version must be an integer");
     }
     event.amount = money(field(json, "amount"), "amount");
+    event.occurredAt = text(json, "occurred_at");
+    event.description = optionalText(json, "description");
+    event.createdAt = optionalText(json, "created_at");
+    if (const Json* refunded = json.find("refunded_amount"); refunded != nullptr) {
+        event.refundedAmount = money(*refunded, "refunded_amount");
+    }
+    return event;
+}
+
+RefundRequested parseRefundRequested(std::string_view body) {
+    const Json json = parseObject(body);
+    RefundRequested event;
+    event.eventId = uuid(json, "event_id");
+    event.refundId = uuid(json, "refund_id");
+    event.orderId = uuid(json, "order_id");
+    event.userId = uuid(json, "user_id");
+    event.amount = positiveMoney(json, "amount");
+    event.occurredAt = text(json, "occurred_at");
+    return event;
+}
+
+RefundResult parseRefundResult(std::string_view body) {
+    const Json json = parseObject(body);
+    RefundResult event;
+    event.eventId = uuid(json, "event_id");
+    event.refundId = uuid(json, "refund_id");
+    event.orderId = uuid(json, "order_id");
+    event.userId = uuid(json, "user_id");
+    if (const std::string outcome = text(json, "outcome"); outcome != "SUCCEEDED") {
+        throw MalformedEvent("unknown outcome " + outcome);
+    }
+    event.balanceAfter = money(field(json, "balance_after"), "balance_after");
     event.occurredAt = text(json, "occurred_at");
     return event;
 }

@@ -137,12 +137,14 @@ void ServiceHost::addHealthRoutes(http::Router& router) {
     });
 }
 
-void ServiceHost::setConsumer(outbox::ConsumerOptions options, outbox::DeliveryHandler handler,
+void ServiceHost::addConsumer(outbox::ConsumerOptions options, outbox::DeliveryHandler handler,
                               outbox::BatchHandler batchHandler) {
     if (m_config.runConsumer) {
-        m_consumerQueue = options.queue;
-        m_consumer = std::make_unique<outbox::ConsumerWorker>(
-            std::move(options), std::move(handler), std::move(batchHandler));
+        std::string queue = options.queue;
+        m_consumers.push_back(
+            QueueConsumer{std::move(queue),
+                          std::make_unique<outbox::ConsumerWorker>(
+                              std::move(options), std::move(handler), std::move(batchHandler))});
     }
 }
 
@@ -157,15 +159,14 @@ bool ServiceHost::brokerConnected() const {
     if (m_relay) {
         connected = connected && m_relay->stats().brokerConnected;
     }
-    if (m_consumer) {
-        connected = connected && m_consumer->stats().connected;
+    for (const auto& consumer : m_consumers) {
+        connected = connected && consumer.worker->stats().connected;
     }
     return connected;
 }
 
 void ServiceHost::start() {
-    registerServiceMetrics(
-        m_metrics, MetricSources{m_pool.get(), m_relay.get(), m_consumer.get(), m_consumerQueue});
+    registerServiceMetrics(m_metrics, MetricSources{m_pool.get(), m_relay.get(), &m_consumers});
     if (m_config.runApi) {
         m_server = std::make_unique<http::Server>(m_config.http, std::move(m_router));
         m_server->setObserver(
@@ -196,12 +197,12 @@ void ServiceHost::start() {
         m_retention = std::make_unique<outbox::RetentionJob>(m_config.retention, *m_pool);
         m_retention->start();
     }
-    if (m_consumer) {
-        m_consumer->start();
+    for (auto& consumer : m_consumers) {
+        consumer.worker->start();
     }
     core::logInfo("started", {{"http_port", m_server ? std::to_string(m_server->port()) : "off"},
                               {"relay", m_relay ? "on" : "off"},
-                              {"consumer", m_consumer ? "on" : "off"},
+                              {"consumers", std::to_string(m_consumers.size())},
                               {"db", core::maskSecrets(m_config.dbUrl)},
                               {"amqp", core::maskSecrets(m_config.amqpUrl)}});
 }
@@ -210,8 +211,8 @@ void ServiceHost::stop() {
     if (m_server) {
         m_server->stop();
     }
-    if (m_consumer) {
-        m_consumer->stop();
+    for (auto& consumer : m_consumers) {
+        consumer.worker->stop();
     }
     if (m_retention) {
         m_retention->stop();

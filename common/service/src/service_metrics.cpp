@@ -15,11 +15,14 @@ double asNumber(std::uint64_t value) {
 }  // namespace
 
 void registerServiceMetrics(metrics::Registry& registry, const MetricSources& sources) {
-    if (const outbox::ConsumerWorker* consumer = sources.consumer) {
-        const std::string queue = sources.consumerQueue;
-        auto perQueue = [consumer, queue](auto read) {
-            return [consumer, queue, read] {
-                return std::vector<Sample>{{{queue}, asNumber(read(consumer->stats()))}};
+    if (const std::vector<QueueConsumer>* consumers = sources.consumers) {
+        auto perQueue = [consumers](auto read) {
+            return [consumers, read] {
+                std::vector<Sample> samples;
+                for (const auto& consumer : *consumers) {
+                    samples.push_back({{consumer.queue}, asNumber(read(consumer.worker->stats()))});
+                }
+                return samples;
             };
         };
         registry.callback(
@@ -48,16 +51,20 @@ void registerServiceMetrics(metrics::Registry& registry, const MetricSources& so
                           [relay] { return asNumber(relay->stats().failed.load()); });
     }
     const outbox::Relay* relay = sources.relay;
-    const outbox::ConsumerWorker* consumer = sources.consumer;
+    const std::vector<QueueConsumer>* consumers = sources.consumers;
     registry.callback(
         "shop_broker_connected", "1 while the component's broker connection is up, else 0.",
-        Type::Gauge, {"component"}, [relay, consumer] {
+        Type::Gauge, {"component"}, [relay, consumers] {
             std::vector<Sample> samples;
             if (relay != nullptr) {
                 samples.push_back({{"relay"}, relay->stats().brokerConnected ? 1.0 : 0.0});
             }
-            if (consumer != nullptr) {
-                samples.push_back({{"consumer"}, consumer->stats().connected ? 1.0 : 0.0});
+            if (consumers != nullptr && !consumers->empty()) {
+                bool connected = true;
+                for (const auto& consumer : *consumers) {
+                    connected = connected && consumer.worker->stats().connected;
+                }
+                samples.push_back({{"consumer"}, connected ? 1.0 : 0.0});
             }
             return samples;
         });

@@ -27,25 +27,27 @@ std::unique_ptr<ServiceHost> makeService(core::EnvReader& env, const ServiceSpec
     relay.optionalRouteKeys = spec.optionalRouteKeys;
     host->setRelay(std::move(relay));
 
-    outbox::ConsumerOptions consumer;
-    consumer.amqpUrl = config.amqpUrl;
-    consumer.exchange = std::string(events::kExchange);
-    consumer.queue = spec.queue;
-    consumer.bindingKeys = {spec.bindingKey};
-    consumer.name = spec.name + "-consumer";
-    outbox::BatchHandler batchHandler;
-    if (spec.handleBatch) {
-        batchHandler = [&pool, handleBatch =
-                                   spec.handleBatch](std::span<const amqp::Delivery> deliveries) {
-            return handleBatch(pool, deliveries);
-        };
+    for (const ConsumerSpec& work : spec.consumers) {
+        outbox::ConsumerOptions consumer;
+        consumer.amqpUrl = config.amqpUrl;
+        consumer.exchange = std::string(events::kExchange);
+        consumer.queue = work.queue;
+        consumer.bindingKeys = {work.bindingKey};
+        consumer.name = spec.name + "-consumer:" + work.queue;
+        outbox::BatchHandler batchHandler;
+        if (work.handleBatch) {
+            batchHandler = [&pool, handleBatch = work.handleBatch](
+                               std::span<const amqp::Delivery> deliveries) {
+                return handleBatch(pool, deliveries);
+            };
+        }
+        host->addConsumer(
+            std::move(consumer),
+            [&pool, handle = work.handle](const amqp::Delivery& delivery) {
+                return handle(pool, delivery);
+            },
+            std::move(batchHandler));
     }
-    host->setConsumer(
-        std::move(consumer),
-        [&pool, handle = spec.handle](const amqp::Delivery& delivery) {
-            return handle(pool, delivery);
-        },
-        std::move(batchHandler));
     return host;
 }
 

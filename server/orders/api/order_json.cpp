@@ -14,7 +14,8 @@ void writeOrder(domain::JsonWriter& out, const OrderRow& order) {
     } else {
         out.fieldNull("failure_reason");
     }
-    out.field("version", order.version)
+    out.field("refunded_amount", domain::formatMoney(order.refundedAmount))
+        .field("version", order.version)
         .field("created_at", order.createdAt)
         .field("updated_at", order.updatedAt)
         .endObject();

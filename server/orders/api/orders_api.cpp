@@ -42,8 +42,8 @@ http::Response createOrder(pg::Pool& pool, const http::Request& request) {
 
     // Also the order's NEW status for the gateways (events::newOrderStatus): no
     // OrderStatusChanged of its own.
-    events::PaymentRequested payment{domain::newUuid(), order.orderId, order.userId, order.amount,
-                                     order.updatedAt};
+    events::PaymentRequested payment{domain::newUuid(), order.orderId,   order.userId,
+                                     order.amount,      order.updatedAt, order.description};
     const outbox::OutboxMessage message{payment.eventId,
                                         std::string(events::kPaymentRequestedType),
                                         std::string(events::kPaymentRequestedKey),

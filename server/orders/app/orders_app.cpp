@@ -11,10 +11,9 @@ service::ServiceSpec ordersService() {
     spec.name = "orders";
     spec.defaultAddress = "127.0.0.1:8081";
     spec.addRoutes = addOrderRoutes;
-    spec.queue = std::string(events::kPaymentResultQueue);
-    spec.bindingKey = std::string(events::kPaymentResultKey);
-    spec.handle = handlePaymentResult;
-    spec.handleBatch = handlePaymentResults;
+    spec.consumers.push_back(service::ConsumerSpec{std::string(events::kPaymentResultQueue),
+                                                   std::string(events::kPaymentResultKey),
+                                                   handlePaymentResult, handlePaymentResults});
     // Status events fan out to whichever gateways are running; with none, nobody needs them.
     spec.optionalRouteKeys.emplace(events::kOrderStatusKey);
     return spec;

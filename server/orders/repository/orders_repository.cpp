@@ -5,11 +5,14 @@
 namespace shop::orders::orders_repository {
 namespace {
 
+/// How many columns columns() selects; what a statement selects after them starts here.
+constexpr int kColumnCount = 11;
+
 const std::string& columns() {
     static const std::string kColumns =
         "order_id::text, user_id::text, amount, description, status, failure_reason, version, " +
         service::rfc3339Sql("created_at") + ", " + service::rfc3339Sql("updated_at") +
-        ", (extract(epoch FROM created_at) * 1000000)::bigint";
+        ", (extract(epoch FROM created_at) * 1000000)::bigint, refunded_amount";
     return kColumns;
 }
 
@@ -27,6 +30,7 @@ OrderRow rowAt(const pg::Result& result, int i) {
     row.createdAt = result.str(i, 7);
     row.updatedAt = result.str(i, 8);
     row.createdMicros = result.int64(i, 9);
+    row.refundedAmount = result.int64(i, 10);
     return row;
 }
 
@@ -120,7 +124,7 @@ SettleOutcome claimAndSettle(pg::Transaction& tx, std::string_view consumer,
     const auto result = tx.exec(kSql, consumer, messageId, orderId,
                                 std::string(domain::toString(status)), reasonText);
     SettleOutcome outcome;
-    outcome.claimed = result.boolean(0, 10);
+    outcome.claimed = result.boolean(0, kColumnCount);
     if (!result.isNull(0, 0)) {
         outcome.order = rowAt(result, 0);
     }
@@ -163,8 +167,8 @@ std::vector<BatchSettleOutcome> claimAndSettleAll(pg::Transaction& tx, std::stri
     outcomes.reserve(settlements.size());
     for (int i = 0; i < result.rows(); ++i) {
         BatchSettleOutcome outcome;
-        outcome.claimed = result.boolean(i, 10);
-        outcome.known = result.boolean(i, 11);
+        outcome.claimed = result.boolean(i, kColumnCount);
+        outcome.known = result.boolean(i, kColumnCount + 1);
         if (!result.isNull(i, 0)) {
             outcome.order = rowAt(result, i);
         }

@@ -25,6 +25,7 @@ struct OrderRow {
     std::string createdAt;
     std::string updatedAt;
     std::int64_t createdMicros = 0;
+    domain::Minor refundedAmount = 0;  ///< the completed refunds
 };
 
 /// What claimAndSettle found and did.

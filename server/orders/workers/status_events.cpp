@@ -9,7 +9,8 @@ namespace shop::orders {
 outbox::OutboxMessage statusChangedMessage(const OrderRow& order, const std::string& requestId) {
     events::OrderStatusChanged event{domain::newUuid(), order.orderId,       order.userId,
                                      order.status,      order.failureReason, order.version,
-                                     order.amount,      core::nowRfc3339()};
+                                     order.amount,      core::nowRfc3339(),  order.description,
+                                     order.createdAt,   order.refundedAmount};
     return outbox::OutboxMessage{event.eventId,
                                  std::string(events::kOrderStatusChangedType),
                                  std::string(events::kOrderStatusKey),

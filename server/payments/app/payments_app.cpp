@@ -15,10 +15,9 @@ service::ServiceSpec paymentsService() {
         addAccountRoutes(router, pool);
         addApiKeyRoutes(router, pool);
     };
-    spec.queue = std::string(events::kPaymentRequestedQueue);
-    spec.bindingKey = std::string(events::kPaymentRequestedKey);
-    spec.handle = handlePaymentRequested;
-    spec.handleBatch = handlePaymentsRequested;
+    spec.consumers.push_back(service::ConsumerSpec{
+        std::string(events::kPaymentRequestedQueue), std::string(events::kPaymentRequestedKey),
+        handlePaymentRequested, handlePaymentsRequested});
     return spec;
 }
 

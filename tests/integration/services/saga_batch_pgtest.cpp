@@ -94,9 +94,9 @@ amqp::Delivery delivery(const std::string& messageId, std::string body) {
 
 amqp::Delivery paymentRequested(const std::string& messageId, const std::string& orderId,
                                 const std::string& userId, domain::Minor amount) {
-    return delivery(messageId,
-                    events::toJson(events::PaymentRequested{domain::newUuid(), orderId, userId,
-                                                            amount, "2026-12-05T00:00:00Z"}));
+    return delivery(messageId, events::toJson(events::PaymentRequested{
+                                   domain::newUuid(), orderId, userId, amount,
+                                   "2026-12-05T00:00:00Z", "a lamp"}));
 }
 
 amqp::Delivery paymentResult(const std::string& messageId, const std::string& orderId,
@@ -127,7 +127,8 @@ std::vector<outbox::Disposition> eachAlone(outbox::Disposition (*handle)(pg::Poo
 /// The outbox as the relay would publish it, without what differs by construction (event ids
 /// and times): correlation id, routing key, request id, and the payload's decisive fields.
 const char* const kOutboxSql =
-    "SELECT correlation_id, routing_key, request_id, payload::jsonb - 'event_id' - 'occurred_at' "
+    "SELECT correlation_id, routing_key, request_id, payload::jsonb - 'event_id' - 'occurred_at' - "
+    "'created_at' "
     "FROM outbox ORDER BY seq";
 
 const std::string kUser1 = "00000000-0000-4000-8000-000000000001";

@@ -14,6 +14,7 @@
 #include "shop/outbox/relay.hpp"
 #include "shop/outbox/retention.hpp"
 #include "shop/pg/pool.hpp"
+#include "shop/service/service_metrics.hpp"
 
 namespace shop::service {
 
@@ -60,7 +61,8 @@ class ServiceHost final {
     /// The service's metrics; an app may register its own before start().
     metrics::Registry& metrics() { return m_metrics; }
     void setRouter(http::Router router) { m_router = std::move(router); }
-    void setConsumer(outbox::ConsumerOptions options, outbox::DeliveryHandler handler,
+    /// Adds a consumer of one work queue (when the consumer role is on).
+    void addConsumer(outbox::ConsumerOptions options, outbox::DeliveryHandler handler,
                      outbox::BatchHandler batchHandler = {});
     void setRelay(outbox::RelayOptions options);
 
@@ -75,12 +77,11 @@ class ServiceHost final {
     ServiceConfig m_config;
     metrics::Registry m_metrics;  // first in, last out: everything below may feed it
     metrics::HttpMetrics m_httpMetrics{m_metrics};
-    std::string m_consumerQueue;
     std::unique_ptr<pg::Pool> m_pool;
     http::Router m_router;
     std::unique_ptr<http::Server> m_server;
     std::unique_ptr<outbox::Relay> m_relay;
-    std::unique_ptr<outbox::ConsumerWorker> m_consumer;
+    std::vector<QueueConsumer> m_consumers;
     std::unique_ptr<outbox::RetentionJob> m_retention;
 };
 
