@@ -136,7 +136,8 @@ std::string printable(std::string_view body, std::size_t max) {
 }  // namespace
 
 std::vector<std::string> workQueues() {
-    return {std::string(events::kPaymentRequestedQueue), std::string(events::kPaymentResultQueue)};
+    return {std::string(events::kPaymentRequestedQueue), std::string(events::kPaymentResultQueue),
+            std::string(events::kRefundRequestedQueue), std::string(events::kRefundResultQueue)};
 }
 
 std::vector<DeadLetter> list(const std::string& amqpUrl, const std::string& workQueue,

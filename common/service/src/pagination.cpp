@@ -14,17 +14,23 @@ std::string encodeCursor(const Cursor& cursor) {
     return std::to_string(cursor.micros) + "_" + cursor.id;
 }
 
+int readPageLimit(const http::Request& request) {
+    const auto limit = request.queryParam("limit");
+    if (!limit) {
+        return PageRequest{}.limit;
+    }
+    int value = 0;
+    auto [ptr, ec] = std::from_chars(limit->data(), limit->data() + limit->size(), value);
+    if (limit->empty() || ec != std::errc{} || ptr != limit->data() + limit->size() || value < 1 ||
+        value > 200) {
+        throw ApiError(ErrorCode::BadRequest, "limit must be an integer from 1 to 200");
+    }
+    return value;
+}
+
 PageRequest readPageRequest(const http::Request& request) {
     PageRequest page;
-    if (auto limit = request.queryParam("limit")) {
-        int value = 0;
-        auto [ptr, ec] = std::from_chars(limit->data(), limit->data() + limit->size(), value);
-        if (limit->empty() || ec != std::errc{} || ptr != limit->data() + limit->size() ||
-            value < 1 || value > 200) {
-            throw ApiError(ErrorCode::BadRequest, "limit must be an integer from 1 to 200");
-        }
-        page.limit = value;
-    }
+    page.limit = readPageLimit(request);
     if (auto cursor = request.queryParam("cursor"); cursor && !cursor->empty()) {
         const auto underscore = cursor->find('_');
         Cursor parsed;

@@ -70,7 +70,8 @@ http::Response listOrders(pg::Pool& pool, const http::Request& request) {
     if (auto status = request.queryParam("status"); status && !status->empty()) {
         filter.status = domain::parseOrderStatus(*status);
         if (!filter.status) {
-            throw ApiError(ErrorCode::BadRequest, "status must be NEW, FINISHED or CANCELLED");
+            throw ApiError(ErrorCode::BadRequest,
+                           "status must be NEW, FINISHED, CANCELLED or REFUNDED");
         }
     }
     const auto page = service::readPageRequest(request);

@@ -3,10 +3,6 @@
 #include "shop/outbox/outbox.hpp"
 
 namespace shop::orders::orders_repository {
-namespace {
-
-/// How many columns columns() selects; what a statement selects after them starts here.
-constexpr int kColumnCount = 11;
 
 const std::string& columns() {
     static const std::string kColumns =
@@ -33,6 +29,8 @@ OrderRow rowAt(const pg::Result& result, int i) {
     row.refundedAmount = result.int64(i, 10);
     return row;
 }
+
+namespace {
 
 std::vector<OrderRow> rowsOf(const pg::Result& result) {
     std::vector<OrderRow> rows;

@@ -57,6 +57,13 @@ struct OrderFilter {
 /// All SQL of the orders table, with $n parameters only.
 namespace orders_repository {
 
+/// The select list that rowAt() reads (kColumnCount columns), for statements about orders
+/// elsewhere (the refunds) to return whole orders too.
+const std::string& columns();
+inline constexpr int kColumnCount = 11;
+/// The order in row `i` of a result whose first columns are columns().
+OrderRow rowAt(const pg::Result& result, int i);
+
 OrderRow insert(pg::Transaction& tx, const std::string& orderId, const std::string& userId,
                 domain::Minor amount, const std::string& description);
 std::optional<OrderRow> find(pg::Transaction& tx, const std::string& orderId);

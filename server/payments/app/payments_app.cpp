@@ -2,8 +2,10 @@
 
 #include "api/accounts_api.hpp"
 #include "api/api_keys_api.hpp"
+#include "api/ledger_api.hpp"
 #include "shop/events/events.hpp"
 #include "workers/payment_requested_handler.hpp"
+#include "workers/refund_requested_handler.hpp"
 
 namespace shop::payments {
 
@@ -14,10 +16,15 @@ service::ServiceSpec paymentsService() {
     spec.addRoutes = [](http::Router& router, pg::Pool& pool) {
         addAccountRoutes(router, pool);
         addApiKeyRoutes(router, pool);
+        addLedgerRoutes(router, pool);
     };
     spec.consumers.push_back(service::ConsumerSpec{
         std::string(events::kPaymentRequestedQueue), std::string(events::kPaymentRequestedKey),
         handlePaymentRequested, handlePaymentsRequested});
+    spec.consumers.push_back(service::ConsumerSpec{std::string(events::kRefundRequestedQueue),
+                                                   std::string(events::kRefundRequestedKey),
+                                                   handleRefundRequested,
+                                                   {}});
     return spec;
 }
 

@@ -26,6 +26,8 @@ struct PageRequest {
     std::optional<Cursor> after;
 };
 PageRequest readPageRequest(const http::Request& request);
+/// Only the `limit` of readPageRequest, for a list that keeps its own kind of cursor.
+int readPageLimit(const http::Request& request);
 
 /// Renders a page `{"items": [...], "next_cursor": ...}` from rows fetched with limit + 1: the
 /// extra row only says that a next page exists, and the cursor points after the last row shown.
