@@ -114,6 +114,8 @@ TEST_F(AuthE2eTest, EveryEndpointAnswersEachKindOfCallerAsTheContractSays) {
     const std::string owner = newAccount("100");
     const std::string other = newAccount("100");
     const std::string ownerOrder = newOrder(owner, "1", "the owner's");
+    const auto ownerOrderSettled = waitForFinalOrder(ownerOrder);  // refundable once FINISHED
+    ASSERT_TRUE(ownerOrderSettled && str(&*ownerOrderSettled, "status") == "FINISHED");
     const std::string ownerToken = tokenOf(owner);
     const std::string otherToken = tokenOf(other);
     const domain::Json spareKey = newApiKey(owner);  // revoked by the operator's DELETE
@@ -144,6 +146,15 @@ TEST_F(AuthE2eTest, EveryEndpointAnswersEachKindOfCallerAsTheContractSays) {
         // For an account, an unknown order looks like another user's: no existence oracle.
         {"GET /orders/{unknown}", "GET", "/orders/" + domain::newUuid(), std::nullopt, 403, 403,
          404},
+        // Refunds are requested by the operator only; an account reads its own.
+        {"POST /orders/{owner's}/refunds", "POST", "/orders/" + ownerOrder + "/refunds",
+         R"({"amount":"0.01"})", 403, 403, 202},
+        {"GET /orders/{owner's}/refunds", "GET", "/orders/" + ownerOrder + "/refunds", std::nullopt,
+         200, 403, 200},
+        {"GET /orders/{unknown}/refunds", "GET", "/orders/" + domain::newUuid() + "/refunds",
+         std::nullopt, 403, 403, 404},
+        {"GET /accounts/{owner}/ledger", "GET", "/accounts/" + owner + "/ledger", std::nullopt, 200,
+         403, 200},
         {"GET /metrics", "GET", "/metrics", std::nullopt, 403, 403, 200},
     };
 

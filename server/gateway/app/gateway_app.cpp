@@ -124,6 +124,9 @@ http::Router Gateway::makeRouter() {
     router.add("POST", "/orders", to(m_orders, Access::OwnUserInBody));
     router.add("GET", "/orders", to(m_orders, Access::OwnUserInQuery));
     router.add("GET", "/orders/{order_id}", to(m_orders, Access::OwnOrderInResponse));
+    router.add("POST", "/orders/{order_id}/refunds", to(m_orders, Access::Operator));
+    router.add("GET", "/orders/{order_id}/refunds", to(m_orders, Access::OwnOrderInResponse));
+    router.add("GET", "/accounts/{user_id}/ledger", to(m_payments, Access::OwnUserInPath));
 
     WsEndpoint::addRoutes(router);
     m_docs.addRoutes(router);
