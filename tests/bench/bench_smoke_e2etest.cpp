@@ -1,5 +1,6 @@
 // Smoke run of shop-bench against the end-to-end fixture's stack (real binaries, test PostgreSQL
-// and RabbitMQ): a few seconds of open-loop load, then the agreed last line and a clean exit.
+// and RabbitMQ): a few seconds of open-loop load with refunds mixed in, then the agreed last
+// line and a clean exit.
 #include <gtest/gtest.h>
 
 #include <sys/wait.h>
@@ -25,6 +26,7 @@ TEST(BenchSmoke, ShortOpenLoopRunEndsWithTheSummaryLine) {
     const std::string command = shop::testing::shellQuote(SHOP_BENCH_BIN) +
                                 " --gateway http://127.0.0.1:" + std::to_string(port) +
                                 " --rate 40 --duration 3 --accounts 10 --drain 15 --skip-nginx"
+                                " --refund-ratio 0.25"
                                 " --out " +
                                 shop::testing::shellQuote(SHOP_BENCH_OUT) + " 2>&1";
     FILE* pipe = popen(command.c_str(), "r");
@@ -47,6 +49,17 @@ TEST(BenchSmoke, ShortOpenLoopRunEndsWithTheSummaryLine) {
     EXPECT_TRUE(std::regex_match(last, shape)) << output;
     EXPECT_NE(output.find("balances: 0 skipped"), std::string::npos) << output;
     EXPECT_NE(output.find(", 10 checked, 0 wrong"), std::string::npos) << output;
+    // A quarter of the orders were refunded as they finished, and every refund completed (the
+    // balances above count them).
+    std::smatch refunds;
+    ASSERT_TRUE(
+        std::regex_search(output, refunds,
+                          std::regex(R"(refunds: offered=([0-9]+) sent=([0-9]+) accepted=([0-9]+) )"
+                                     R"(completed=([0-9]+) not_paid=([0-9]+) unsettled=0)")))
+        << output;
+    EXPECT_GT(std::stoi(refunds[3]), 10) << output;
+    EXPECT_EQ(refunds[3], refunds[4]) << output;
+    EXPECT_EQ(refunds[2], refunds[3]) << output;
 }
 
 }  // namespace

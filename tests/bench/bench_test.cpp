@@ -6,6 +6,7 @@
 
 #include "cost.hpp"
 #include "counters.hpp"
+#include "refunds.hpp"
 #include "report.hpp"
 #include "shop/domain/json.hpp"
 #include "stats.hpp"
@@ -175,6 +176,49 @@ TEST(Report, TimeseriesAndGnuplotScript) {
     const auto script = gnuplotScript("/tmp/it's.dat", "/tmp/c.png", "t");
     EXPECT_NE(script.find("'/tmp/it''s.dat'"), std::string::npos);
     EXPECT_NE(script.find("set output '/tmp/c.png'"), std::string::npos);
+}
+
+TEST(Refunds, PickAnEvenShareOfTheOrders) {
+    for (double ratio : {0.0, 0.1, 0.25, 0.5, 1.0}) {
+        SCOPED_TRACE(ratio);
+        int picked = 0;
+        for (std::size_t seq = 0; seq < 1000; ++seq) {
+            picked += picksForRefund(seq, ratio) ? 1 : 0;
+        }
+        EXPECT_EQ(picked, static_cast<int>(ratio * 1000));
+    }
+    // Spread, not bunched at the start: a tenth picks one order in every ten.
+    int inFirstTen = 0;
+    for (std::size_t seq = 0; seq < 10; ++seq) {
+        inFirstTen += picksForRefund(seq, 0.1) ? 1 : 0;
+    }
+    EXPECT_EQ(inFirstTen, 1);
+}
+
+TEST(Refunds, WholeAmountsAndHalves) {
+    EXPECT_EQ(refundCentsFor(4, 1999), 1999);
+    EXPECT_EQ(refundCentsFor(5, 1999), 999);
+    EXPECT_EQ(refundCentsFor(7, 1), 1);  // never a refund of nothing
+}
+
+TEST(Report, JsonCarriesTheRefunds) {
+    auto r = sampleResults();
+    r.refunds.ratio = 0.1;
+    r.refunds.offered = 12;
+    r.refunds.sent = 11;
+    r.refunds.accepted = 10;
+    r.refunds.completed = 10;
+    r.refunds.notPaid = 1;
+    r.refunds.errors["http_409_CONFLICT"] = 1;
+    std::string error;
+    const auto json = domain::parseJson(toJson(r), error);
+    ASSERT_TRUE(json) << error;
+    const auto* refunds = json->find("refunds");
+    ASSERT_TRUE(refunds);
+    EXPECT_EQ(refunds->find("ratio")->numberText(), "0.100");
+    EXPECT_EQ(refunds->find("completed")->numberText(), "10");
+    EXPECT_EQ(refunds->find("not_paid")->numberText(), "1");
+    EXPECT_EQ(refunds->find("errors")->find("http_409_CONFLICT")->numberText(), "1");
 }
 
 TEST(ProcStat, CommWithSpacesAndParentheses) {

@@ -16,6 +16,7 @@
 #include "cost.hpp"
 #include "counters.hpp"
 #include "load.hpp"
+#include "refunds.hpp"
 #include "report.hpp"
 #include "shop/domain/json.hpp"
 #include "stats.hpp"
@@ -35,6 +36,9 @@ constexpr const char* kUsage = R"(usage: shop-bench [options]
   --accounts N           accounts to create and fund (default 50); every 10th gets only 20.00,
                          so some of its orders are CANCELLED
   --drain S              seconds to wait for final statuses after the load (default 30)
+  --refund-ratio F       refund this fraction (0..1, default 0) of the orders as they finish
+                         (whole amounts and halves), during the load; the balance check counts
+                         the refunds (needs the WebSocket push)
   --nginx URL            nginx in front of the same orders service: compare GET /orders/{id}
   --nginx-pid-file FILE  nginx's pid file: its CPU and context switches per request of the
                          comparison, beside those of every other process group
@@ -79,6 +83,7 @@ struct Options {
     double duration = 10;
     std::size_t accounts = 50;
     double drain = 30;
+    double refundRatio = 0;
     std::string nginx;
     std::string nginxPidFile;
     bool skipNginx = false;
@@ -146,6 +151,8 @@ Options parseOptions(int argc, char** argv) {
             o.accounts = static_cast<std::size_t>(number(arg, next(), 1, 10000));
         } else if (arg == "--drain") {
             o.drain = number(arg, next(), 1, 300);
+        } else if (arg == "--refund-ratio") {
+            o.refundRatio = number(arg, next(), 0, 1);
         } else if (arg == "--nginx") {
             o.nginx = next();
         } else if (arg == "--skip-nginx") {
@@ -343,12 +350,18 @@ void pollFinals(const Endpoint& gateway, Auth& auth, std::vector<Order*> pending
     }
 }
 
+/// Checks every account's balance against its funding, its FINISHED orders and, with
+/// `refunds`, its completed refunds.
 void checkBalances(const Endpoint& gateway, Auth& auth, const std::vector<Account>& accounts,
-                   const std::vector<Order>& orders, Results& results) {
+                   const std::vector<Order>& orders, const RefundMixer* refunds, Results& results) {
     std::vector<std::int64_t> expected(accounts.size());
     std::vector<bool> uncertain(accounts.size(), false);
     for (std::size_t i = 0; i < accounts.size(); ++i) {
         expected[i] = accounts[i].fundedCents;
+        if (refunds != nullptr) {
+            expected[i] += refunds->refundedCents()[i];
+            uncertain[i] = refunds->uncertain()[i];
+        }
     }
     for (const auto& o : orders) {
         if (o.sample.accepted && o.finalStatus.empty()) {
@@ -455,6 +468,26 @@ int main(int argc, char** argv) {
                            std::to_string(gateway->port) + "/ws/orders";
     }
 
+    std::unique_ptr<RefundMixer> mixer;
+    results.refunds.ratio = options.refundRatio;
+    // A short head start so every worker is waiting when the first order is due.
+    const auto start = Clock::now() + std::chrono::milliseconds(100);
+    if (options.refundRatio > 0 && !results.pushAvailable) {
+        results.refunds.note =
+            "no refunds: they wait for each order's FINISHED frame, and push "
+            "is not available";
+        log("warning: " + results.refunds.note);
+    } else if (options.refundRatio > 0) {
+        mixer = std::make_unique<RefundMixer>(*gateway, auth, push, options.refundRatio,
+                                              accounts.size(), start);
+        mixer->start();
+    }
+    const auto offer = [&mixer](std::size_t seq, const Order& order) {
+        if (mixer && order.sample.accepted) {
+            mixer->offer(seq, order.orderId, order.account, order.amountCents);
+        }
+    };
+
     MemorySampler memory(options.pidDir);
     CostMeter costMeter(processGroups(options.pgPidFile, options.rabbitmqPidFile, options.pidDir));
     CounterProbe counters(options.pgUrl, options.amqpAdmin);
@@ -462,8 +495,6 @@ int main(int argc, char** argv) {
     costMeter.start();
     counters.start();
 
-    // A short head start so every worker is waiting when the first order is due.
-    const auto start = Clock::now() + std::chrono::milliseconds(100);
     push.run(start);
     std::vector<Order> orders;
     if (open) {
@@ -493,6 +524,7 @@ int main(int argc, char** argv) {
                         continue;
                     }
                     sendOrder(connection, orders[i], accounts, i, start);
+                    offer(i, orders[i]);
                 }
             });
         }
@@ -515,7 +547,9 @@ int main(int argc, char** argv) {
                     order.sample.dueNs =
                         std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start)
                             .count();
-                    sendOrder(connection, order, accounts, seq++, start);
+                    const std::size_t n = seq++;
+                    sendOrder(connection, order, accounts, n, start);
+                    offer(n, order);
                     perWorker[w].push_back(std::move(order));
                 }
             });
@@ -560,6 +594,10 @@ int main(int argc, char** argv) {
             }
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
         }
+        if (mixer) {
+            // Every order that will finish has: send the refunds still waiting for theirs.
+            mixer->finishSending(Clock::now());
+        }
         push.stop();
         takePushed();
         if (!push.failure().empty()) {
@@ -582,6 +620,12 @@ int main(int argc, char** argv) {
     auto services = memory.finish();
     costMeter.finish();
     counters.finish(Clock::now(), [](const std::string& line) { log(line); });
+    if (mixer) {
+        log("refunds: " + std::to_string(mixer->results().accepted) + " accepted; waiting up to " +
+            fixed(options.drain, 0) + " s for them to complete");
+        mixer->awaitCompletion(Clock::now() + std::chrono::nanoseconds(secondsToNs(options.drain)));
+        results.refunds = mixer->results();
+    }
 
     // Tally.
     std::vector<double> postMs;
@@ -625,7 +669,7 @@ int main(int argc, char** argv) {
     counters.fill(results.cost);
 
     log("checking balances of " + std::to_string(accounts.size()) + " accounts");
-    checkBalances(*gateway, auth, accounts, orders, results);
+    checkBalances(*gateway, auth, accounts, orders, mixer.get(), results);
 
     // Gateway against nginx, GET /orders/{id}, closed loop, same connections and duration.
     if (options.skipNginx) {
@@ -709,6 +753,17 @@ int main(int argc, char** argv) {
     for (const auto& [kind, count] : results.errors) {
         log("errors: " + kind + "=" + std::to_string(count));
     }
+    if (const RefundResults& r = results.refunds; r.ratio > 0) {
+        log("refunds: offered=" + std::to_string(r.offered) + " sent=" + std::to_string(r.sent) +
+            " accepted=" + std::to_string(r.accepted) +
+            " completed=" + std::to_string(r.completed) + " not_paid=" + std::to_string(r.notPaid) +
+            " unsettled=" + std::to_string(r.unsettled) +
+            (r.note.empty() ? "" : " (" + r.note + ")"));
+        log("POST /orders/{id}/refunds latency: " + describe(r.post));
+        for (const auto& [kind, count] : r.errors) {
+            log("refund errors: " + kind + "=" + std::to_string(count));
+        }
+    }
     if (results.lost > 0) {
         log("warning: " + std::to_string(results.lost) + " accepted orders were not final " +
             fixed(options.drain, 0) +
@@ -748,5 +803,10 @@ int main(int argc, char** argv) {
     }
     log("results: " + (out / "results.json").string() + ", chart: " + chart);
     std::cout << summaryLine(results) << std::endl;
-    return results.lost > 0 || results.balanceMismatches > 0 ? 1 : 0;
+    const std::size_t refundsLost = results.refunds.accepted - results.refunds.completed;
+    if (refundsLost > 0) {
+        log("warning: " + std::to_string(refundsLost) + " accepted refunds had not completed " +
+            fixed(options.drain, 0) + " s after the load");
+    }
+    return results.lost > 0 || refundsLost > 0 || results.balanceMismatches > 0 ? 1 : 0;
 }

@@ -181,6 +181,24 @@ std::string toJson(const Results& r) {
         w.fieldNull("push_latency");
     }
 
+    const RefundResults& refunds = r.refunds;
+    w.key("refunds").beginObject();
+    w.key("ratio").raw(fixed(refunds.ratio, 3));
+    w.field("note", refunds.note);
+    w.field("offered", i64(refunds.offered));
+    w.field("sent", i64(refunds.sent));
+    w.field("accepted", i64(refunds.accepted));
+    w.field("completed", i64(refunds.completed));
+    w.field("not_paid", i64(refunds.notPaid));
+    w.field("unsettled", i64(refunds.unsettled));
+    w.key("errors").beginObject();
+    for (const auto& [kind, count] : refunds.errors) {
+        w.field(kind, i64(count));
+    }
+    w.endObject();
+    writeLatency(w, "post_latency", refunds.post);
+    w.endObject();
+
     w.key("balances").beginObject();
     w.field("checked", i64(r.balancesChecked));
     w.field("unverifiable", i64(r.balancesUnverifiable));

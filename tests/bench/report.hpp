@@ -33,6 +33,20 @@ struct ProxyRun {
     std::vector<GroupCost> cost;
 };
 
+/// The refunds mixed into a run (`--refund-ratio`).
+struct RefundResults {
+    double ratio = 0;
+    std::string note;           ///< why none were mixed in, when none were
+    std::size_t offered = 0;    ///< accepted orders picked for a refund
+    std::size_t sent = 0;       ///< POST /orders/{id}/refunds sent
+    std::size_t accepted = 0;   ///< answered 202
+    std::size_t completed = 0;  ///< seen in the order's refunded_amount before the deadline
+    std::size_t notPaid = 0;    ///< the order was CANCELLED: nothing to refund
+    std::size_t unsettled = 0;  ///< the order was not final in time: never sent
+    std::map<std::string, std::size_t> errors;
+    LatencySummary post;  ///< POST /orders/{id}/refunds, sent -> answered
+};
+
 /// Everything one run measured; rendered as JSON and as the summary line.
 struct Results {
     std::string mode;  ///< "open" or "closed"
@@ -56,6 +70,8 @@ struct Results {
     bool pushAvailable = false;
     std::string pushNote;  ///< why push figures are missing, or how they were taken
     LatencySummary push;   ///< POST due -> final-status frame
+
+    RefundResults refunds;
 
     std::size_t balancesChecked = 0;
     std::size_t balancesUnverifiable = 0;  ///< skipped: an order of theirs has no final status
