@@ -44,6 +44,8 @@ using e2e::HttpClient;
 constexpr int kOrdersPerScenario = 500;
 constexpr int kAccountsPerScenario = 50;
 constexpr int kClientThreads = 4;
+/// Refunds accepted in the refund scenario (about; it needs that many FINISHED orders).
+constexpr int kRefundsPerScenario = 300;
 
 std::string requiredEnv(const char* name) {
     const char* value = std::getenv(name);
@@ -85,6 +87,11 @@ struct Row {
     int dlqPayments = 0;
     int dlqOrders = 0;
     double longestGapSeconds = 0;  ///< the longest time without a successful POST /orders
+    int refundsSent = 0;           ///< refund requests (a scenario with refunds only)
+    int refundsAccepted = 0;       ///< answered 202
+    /// Guarantee 8 broken: a refund credited twice or never, refunds of an order past its
+    /// amount, or an order's refunded_amount or status that disagrees with its refunds.
+    int refundProblems = 0;
 };
 
 std::vector<Row>& table() {
@@ -260,14 +267,16 @@ class ChaosTest : public ::testing::Test {
     static void TearDownTestSuite() {
         delete s_stack;
         s_stack = nullptr;
-        std::printf("\n%-46s %6s %9s %9s %10s %5s %13s %9s %9s %10s %10s %9s\n", "scenario", "sent",
-                    "accepted", "finished", "cancelled", "lost", "double_debits",
-                    "balance!=", "half_made", "dlq_pay", "dlq_ord", "max_gap_s");
+        std::printf("\n%-46s %6s %9s %9s %10s %5s %13s %9s %9s %10s %10s %9s %8s %8s %9s\n",
+                    "scenario", "sent", "accepted", "finished", "cancelled", "lost",
+                    "double_debits", "balance!=", "half_made", "dlq_pay", "dlq_ord", "max_gap_s",
+                    "refunds", "refunded", "refund!=");
         for (const Row& row : table()) {
-            std::printf("%-46s %6d %9d %9d %10d %5d %13d %9d %9d %10d %10d %9.2f\n",
+            std::printf("%-46s %6d %9d %9d %10d %5d %13d %9d %9d %10d %10d %9.2f %8d %8d %9d\n",
                         row.scenario.c_str(), row.sent, row.accepted, row.finished, row.cancelled,
                         row.lost, row.doubleDebits, row.balanceMismatches, row.halfMade,
-                        row.dlqPayments, row.dlqOrders, row.longestGapSeconds);
+                        row.dlqPayments, row.dlqOrders, row.longestGapSeconds, row.refundsSent,
+                        row.refundsAccepted, row.refundProblems);
         }
         std::fflush(stdout);
     }
@@ -277,7 +286,8 @@ class ChaosTest : public ::testing::Test {
         // Each scenario starts with empty dead-letter queues, so what it finds there is its own.
         const auto owned = connectBroker(s_stack->amqpUrl());
         amqp::Connection& broker = *owned;
-        for (auto queue : {events::kPaymentRequestedQueue, events::kPaymentResultQueue}) {
+        for (auto queue : {events::kPaymentRequestedQueue, events::kPaymentResultQueue,
+                           events::kRefundRequestedQueue, events::kRefundResultQueue}) {
             amqp::purge(broker, amqp::deadLetterQueueName(queue));
         }
         m_row.scenario = ::testing::UnitTest::GetInstance()->current_test_info()->name();
@@ -399,6 +409,10 @@ class ChaosTest : public ::testing::Test {
                                   "SELECT count(*) FROM orders WHERE user_id = ANY($1::uuid[]) "
                                   "AND status = 'NEW'",
                                   users) == 0 &&
+                           scalar(orders,
+                                  "SELECT count(*) FROM refunds WHERE user_id = ANY($1::uuid[]) "
+                                  "AND status = 'PENDING'",
+                                  users) == 0 &&
                            orders.exec("SELECT count(*) FROM outbox").int64(0, 0) == 0 &&
                            payments.exec("SELECT count(*) FROM outbox").int64(0, 0) == 0;
                 } catch (const std::exception&) {
@@ -406,7 +420,8 @@ class ChaosTest : public ::testing::Test {
                 }
             },
             180s, 200ms);
-        EXPECT_TRUE(quiet) << "orders still NEW or outbox rows unpublished after 180 s";
+        EXPECT_TRUE(quiet)
+            << "orders still NEW, refunds PENDING or outbox rows unpublished after 180 s";
 
         // Every accepted order exists and is final; every order of these users (also those whose
         // answer the client never saw) is final: nothing half-made.
@@ -424,7 +439,7 @@ class ChaosTest : public ::testing::Test {
             const auto found = status.find(id);
             if (found == status.end() || found->second == "NEW") {
                 ++m_row.lost;
-            } else if (found->second == "FINISHED") {
+            } else if (isPaid(found->second)) {
                 ++m_row.finished;
             } else {
                 ++m_row.cancelled;
@@ -447,12 +462,12 @@ class ChaosTest : public ::testing::Test {
         }
         for (const auto& [id, count] : debits) {
             const auto found = status.find(id);
-            const bool finished = found != status.end() && found->second == "FINISHED";
-            m_row.doubleDebits += count - (finished ? 1 : 0);
+            const bool paid = found != status.end() && isPaid(found->second);
+            m_row.doubleDebits += count - (paid ? 1 : 0);
         }
         int finishedWithoutDebit = 0;
         for (const auto& [id, state] : status) {
-            if (state == "FINISHED" && debits.count(id) == 0) {
+            if (isPaid(state) && debits.count(id) == 0) {
                 ++finishedWithoutDebit;
             }
         }
@@ -464,19 +479,29 @@ class ChaosTest : public ::testing::Test {
             users);
         EXPECT_EQ(mismatched.int64(0, 0), 0) << "payments rows disagree with the ledger";
 
-        // Balances: never negative, and opening + top-ups - FINISHED orders.
-        std::map<std::string, std::int64_t> expected;
+        // Balances (guarantee 3): never negative; opening + top-ups - paid orders (FINISHED and
+        // REFUNDED) + completed refunds, as orders knows them; and the sum of the ledger.
+        std::map<std::string, std::int64_t> expected, ledgerSum;
         auto credits = payments.exec(
-            "SELECT user_id::text, coalesce(sum(amount) FILTER (WHERE kind <> 'DEBIT'), 0) "
+            "SELECT user_id::text, coalesce(sum(amount) FILTER (WHERE kind IN ('OPENING', "
+            "'TOPUP')), 0), sum(CASE WHEN kind = 'DEBIT' THEN -amount ELSE amount END) "
             "FROM ledger WHERE user_id = ANY($1::uuid[]) GROUP BY user_id",
             users);
         for (int i = 0; i < credits.rows(); ++i) {
             expected[credits.str(i, 0)] = credits.int64(i, 1);
+            ledgerSum[credits.str(i, 0)] = credits.int64(i, 2);
         }
         for (const auto& [id, state] : status) {
-            if (state == "FINISHED") {
+            if (isPaid(state)) {
                 expected[orderOf[id].first] -= orderOf[id].second;
             }
+        }
+        auto refunded = orders.exec(
+            "SELECT user_id::text, sum(amount) FROM refunds WHERE user_id = ANY($1::uuid[]) "
+            "AND status = 'COMPLETED' GROUP BY user_id",
+            users);
+        for (int i = 0; i < refunded.rows(); ++i) {
+            expected[refunded.str(i, 0)] += refunded.int64(i, 1);
         }
         auto balances = payments.exec(
             "SELECT user_id::text, balance FROM accounts WHERE user_id = ANY($1::uuid[])", users);
@@ -486,10 +511,12 @@ class ChaosTest : public ::testing::Test {
             if (balance < 0) {
                 ++m_row.negativeBalances;
             }
-            if (balance != expected[balances.str(i, 0)]) {
+            if (balance != expected[balances.str(i, 0)] ||
+                balance != ledgerSum[balances.str(i, 0)]) {
                 ++m_row.balanceMismatches;
             }
         }
+        checkRefunds(orders, payments, users);
 
         // Dead letters: the scenario's poison and nothing else.
         const auto owned = connectBroker(s_stack->amqpUrl());
@@ -519,6 +546,163 @@ class ChaosTest : public ::testing::Test {
         EXPECT_EQ(m_row.balanceMismatches, 0);
         EXPECT_EQ(m_row.dlqPayments, expectedPaymentsDlq);
         EXPECT_EQ(m_row.dlqOrders, expectedOrdersDlq);
+        EXPECT_EQ(m_row.refundProblems, 0);
+    }
+
+    static bool isPaid(const std::string& status) {
+        return status == "FINISHED" || status == "REFUNDED";
+    }
+
+    /// Guarantee 8 across both databases: every refund of these users is COMPLETED and has
+    /// exactly one REFUND ledger entry of its amount (and the ledger none of another refund);
+    /// each order's completed refunds equal its refunded_amount and payments' refunded, never
+    /// pass its amount, and make it REFUNDED exactly when they cover it. Counts problems in the
+    /// row.
+    void checkRefunds(pg::Connection& orders, pg::Connection& payments, const std::string& users) {
+        std::map<std::string, std::int64_t> refundAmount;  // COMPLETED, by refund id
+        std::map<std::string, std::int64_t> byOrder;       // completed refunds by order
+        auto refunds = orders.exec(
+            "SELECT refund_id::text, order_id::text, amount, status FROM refunds "
+            "WHERE user_id = ANY($1::uuid[])",
+            users);
+        for (int i = 0; i < refunds.rows(); ++i) {
+            if (refunds.str(i, 3) != "COMPLETED") {
+                ++m_row.refundProblems;
+                continue;
+            }
+            refundAmount[refunds.str(i, 0)] = refunds.int64(i, 2);
+            byOrder[refunds.str(i, 1)] += refunds.int64(i, 2);
+        }
+        auto credits = payments.exec(
+            "SELECT refund_id::text, count(*), sum(amount) FROM ledger WHERE kind = 'REFUND' "
+            "AND user_id = ANY($1::uuid[]) GROUP BY refund_id",
+            users);
+        std::set<std::string> credited;
+        for (int i = 0; i < credits.rows(); ++i) {
+            const auto found = refundAmount.find(credits.str(i, 0));
+            if (found == refundAmount.end() || credits.int64(i, 1) != 1 ||
+                credits.int64(i, 2) != found->second) {
+                ++m_row.refundProblems;
+            }
+            credited.insert(credits.str(i, 0));
+        }
+        for (const auto& [id, amount] : refundAmount) {
+            m_row.refundProblems += credited.count(id) == 0 ? 1 : 0;
+        }
+        auto orderRows = orders.exec(
+            "SELECT order_id::text, amount, refunded_amount, status FROM orders "
+            "WHERE user_id = ANY($1::uuid[]) AND (refunded_amount > 0 OR status = 'REFUNDED')",
+            users);
+        std::map<std::string, std::int64_t> paymentsRefunded;
+        auto paid = payments.exec(
+            "SELECT order_id::text, refunded FROM payments WHERE user_id = ANY($1::uuid[]) "
+            "AND refunded > 0",
+            users);
+        for (int i = 0; i < paid.rows(); ++i) {
+            paymentsRefunded[paid.str(i, 0)] = paid.int64(i, 1);
+        }
+        for (int i = 0; i < orderRows.rows(); ++i) {
+            const std::string id = orderRows.str(i, 0);
+            const std::int64_t amount = orderRows.int64(i, 1);
+            const std::int64_t refundedAmount = orderRows.int64(i, 2);
+            if (refundedAmount != byOrder[id] || refundedAmount > amount ||
+                refundedAmount != paymentsRefunded[id] ||
+                (orderRows.str(i, 3) == "REFUNDED") != (refundedAmount == amount)) {
+                ++m_row.refundProblems;
+            }
+        }
+        m_row.refundProblems +=
+            static_cast<int>(byOrder.size()) - static_cast<int>(orderRows.rows());
+    }
+
+    /// Refunds about 300 of this scenario's FINISHED orders through the gateway from
+    /// kClientThreads threads, and runs `fault` (on this thread, see runLoad) once a third of
+    /// them were sent. One order in three gets three concurrent refunds of half its amount (two
+    /// fit, the third must get 409); the others one refund, whole or half. Each request is
+    /// retried with its Idempotency-Key until it gets an answer that is not 503, as a client
+    /// would while a service restarts.
+    void runRefunds(const std::function<void()>& fault) {
+        pg::Connection orders(s_stack->ordersAdminUrl);
+        auto finished = orders.exec(
+            "SELECT order_id::text, amount FROM orders WHERE user_id = ANY($1::uuid[]) AND "
+            "status = 'FINISHED' ORDER BY order_id",
+            userList());
+        struct Job {
+            std::string orderId;
+            std::vector<std::int64_t> cents;  ///< sent together
+            int fit = 0;                      ///< how many of them must be accepted
+        };
+        std::vector<Job> jobs;
+        int planned = 0;
+        for (int i = 0; i < finished.rows() && planned < kRefundsPerScenario; ++i) {
+            const std::int64_t amount = finished.int64(i, 1);
+            const std::int64_t half = amount / 2;
+            if (i % 3 == 0) {
+                jobs.push_back(Job{finished.str(i, 0), {half, half, half}, 2});
+            } else {
+                jobs.push_back(Job{finished.str(i, 0), {i % 3 == 1 ? amount : half}, 1});
+            }
+            planned += jobs.back().fit;
+        }
+        ASSERT_GE(planned, kRefundsPerScenario / 2) << "too few FINISHED orders to refund";
+
+        std::atomic<std::size_t> next{0};
+        std::atomic<int> sent{0}, accepted{0}, refused{0};
+        auto refundOnce = [&](const std::string& orderId, std::int64_t cents) {
+            const HttpClient api = s_stack->gateway();
+            const std::string body = R"({"amount": ")" + std::to_string(cents / 100) + "." +
+                                     (cents % 100 < 10 ? "0" : "") + std::to_string(cents % 100) +
+                                     R"(", "reason": "chaos"})";
+            const std::vector<std::pair<std::string, std::string>> key{
+                {"Idempotency-Key", domain::newUuid()}};
+            e2e::HttpResponse answer;
+            const bool answered = testing::waitUntil(
+                [&] {
+                    try {
+                        answer = api.postJson("/orders/" + orderId + "/refunds", body, key);
+                    } catch (const std::exception&) {
+                        return false;  // the gateway or orders is down: ask again
+                    }
+                    return answer.status != 503;
+                },
+                60s, 100ms);
+            ++sent;
+            EXPECT_TRUE(answered) << "no answer but 503 for a minute: " << answer.describe();
+            if (answer.status == 202) {
+                ++accepted;
+            } else {
+                EXPECT_EQ(answer.status, 409) << answer.describe();
+                ++refused;
+            }
+        };
+        auto client = [&] {
+            for (std::size_t j = next++; j < jobs.size(); j = next++) {
+                std::vector<std::thread> racers;
+                for (const std::int64_t cents : jobs[j].cents) {
+                    racers.emplace_back(refundOnce, jobs[j].orderId, cents);
+                }
+                for (auto& racer : racers) {
+                    racer.join();
+                }
+            }
+        };
+        std::vector<std::thread> clients;
+        for (int i = 0; i < kClientThreads; ++i) {
+            clients.emplace_back(client);
+        }
+        testing::waitUntil([&] { return next >= jobs.size() / 3; }, 120s, 5ms);
+        fault();
+        for (auto& thread : clients) {
+            thread.join();
+        }
+        m_row.refundsSent = sent;
+        m_row.refundsAccepted = accepted;
+        // Exactly what fits: two of each three racing halves, every other refund.
+        EXPECT_EQ(accepted, planned);
+        EXPECT_EQ(refused,
+                  static_cast<int>(std::count_if(jobs.begin(), jobs.end(), [](const Job& job) {
+                      return job.cents.size() == 3;
+                  })));
     }
 
     /// Publishes again every work message that `tap` saw the relays publish so far in this

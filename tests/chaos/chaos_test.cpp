@@ -1,5 +1,6 @@
 // The chaos suite: one fault per scenario (a service killed, the broker stopped, PostgreSQL
-// restarted, duplicates, poison) under a stream of orders, then every guarantee checked.
+// restarted, duplicates, poison) under a stream of orders or refunds, then every guarantee
+// checked.
 #include "chaos_fixture.hpp"
 #include "shop/testing/shell.hpp"
 
@@ -56,6 +57,27 @@ TEST_F(ChaosTest, DuplicateMessages) {
     runLoad([&] { published += publishDuplicates(tap); });
     published += publishDuplicates(tap);
     EXPECT_GT(published, 0);
+    checkBooks(0, 0);
+}
+
+TEST_F(ChaosTest, KillPaymentsAndOrdersDuringRefunds) {
+    runLoad([] {});
+    // Quiet first, so that the refunds have FINISHED orders to give back.
+    testing::waitUntil(
+        [&] {
+            pg::Connection orders(s_stack->ordersAdminUrl);
+            return orders
+                       .exec(
+                           "SELECT count(*) FROM orders WHERE user_id = ANY($1::uuid[]) AND "
+                           "status = 'NEW'",
+                           userList())
+                       .int64(0, 0) == 0;
+        },
+        120s, 100ms);
+    runRefunds([] {
+        s_stack->killAndRestart("payments");
+        s_stack->killAndRestart("orders");
+    });
     checkBooks(0, 0);
 }
 
