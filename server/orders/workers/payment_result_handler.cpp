@@ -7,26 +7,20 @@
 #include "shop/events/events.hpp"
 #include "shop/outbox/delivery_transaction.hpp"
 #include "shop/outbox/outbox.hpp"
+#include "shop/service/deliveries.hpp"
 #include "workers/status_events.hpp"
 
 namespace shop::orders {
 
 outbox::Disposition handlePaymentResult(pg::Pool& pool, const amqp::Delivery& delivery) {
     const std::string& messageId = delivery.message.messageId;
-    const std::string* requestIdHeader = delivery.message.header("x-request-id");
-    const std::string requestId = requestIdHeader ? *requestIdHeader : "";
-    events::PaymentResult result;
-    try {
-        if (messageId.empty()) {
-            throw events::MalformedEvent("message has no message_id");
-        }
-        result = events::parsePaymentResult(delivery.message.body);
-    } catch (const events::MalformedEvent& error) {
-        core::logWarn(
-            "dead-lettering malformed PaymentResult",
-            {{"message_id", messageId}, {"request_id", requestId}, {"error", error.what()}});
+    const std::string requestId = service::requestIdOf(delivery);
+    const auto parsed =
+        service::parseDelivery(delivery, "PaymentResult", events::parsePaymentResult);
+    if (!parsed) {
         return outbox::Disposition::DeadLetter;
     }
+    const events::PaymentResult& result = *parsed;
 
     outbox::DeliveryTransaction work(pool);
     pg::Transaction& tx = work.transaction();

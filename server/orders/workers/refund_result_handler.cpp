@@ -4,26 +4,19 @@
 #include "shop/core/log.hpp"
 #include "shop/events/events.hpp"
 #include "shop/outbox/delivery_transaction.hpp"
+#include "shop/service/deliveries.hpp"
 #include "workers/status_events.hpp"
 
 namespace shop::orders {
 
 outbox::Disposition handleRefundResult(pg::Pool& pool, const amqp::Delivery& delivery) {
     const std::string& messageId = delivery.message.messageId;
-    const std::string* requestIdHeader = delivery.message.header("x-request-id");
-    const std::string requestId = requestIdHeader ? *requestIdHeader : "";
-    events::RefundResult result;
-    try {
-        if (messageId.empty()) {
-            throw events::MalformedEvent("message has no message_id");
-        }
-        result = events::parseRefundResult(delivery.message.body);
-    } catch (const events::MalformedEvent& error) {
-        core::logWarn(
-            "dead-lettering malformed RefundResult",
-            {{"message_id", messageId}, {"request_id", requestId}, {"error", error.what()}});
+    const std::string requestId = service::requestIdOf(delivery);
+    const auto parsed = service::parseDelivery(delivery, "RefundResult", events::parseRefundResult);
+    if (!parsed) {
         return outbox::Disposition::DeadLetter;
     }
+    const events::RefundResult& result = *parsed;
 
     outbox::DeliveryTransaction work(pool);
     auto [claimed, known, order] = refunds_repository::claimAndComplete(

@@ -56,23 +56,10 @@ http::Response getLedger(pg::Pool& pool, const http::Request& request) {
     }
     auto rows = refunds_repository::ledgerPage(tx, userId, limit + 1, before);
     tx.commit();
-    const bool more = static_cast<int>(rows.size()) > limit;
-    if (more) {
-        rows.resize(static_cast<std::size_t>(limit));
-    }
-    domain::JsonWriter out;
-    out.beginObject().key("items").beginArray();
-    for (const auto& row : rows) {
-        writeEntry(out, row);
-    }
-    out.endArray();
-    if (more) {
-        out.field("next_cursor", std::to_string(rows.back().entryId));
-    } else {
-        out.fieldNull("next_cursor");
-    }
-    out.endObject();
-    return http::Response::data(200, out.take());
+    return http::Response::data(
+        200, service::pageJsonWith(rows, limit, writeEntry, [](const LedgerRow& row) {
+            return std::to_string(row.entryId);
+        }));
 }
 
 }  // namespace

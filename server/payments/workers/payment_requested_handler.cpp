@@ -9,6 +9,7 @@
 #include "shop/events/events.hpp"
 #include "shop/outbox/delivery_transaction.hpp"
 #include "shop/outbox/outbox.hpp"
+#include "shop/service/deliveries.hpp"
 
 namespace shop::payments {
 namespace {
@@ -37,20 +38,13 @@ outbox::OutboxMessage resultMessage(const std::string& orderId, const std::strin
 
 outbox::Disposition handlePaymentRequested(pg::Pool& pool, const amqp::Delivery& delivery) {
     const std::string& messageId = delivery.message.messageId;
-    const std::string* requestIdHeader = delivery.message.header("x-request-id");
-    const std::string requestId = requestIdHeader ? *requestIdHeader : "";
-    events::PaymentRequested request;
-    try {
-        if (messageId.empty()) {
-            throw events::MalformedEvent("message has no message_id");
-        }
-        request = events::parsePaymentRequested(delivery.message.body);
-    } catch (const events::MalformedEvent& error) {
-        core::logWarn(
-            "dead-lettering malformed PaymentRequested",
-            {{"message_id", messageId}, {"request_id", requestId}, {"error", error.what()}});
+    const std::string requestId = service::requestIdOf(delivery);
+    const auto parsed =
+        service::parseDelivery(delivery, "PaymentRequested", events::parsePaymentRequested);
+    if (!parsed) {
         return outbox::Disposition::DeadLetter;
     }
+    const events::PaymentRequested& request = *parsed;
 
     outbox::DeliveryTransaction work(pool);
     const PaymentDecision decision =

@@ -6,25 +6,19 @@
 #include "shop/domain/uuid.hpp"
 #include "shop/events/events.hpp"
 #include "shop/outbox/delivery_transaction.hpp"
+#include "shop/service/deliveries.hpp"
 
 namespace shop::payments {
 
 outbox::Disposition handleRefundRequested(pg::Pool& pool, const amqp::Delivery& delivery) {
     const std::string& messageId = delivery.message.messageId;
-    const std::string* requestIdHeader = delivery.message.header("x-request-id");
-    const std::string requestId = requestIdHeader ? *requestIdHeader : "";
-    events::RefundRequested request;
-    try {
-        if (messageId.empty()) {
-            throw events::MalformedEvent("message has no message_id");
-        }
-        request = events::parseRefundRequested(delivery.message.body);
-    } catch (const events::MalformedEvent& error) {
-        core::logWarn(
-            "dead-lettering malformed RefundRequested",
-            {{"message_id", messageId}, {"request_id", requestId}, {"error", error.what()}});
+    const std::string requestId = service::requestIdOf(delivery);
+    const auto parsed =
+        service::parseDelivery(delivery, "RefundRequested", events::parseRefundRequested);
+    if (!parsed) {
         return outbox::Disposition::DeadLetter;
     }
+    const events::RefundRequested& request = *parsed;
     auto say = [&](core::LogLevel level, std::string_view message) {
         if (core::logEnabled(level)) {
             core::log(level, message,

@@ -30,9 +30,11 @@ PageRequest readPageRequest(const http::Request& request);
 int readPageLimit(const http::Request& request);
 
 /// Renders a page `{"items": [...], "next_cursor": ...}` from rows fetched with limit + 1: the
-/// extra row only says that a next page exists, and the cursor points after the last row shown.
-template <class Row, class WriteItem, class CursorOf>
-std::string pageJson(std::vector<Row>& rows, int limit, WriteItem writeItem, CursorOf cursorOf) {
+/// extra row only says that a next page exists, and the cursor, `cursorText` of the last row
+/// shown, points after it.
+template <class Row, class WriteItem, class CursorText>
+std::string pageJsonWith(std::vector<Row>& rows, int limit, WriteItem writeItem,
+                         CursorText cursorText) {
     const bool more = static_cast<int>(rows.size()) > limit;
     if (more) {
         rows.resize(static_cast<std::size_t>(limit));
@@ -44,12 +46,19 @@ std::string pageJson(std::vector<Row>& rows, int limit, WriteItem writeItem, Cur
     }
     out.endArray();
     if (more) {
-        out.field("next_cursor", encodeCursor(cursorOf(rows.back())));
+        out.field("next_cursor", cursorText(rows.back()));
     } else {
         out.fieldNull("next_cursor");
     }
     out.endObject();
     return out.take();
+}
+
+/// pageJsonWith for the keyset Cursor (`cursorOf` a row).
+template <class Row, class WriteItem, class CursorOf>
+std::string pageJson(std::vector<Row>& rows, int limit, WriteItem writeItem, CursorOf cursorOf) {
+    return pageJsonWith(rows, limit, writeItem,
+                        [&cursorOf](const Row& row) { return encodeCursor(cursorOf(row)); });
 }
 
 /// SQL for an RFC 3339 UTC rendering of a timestamptz column, e.g. rfc3339Sql("created_at").
