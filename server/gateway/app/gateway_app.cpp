@@ -71,6 +71,7 @@ Gateway::Gateway(GatewayConfig config)
       m_feed(
           StatusFeedOptions{.amqpUrl = m_config.amqpUrl},
           [this](const events::OrderStatusChanged& event, const std::string& requestId) {
+              m_refunds.observeStatus(event);
               const std::size_t sockets = m_streams.publish(event);
               core::logDebug("order status pushed", {{"order_id", event.orderId},
                                                      {"status", domain::toString(event.status)},
@@ -197,6 +198,7 @@ void Gateway::start() {
     m_server->setObserver(
         [this](std::string_view method, std::string_view route, int status, double seconds) {
             m_httpMetrics.observe(method, route, status, seconds);
+            m_refunds.observeResponse(method, route, status);
         });
     m_server->setUpgradeHandler(
         [this](const http::Request& request, const http::AcceptWebSocket& accept) {
