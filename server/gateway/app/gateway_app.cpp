@@ -117,6 +117,7 @@ http::Router Gateway::makeRouter() {
     router.add("POST", "/accounts", to(m_payments, Access::Operator));
     router.add("GET", "/accounts", to(m_payments, Access::Operator));
     router.add("GET", "/accounts/{user_id}", to(m_payments, Access::OwnUserInPath));
+    router.add("GET", "/accounts/{user_id}/ledger", to(m_payments, Access::OwnUserInPath));
     router.add("POST", "/accounts/topup", to(m_payments, Access::OwnUserInBody));
     router.add("POST", "/accounts/{user_id}/api-keys", to(m_payments, Access::Operator));
     router.add("GET", "/accounts/{user_id}/api-keys", to(m_payments, Access::Operator));
@@ -125,6 +126,10 @@ http::Router Gateway::makeRouter() {
     router.add("POST", "/orders", to(m_orders, Access::OwnUserInBody));
     router.add("GET", "/orders", to(m_orders, Access::OwnUserInQuery));
     router.add("GET", "/orders/{order_id}", to(m_orders, Access::OwnOrderInResponse));
+    // Refunds are asked for by the operator only. Their list holds the order's user_id, so an
+    // account reads only its own orders' refunds, as it does the orders.
+    router.add("POST", kRefundsRoute, to(m_orders, Access::Operator));
+    router.add("GET", kRefundsRoute, to(m_orders, Access::OwnOrderInResponse));
 
     WsEndpoint::addRoutes(router);
     m_docs.addRoutes(router);
