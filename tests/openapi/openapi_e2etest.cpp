@@ -222,6 +222,54 @@ TEST_F(OpenApiTest, RealAnswersAndFramesMatchTheDocument) {
               422);
     ASSERT_TRUE(userStream->waitFor(wstest::statusFrame(order, "FINISHED"), 30s));
     ASSERT_TRUE(userStream->waitFor(wstest::statusFrame(refusedOrder, "CANCELLED"), 30s));
+
+    // Refunds of the paid order: a part, then the rest, each watched until it is completed (a
+    // frame with the order's new refunded_amount), so the frames of a refunded order are checked
+    // below with the others.
+    const std::string refundsOf = "/orders/{order_id}/refunds";
+    const std::string refundsTarget = "/orders/" + order + "/refunds";
+    auto refundedTo = [&order](const std::string& amount) {
+        return [order, amount](const domain::Json& frame) {
+            return wstest::text(frame, "order_id") == order &&
+                   wstest::text(frame, "refunded_amount") == amount;
+        };
+    };
+    const std::string partRefund = R"({"amount":"2.34","reason":"arrived damaged"})";
+    const std::pair<std::string, std::string> refundKey{"Idempotency-Key", domain::newUuid()};
+    const auto refund = post(refundsOf, refundsTarget, partRefund, {refundKey});
+    ASSERT_EQ(refund.status, 202) << refund.describe();
+    const auto refundReplay = post(refundsOf, refundsTarget, partRefund, {refundKey});
+    EXPECT_EQ(refundReplay.status, 202);
+    EXPECT_EQ(refundReplay.header("Idempotent-Replayed").value_or(""), "true");
+    EXPECT_EQ(post(refundsOf, refundsTarget, R"({"amount":"2.35"})", {refundKey}).status, 422);
+    EXPECT_EQ(post(refundsOf, refundsTarget, R"({"amount":"100"})").status, 409)
+        << "more than was paid";
+    EXPECT_EQ(post(refundsOf, "/orders/" + refusedOrder + "/refunds", "{}").status, 409)
+        << "a CANCELLED order was never paid";
+    EXPECT_EQ(post(refundsOf, refundsTarget, R"({"amount":0})").status, 400);
+    EXPECT_EQ(post(refundsOf, "/orders/" + domain::newUuid() + "/refunds", "{}").status, 404);
+    EXPECT_EQ(post(refundsOf, "/orders/nope/refunds", "{}").status, 400);
+    ASSERT_TRUE(userStream->waitFor(refundedTo("2.34"), 30s));
+    const auto rest = post(refundsOf, refundsTarget, "{}");
+    ASSERT_EQ(rest.status, 202) << rest.describe();
+    EXPECT_EQ(e2e::str(rest.data(), "amount"), "10.00");
+    ASSERT_TRUE(userStream->waitFor(wstest::statusFrame(order, "REFUNDED"), 30s));
+    EXPECT_EQ(get(refundsOf, refundsTarget).status, 200);
+    EXPECT_EQ(get(refundsOf, "/orders/" + domain::newUuid() + "/refunds").status, 404);
+    EXPECT_EQ(get(refundsOf, "/orders/nope/refunds").status, 400);
+    EXPECT_EQ(get("/orders", "/orders?status=REFUNDED&limit=5").status, 200);
+
+    // The account's ledger: opening balance, top-up, payments and refunds, a page at a time.
+    const std::string ledgerOf = "/accounts/{user_id}/ledger";
+    const auto firstPage = get(ledgerOf, "/accounts/" + user + "/ledger?limit=2");
+    ASSERT_EQ(firstPage.status, 200) << firstPage.describe();
+    const std::string cursor = e2e::str(firstPage.data(), "next_cursor");
+    ASSERT_FALSE(cursor.empty()) << firstPage.describe();
+    EXPECT_EQ(get(ledgerOf, "/accounts/" + user + "/ledger?cursor=" + cursor).status, 200);
+    EXPECT_EQ(get(ledgerOf, "/accounts/" + user + "/ledger?limit=0").status, 400);
+    EXPECT_EQ(get(ledgerOf, "/accounts/" + domain::newUuid() + "/ledger").status, 404);
+    EXPECT_EQ(get(ledgerOf, "/accounts/x/ledger").status, 400);
+
     for (const auto& frame : userStream->received()) {
         addSchemaSample("OrderStatusFrame", frame);
     }
@@ -286,6 +334,8 @@ TEST_F(OpenApiTest, RealAnswersAndFramesMatchTheDocument) {
     EXPECT_EQ(getWith(account, "/accounts/{user_id}", "/accounts/" + user).status, 200);
     EXPECT_EQ(getWith(account, "/orders", "/orders?user_id=" + user).status, 200);
     EXPECT_EQ(getWith(account, "/orders/{order_id}", "/orders/" + order).status, 200);
+    EXPECT_EQ(getWith(account, refundsOf, refundsTarget).status, 200);
+    EXPECT_EQ(getWith(account, ledgerOf, "/accounts/" + user + "/ledger").status, 200);
     const std::string strangersOrder = newOrder(stranger, "1", "not the account's");
     struct Refused {
         std::string method, pathTemplate, target;
@@ -304,6 +354,10 @@ TEST_F(OpenApiTest, RealAnswersAndFramesMatchTheDocument) {
          R"({"user_id":")" + stranger + R"(","amount":1,"description":"x"})"},
         {"GET", "/orders", "/orders", std::nullopt},
         {"GET", "/orders/{order_id}", "/orders/" + strangersOrder, std::nullopt},
+        // Refunds are the operator's to ask for, even of the account's own order.
+        {"POST", refundsOf, refundsTarget, "{}"},
+        {"GET", refundsOf, "/orders/" + strangersOrder + "/refunds", std::nullopt},
+        {"GET", ledgerOf, "/accounts/" + stranger + "/ledger", std::nullopt},
         {"GET", "/metrics", "/metrics", std::nullopt},
     };
     for (const auto& call : refused) {

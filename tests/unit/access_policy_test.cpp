@@ -95,5 +95,30 @@ TEST(AccessPolicy, AccountSeesOnlyItsOwnOrders) {
     EXPECT_TRUE(allowsResponse(Access::OwnUserInPath, kAccount, orderAnswer(200, kOther)));
 }
 
+TEST(AccessPolicy, RefundsAreAskedForByTheOperatorAndReadByTheOrdersOwner) {
+    // POST /orders/{order_id}/refunds is Operator: an account is refused whatever the order.
+    EXPECT_TRUE(denialOf(Access::Operator, kAccount, request({{"order_id", kOwn}}, {}, "{}")));
+    EXPECT_FALSE(denialOf(Access::Operator, kOperator, request({{"order_id", kOwn}}, {}, "{}")));
+    // GET /orders/{order_id}/refunds is OwnOrderInResponse: the list carries the order's user_id.
+    auto refunds = [](int status, const std::string& userId) {
+        http::Response r;
+        r.status = status;
+        r.body = R"({"data":{"order_id":"0b6e4a8c-3f1d-4a57-9a0e-6f2d8c1b9e77","user_id":")" +
+                 userId + R"(","items":[]}})";
+        return r;
+    };
+    EXPECT_TRUE(allowsResponse(Access::OwnOrderInResponse, kAccount, refunds(200, kOwn)));
+    EXPECT_FALSE(allowsResponse(Access::OwnOrderInResponse, kAccount, refunds(200, kOther)));
+    EXPECT_FALSE(allowsResponse(Access::OwnOrderInResponse, kAccount, orderAnswer(404, kOwn)));
+    // A list without the owner cannot be shown to an account.
+    http::Response bare;
+    bare.status = 200;
+    bare.body = R"({"data":{"items":[]}})";
+    EXPECT_FALSE(allowsResponse(Access::OwnOrderInResponse, kAccount, bare));
+    // GET /accounts/{user_id}/ledger is OwnUserInPath.
+    EXPECT_FALSE(denialOf(Access::OwnUserInPath, kAccount, request({{"user_id", kOwn}})));
+    EXPECT_TRUE(denialOf(Access::OwnUserInPath, kAccount, request({{"user_id", kOther}})));
+}
+
 }  // namespace
 }  // namespace shop::gateway

@@ -1,4 +1,4 @@
-// The metrics registry and its Prometheus text rendering.
+// The metrics registry and its Prometheus text rendering, and the gateway's refund counts.
 #include <gtest/gtest.h>
 
 #include <stdexcept>
@@ -6,6 +6,7 @@
 #include <thread>
 #include <vector>
 
+#include "app/gateway_metrics.hpp"
 #include "shop/metrics/http_metrics.hpp"
 #include "shop/metrics/registry.hpp"
 
@@ -158,6 +159,36 @@ TEST(MetricsTest, HttpMetricsCountRequestsByRouteAndStatus) {
                          "shop_http_request_duration_seconds_bucket{method=\"POST\",route=\"/"
                          "orders\",le=\"0.025\"} 1\n"))
         << text;
+}
+
+TEST(MetricsTest, GatewayCountsAcceptedRefundsAndCompletedOnes) {
+    Registry registry;
+    gateway::RefundMetrics refunds(registry);
+    refunds.observeResponse("POST", gateway::kRefundsRoute, 202);
+    refunds.observeResponse("POST", gateway::kRefundsRoute, 202);  // a replay answers 202 too
+    refunds.observeResponse("POST", gateway::kRefundsRoute, 409);  // refused: not counted
+    refunds.observeResponse("GET", gateway::kRefundsRoute, 200);
+    refunds.observeResponse("POST", "/orders", 202);
+
+    events::OrderStatusChanged status;
+    status.status = domain::OrderStatus::Finished;
+    refunds.observeStatus(status);  // paid, nothing refunded yet: not a refund
+    status.refundedAmount = 500;
+    status.version = 3;
+    refunds.observeStatus(status);  // a part refunded
+    status.status = domain::OrderStatus::Refunded;
+    status.refundedAmount = 1250;
+    status.version = 4;
+    refunds.observeStatus(status);  // the rest
+    status.status = domain::OrderStatus::Cancelled;
+    status.refundedAmount = 0;
+    refunds.observeStatus(status);
+
+    const std::string text = registry.render();
+    EXPECT_TRUE(contains(text, "# TYPE shop_gateway_refunds_requested_total counter\n")) << text;
+    EXPECT_TRUE(contains(text, "\nshop_gateway_refunds_requested_total 2\n")) << text;
+    EXPECT_TRUE(contains(text, "# TYPE shop_gateway_refunds_completed_total counter\n")) << text;
+    EXPECT_TRUE(contains(text, "\nshop_gateway_refunds_completed_total 2\n")) << text;
 }
 
 }  // namespace

@@ -49,10 +49,19 @@ events::OrderStatusChanged event(const std::string& orderId, const std::string& 
     e.version = version;
     e.amount = 1250;
     e.occurredAt = "2026-11-22T03:04:05.000001Z";
+    e.description = "a book";
+    e.createdAt = "2026-11-22T03:04:04.000000Z";
     if (status == domain::OrderStatus::Cancelled) {
         e.failureReason = domain::FailureReason::InsufficientFunds;
     }
     return e;
+}
+
+/// A single-order snapshot as read over REST (only the version and status matter here).
+StatusFrame snapshot(const std::string& orderId, const std::string& userId, std::string status,
+                     std::int64_t version, std::string amount = "12.50") {
+    return StatusFrame{orderId,           userId, std::move(status), std::nullopt, version,
+                       std::move(amount), "0.00", "a book",          "t",          "t"};
 }
 
 std::string versionOf(const domain::Json& frame) {
@@ -77,9 +86,9 @@ TEST_F(OrderStreamsTest, EachEventGoesOnlyToItsOrderItsUserAndEveryone) {
         streams.start(id);
     }
     streams.subscribe(4, {Subscription::Kind::Order, order});
-    streams.sendSnapshot(4, StatusFrame{order, user, "NEW", {}, 1, "12.50", "t"});
+    streams.sendSnapshot(4, snapshot(order, user, "NEW", 1));
     streams.subscribe(5, {Subscription::Kind::Order, otherOrder});
-    streams.sendSnapshot(5, StatusFrame{otherOrder, otherUser, "NEW", {}, 1, "1.00", "t"});
+    streams.sendSnapshot(5, snapshot(otherOrder, otherUser, "NEW", 1, "1.00"));
     sink.sent.clear();
     sink.prepared = 0;
 
@@ -103,14 +112,17 @@ TEST_F(OrderStreamsTest, FramesCarryTheContractFields) {
     for (const auto& [key, value] : frame.members()) {
         keys.push_back(key);
     }
-    EXPECT_EQ(keys,
-              (std::vector<std::string>{"type", "order_id", "user_id", "status", "failure_reason",
-                                        "version", "amount", "updated_at"}));
+    EXPECT_EQ(keys, (std::vector<std::string>{
+                        "type", "order_id", "user_id", "status", "failure_reason", "version",
+                        "amount", "refunded_amount", "description", "created_at", "updated_at"}));
     EXPECT_EQ(frame.find("type")->asString(), "order.status");
     EXPECT_EQ(frame.find("status")->asString(), "CANCELLED");
     EXPECT_EQ(frame.find("failure_reason")->asString(), "INSUFFICIENT_FUNDS");
     EXPECT_EQ(frame.find("amount")->asString(), "12.50");
+    EXPECT_EQ(frame.find("refunded_amount")->asString(), "0.00");
+    EXPECT_EQ(frame.find("description")->asString(), "a book");
     EXPECT_EQ(versionOf(frame), "2");
+    EXPECT_EQ(frame.find("created_at")->asString(), "2026-11-22T03:04:04.000000Z");
     EXPECT_EQ(frame.find("updated_at")->asString(), "2026-11-22T03:04:05.000001Z");
 }
 
@@ -121,7 +133,7 @@ TEST_F(OrderStreamsTest, SingleOrderGetsTheSnapshotFirstThenOnlyNewerEvents) {
     streams.publish(event(order, user, domain::OrderStatus::Finished, 2));
     EXPECT_TRUE(sink.sent[7].empty());
     // ...and after the snapshot only those newer than it are sent.
-    streams.sendSnapshot(7, StatusFrame{order, user, "NEW", {}, 1, "12.50", "t"});
+    streams.sendSnapshot(7, snapshot(order, user, "NEW", 1));
     auto frames = sink.framesOf(7);
     ASSERT_EQ(frames.size(), 2u);
     EXPECT_EQ(versionOf(frames[0]), "1");
@@ -146,7 +158,7 @@ TEST_F(OrderStreamsTest, SubscribersAreHeldUntilTheirSocketIsReady) {
 TEST_F(OrderStreamsTest, ASnapshotNewerThanHeldEventsSupersedesThem) {
     streams.subscribe(7, {Subscription::Kind::Order, order});
     streams.publish(event(order, user, domain::OrderStatus::Finished, 2));
-    streams.sendSnapshot(7, StatusFrame{order, user, "FINISHED", {}, 2, "12.50", "t"});
+    streams.sendSnapshot(7, snapshot(order, user, "FINISHED", 2));
     const auto frames = sink.framesOf(7);
     ASSERT_EQ(frames.size(), 1u);
     EXPECT_EQ(versionOf(frames[0]), "2");
@@ -169,7 +181,7 @@ TEST_F(OrderStreamsTest, UnsubscribedSocketsGetNothingAndLeaveNoTrace) {
     streams.unsubscribe(1);
     streams.unsubscribe(2);
     streams.unsubscribe(3);  // unknown: nothing happens
-    streams.sendSnapshot(2, StatusFrame{order, user, "NEW", {}, 1, "1.00", "t"});
+    streams.sendSnapshot(2, snapshot(order, user, "NEW", 1, "1.00"));
     EXPECT_EQ(streams.publish(event(order, user, domain::OrderStatus::Finished, 2)), 0u);
     EXPECT_TRUE(sink.sent.empty());
     EXPECT_EQ(streams.subscribers(), 0u);
@@ -193,7 +205,7 @@ TEST(WsFramesTest, SnapshotFrameComesFromTheRestOrder) {
     const auto order = domain::parseJson(
         R"({"order_id":"0b6e4a8c-3f1d-4a57-9a0e-6f2d8c1b9e77","user_id":"4d2c1b0a-9e8f-4a7b-8c6d-5e4f3a2b1c0d",)"
         R"("amount":"30.50","description":"a book","status":"CANCELLED",)"
-        R"("failure_reason":"ACCOUNT_NOT_FOUND","version":2,)"
+        R"("failure_reason":"ACCOUNT_NOT_FOUND","refunded_amount":"0.00","version":2,)"
         R"("created_at":"2026-11-22T03:04:05.000000Z","updated_at":"2026-11-22T03:04:06.000000Z"})",
         error);
     ASSERT_TRUE(order) << error;
@@ -203,10 +215,57 @@ TEST(WsFramesTest, SnapshotFrameComesFromTheRestOrder) {
               R"({"type":"order.status","order_id":"0b6e4a8c-3f1d-4a57-9a0e-6f2d8c1b9e77",)"
               R"("user_id":"4d2c1b0a-9e8f-4a7b-8c6d-5e4f3a2b1c0d","status":"CANCELLED",)"
               R"("failure_reason":"ACCOUNT_NOT_FOUND","version":2,"amount":"30.50",)"
+              R"("refunded_amount":"0.00","description":"a book",)"
+              R"("created_at":"2026-11-22T03:04:05.000000Z",)"
               R"("updated_at":"2026-11-22T03:04:06.000000Z"})");
     EXPECT_FALSE(frameFromOrder(*domain::parseJson(R"({"order_id":"x"})", error)));
     EXPECT_EQ(errorFrameJson("NOT_FOUND", "order not found"),
               R"({"type":"error","code":"NOT_FOUND","message":"order not found"})");
+}
+
+TEST(WsFramesTest, FramesFromAnEventAndFromTheRestOrderCarryTheWholeOrder) {
+    events::OrderStatusChanged event;
+    event.eventId = domain::newUuid();
+    event.orderId = "0b6e4a8c-3f1d-4a57-9a0e-6f2d8c1b9e77";
+    event.userId = "4d2c1b0a-9e8f-4a7b-8c6d-5e4f3a2b1c0d";
+    event.status = domain::OrderStatus::Finished;
+    event.version = 3;
+    event.amount = 3050;
+    event.refundedAmount = 1000;
+    event.description = "two books";
+    event.createdAt = "2026-11-22T03:04:05.000000Z";
+    event.occurredAt = "2026-11-22T03:04:09.000000Z";
+    const StatusFrame fromEvent = frameFromEvent(event);
+    EXPECT_EQ(fromEvent.refundedAmount, "10.00");
+    EXPECT_EQ(fromEvent.description, "two books");
+    EXPECT_EQ(fromEvent.createdAt, "2026-11-22T03:04:05.000000Z");
+    EXPECT_EQ(fromEvent.updatedAt, "2026-11-22T03:04:09.000000Z");
+
+    // The same order read over REST gives the same frame, so a snapshot and a push agree.
+    std::string error;
+    const auto order = domain::parseJson(
+        R"({"order_id":"0b6e4a8c-3f1d-4a57-9a0e-6f2d8c1b9e77","user_id":"4d2c1b0a-9e8f-4a7b-8c6d-5e4f3a2b1c0d",)"
+        R"("amount":"30.50","description":"two books","status":"FINISHED",)"
+        R"("failure_reason":null,"refunded_amount":"10.00","version":3,)"
+        R"("created_at":"2026-11-22T03:04:05.000000Z","updated_at":"2026-11-22T03:04:09.000000Z"})",
+        error);
+    ASSERT_TRUE(order) << error;
+    const auto fromOrder = frameFromOrder(*order);
+    ASSERT_TRUE(fromOrder);
+    EXPECT_EQ(toJson(*fromOrder), toJson(fromEvent));
+
+    // An order without one of the fields the frame shows is unreadable, not shown in part.
+    for (const char* missing : {"refunded_amount", "description", "created_at"}) {
+        domain::JsonWriter partial;
+        partial.beginObject();
+        for (const auto& [key, value] : order->members()) {
+            if (key != missing) {
+                partial.key(key).value(value);
+            }
+        }
+        partial.endObject();
+        EXPECT_FALSE(frameFromOrder(*domain::parseJson(partial.take(), error))) << missing;
+    }
 }
 
 TEST(WsEndpointTest, SubscriptionFollowsThePathAndQuery) {

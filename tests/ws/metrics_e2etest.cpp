@@ -1,5 +1,5 @@
 // /metrics on the gateway and on each service's own port: the counters move when the thing
-// they count happens (requests, WebSocket connections and frames, messages consumed,
+// they count happens (requests, WebSocket connections and frames, refunds, messages consumed,
 // duplicates absorbed by the inbox, dead-lettering) and the state gauges say what is up.
 #include <gtest/gtest.h>
 
@@ -123,6 +123,29 @@ TEST_F(MetricsTest, WebSocketGaugesAndFramesMove) {
     ws->close();
     EXPECT_TRUE(
         testing::waitUntil([&] { return value(gatewayPort(), "shop_ws_connections") == open; }));
+}
+
+TEST_F(MetricsTest, GatewayCountsRefundsAskedForAndCompleted) {
+    const std::string user = newAccount("10");
+    auto ws = subscribe("/ws/orders?user_id=" + user);
+    const std::string order = newOrder(user, "4", "refunded in part");
+    ASSERT_TRUE(ws->waitFor(statusFrame(order, "FINISHED"), 30s));
+    const double requested = value(gatewayPort(), "shop_gateway_refunds_requested_total");
+    const double completed = value(gatewayPort(), "shop_gateway_refunds_completed_total");
+
+    const auto refund = api().postJson("/orders/" + order + "/refunds", R"({"amount":"1.50"})");
+    ASSERT_EQ(refund.status, 202) << refund.describe();
+    // Counted once the answer is sent, which may be just after the client has it.
+    EXPECT_TRUE(testing::waitUntil([&] {
+        return value(gatewayPort(), "shop_gateway_refunds_requested_total") == requested + 1;
+    }));
+    // The gateway counts the completed refund as its status event arrives, before the push.
+    ASSERT_TRUE(ws->waitFor(
+        [&order](const domain::Json& frame) {
+            return text(frame, "order_id") == order && text(frame, "refunded_amount") == "1.50";
+        },
+        30s));
+    EXPECT_GE(value(gatewayPort(), "shop_gateway_refunds_completed_total"), completed + 1);
 }
 
 TEST_F(MetricsTest, ConsumedDuplicateAndDeadLetteredCountersMove) {

@@ -40,6 +40,10 @@ TEST_F(WsPushTest, UserStreamSeesNewThenFinished) {
     EXPECT_EQ(text(*finished, "user_id"), user);
     EXPECT_EQ(text(*finished, "amount"), "30.50");
     EXPECT_TRUE(finished->find("failure_reason")->isNull());
+    EXPECT_EQ(text(*finished, "refunded_amount"), "0.00");
+    EXPECT_EQ(text(*finished, "description"), "a book");
+    EXPECT_EQ(text(*created, "description"), "a book");
+    EXPECT_EQ(text(*finished, "created_at"), text(*created, "created_at"));
     EXPECT_FALSE(text(*finished, "updated_at").empty());
     for (const auto& frame : ws->received()) {
         EXPECT_EQ(text(frame, "user_id"), user) << domain::toJsonText(frame);
@@ -63,6 +67,10 @@ TEST_F(WsPushTest, LateSubscriberToOneOrderGetsItsCurrentStateFirst) {
     EXPECT_EQ(versionOf(*first), 2);
     EXPECT_EQ(text(*first, "updated_at"), e2e::str(&*settled, "updated_at"));
     EXPECT_EQ(text(*first, "amount"), "5.00");
+    // The snapshot is the whole order, as REST shows it.
+    for (const char* field : {"refunded_amount", "description", "created_at"}) {
+        EXPECT_EQ(text(*first, field), e2e::str(&*settled, field)) << field;
+    }
     // Nothing older or repeated follows the snapshot.
     EXPECT_FALSE(ws->next(500ms)) << domain::toJsonText(ws->received().back());
     EXPECT_FALSE(ws->closed());

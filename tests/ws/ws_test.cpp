@@ -26,8 +26,9 @@ std::function<bool(const domain::Json&)> statusFrame(const std::string& orderId,
 }
 
 ::testing::AssertionResult isContractFrame(const domain::Json& frame) {
-    const std::set<std::string> expected{"type",           "order_id", "user_id", "status",
-                                         "failure_reason", "version",  "amount",  "updated_at"};
+    const std::set<std::string> expected{
+        "type",   "order_id",        "user_id",     "status",     "failure_reason", "version",
+        "amount", "refunded_amount", "description", "created_at", "updated_at"};
     std::set<std::string> keys;
     for (const auto& [key, value] : frame.members()) {
         keys.insert(key);
@@ -37,11 +38,13 @@ std::function<bool(const domain::Json&)> statusFrame(const std::string& orderId,
                << "unexpected fields in " << domain::toJsonText(frame);
     }
     const domain::Json* reason = frame.find("failure_reason");
-    const bool typesOk = frame.find("type")->isString() && frame.find("order_id")->isString() &&
-                         frame.find("user_id")->isString() && frame.find("status")->isString() &&
-                         (reason->isNull() || reason->isString()) &&
-                         frame.find("version")->isNumber() && frame.find("amount")->isString() &&
-                         frame.find("updated_at")->isString();
+    const bool typesOk =
+        frame.find("type")->isString() && frame.find("order_id")->isString() &&
+        frame.find("user_id")->isString() && frame.find("status")->isString() &&
+        (reason->isNull() || reason->isString()) && frame.find("version")->isNumber() &&
+        frame.find("amount")->isString() && frame.find("refunded_amount")->isString() &&
+        frame.find("description")->isString() && frame.find("created_at")->isString() &&
+        frame.find("updated_at")->isString();
     if (!typesOk) {
         return ::testing::AssertionFailure()
                << "wrong field types in " << domain::toJsonText(frame);

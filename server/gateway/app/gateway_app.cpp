@@ -71,6 +71,7 @@ Gateway::Gateway(GatewayConfig config)
       m_feed(
           StatusFeedOptions{.amqpUrl = m_config.amqpUrl},
           [this](const events::OrderStatusChanged& event, const std::string& requestId) {
+              m_refunds.observeStatus(event);
               const std::size_t sockets = m_streams.publish(event);
               core::logDebug("order status pushed", {{"order_id", event.orderId},
                                                      {"status", domain::toString(event.status)},
@@ -116,6 +117,7 @@ http::Router Gateway::makeRouter() {
     router.add("POST", "/accounts", to(m_payments, Access::Operator));
     router.add("GET", "/accounts", to(m_payments, Access::Operator));
     router.add("GET", "/accounts/{user_id}", to(m_payments, Access::OwnUserInPath));
+    router.add("GET", "/accounts/{user_id}/ledger", to(m_payments, Access::OwnUserInPath));
     router.add("POST", "/accounts/topup", to(m_payments, Access::OwnUserInBody));
     router.add("POST", "/accounts/{user_id}/api-keys", to(m_payments, Access::Operator));
     router.add("GET", "/accounts/{user_id}/api-keys", to(m_payments, Access::Operator));
@@ -124,9 +126,10 @@ http::Router Gateway::makeRouter() {
     router.add("POST", "/orders", to(m_orders, Access::OwnUserInBody));
     router.add("GET", "/orders", to(m_orders, Access::OwnUserInQuery));
     router.add("GET", "/orders/{order_id}", to(m_orders, Access::OwnOrderInResponse));
-    router.add("POST", "/orders/{order_id}/refunds", to(m_orders, Access::Operator));
-    router.add("GET", "/orders/{order_id}/refunds", to(m_orders, Access::OwnOrderInResponse));
-    router.add("GET", "/accounts/{user_id}/ledger", to(m_payments, Access::OwnUserInPath));
+    // Refunds are asked for by the operator only. Their list holds the order's user_id, so an
+    // account reads only its own orders' refunds, as it does the orders.
+    router.add("POST", kRefundsRoute, to(m_orders, Access::Operator));
+    router.add("GET", kRefundsRoute, to(m_orders, Access::OwnOrderInResponse));
 
     WsEndpoint::addRoutes(router);
     m_docs.addRoutes(router);
@@ -200,6 +203,7 @@ void Gateway::start() {
     m_server->setObserver(
         [this](std::string_view method, std::string_view route, int status, double seconds) {
             m_httpMetrics.observe(method, route, status, seconds);
+            m_refunds.observeResponse(method, route, status);
         });
     m_server->setUpgradeHandler(
         [this](const http::Request& request, const http::AcceptWebSocket& accept) {

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "api/api_docs.hpp"
+#include "app/gateway_metrics.hpp"
 #include "auth/authenticator.hpp"
 #include "proxy/upstream.hpp"
 #include "shop/core/config.hpp"
@@ -62,6 +63,7 @@ class Gateway final {
     GatewayConfig m_config;
     metrics::Registry m_metrics;  // first in, last out: everything below may feed it
     metrics::HttpMetrics m_httpMetrics{m_metrics};
+    RefundMetrics m_refunds{m_metrics};
     Upstream m_orders;
     Upstream m_payments;
     Authenticator m_auth;

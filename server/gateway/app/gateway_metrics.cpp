@@ -39,4 +39,27 @@ void registerGatewayMetrics(metrics::Registry& registry, const websocket::Hub& h
         });
 }
 
+RefundMetrics::RefundMetrics(metrics::Registry& registry)
+    : m_requested(registry
+                      .counter("shop_gateway_refunds_requested_total",
+                               "Refunds accepted by orders (202) through this gateway.")
+                      .with()),
+      m_completed(registry
+                      .counter("shop_gateway_refunds_completed_total",
+                               "Completed refunds seen on this gateway's status feed.")
+                      .with()) {}
+
+void RefundMetrics::observeResponse(std::string_view method, std::string_view route,
+                                    int status) noexcept {
+    if (status == 202 && method == "POST" && route == kRefundsRoute) {
+        m_requested.inc();
+    }
+}
+
+void RefundMetrics::observeStatus(const events::OrderStatusChanged& event) noexcept {
+    if (event.refundedAmount > 0) {
+        m_completed.inc();
+    }
+}
+
 }  // namespace shop::gateway

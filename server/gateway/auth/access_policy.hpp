@@ -15,7 +15,8 @@ enum class Access {
     OwnUserInPath,       ///< `{user_id}` in the path is the caller's
     OwnUserInQuery,      ///< `?user_id=` is present and is the caller's
     OwnUserInBody,       ///< the JSON body's `user_id` is the caller's
-    OwnOrderInResponse,  ///< the order answered belongs to the caller
+    OwnOrderInResponse,  ///< the answer's `data.user_id` is the caller's (an order, or the
+                         ///< refund list of one, which names the order's user for this)
 };
 
 /// Why `principal` may not make `request`, or nullopt when it may (as far as the request shows;

@@ -16,6 +16,9 @@ StatusFrame frameFromEvent(const events::OrderStatusChanged& event) {
     }
     frame.version = event.version;
     frame.amount = domain::formatMoney(event.amount);
+    frame.refundedAmount = domain::formatMoney(event.refundedAmount);
+    frame.description = event.description;
+    frame.createdAt = event.createdAt;
     frame.updatedAt = event.occurredAt;
     return frame;
 }
@@ -29,15 +32,20 @@ std::optional<StatusFrame> frameFromOrder(const domain::Json& order) {
     const std::string* userId = text("user_id");
     const std::string* status = text("status");
     const std::string* amount = text("amount");
+    const std::string* refundedAmount = text("refunded_amount");
+    const std::string* description = text("description");
+    const std::string* createdAt = text("created_at");
     const std::string* updatedAt = text("updated_at");
     const domain::Json* reason = order.find("failure_reason");
     const domain::Json* version = order.find("version");
     if (orderId == nullptr || userId == nullptr || status == nullptr || amount == nullptr ||
+        refundedAmount == nullptr || description == nullptr || createdAt == nullptr ||
         updatedAt == nullptr || reason == nullptr || !(reason->isNull() || reason->isString()) ||
         version == nullptr || !version->isNumber()) {
         return std::nullopt;
     }
-    StatusFrame frame{*orderId, *userId, *status, std::nullopt, 0, *amount, *updatedAt};
+    StatusFrame frame{*orderId, *userId,         *status,      std::nullopt, 0,
+                      *amount,  *refundedAmount, *description, *createdAt,   *updatedAt};
     if (reason->isString()) {
         frame.failureReason = reason->asString();
     }
@@ -64,6 +72,9 @@ std::string toJson(const StatusFrame& frame) {
     }
     out.field("version", frame.version)
         .field("amount", frame.amount)
+        .field("refunded_amount", frame.refundedAmount)
+        .field("description", frame.description)
+        .field("created_at", frame.createdAt)
         .field("updated_at", frame.updatedAt)
         .endObject();
     return out.take();

@@ -10,14 +10,18 @@
 
 namespace shop::gateway {
 
-/// One `order.status` push (CONTRACT section 3).
+/// One `order.status` push (CONTRACT section 3): the whole order, so that a client can show it
+/// without reading it again over REST.
 struct StatusFrame {
     std::string orderId;
     std::string userId;
-    std::string status;                        ///< NEW, FINISHED, CANCELLED
+    std::string status;                        ///< NEW, FINISHED, CANCELLED, REFUNDED
     std::optional<std::string> failureReason;  ///< null unless CANCELLED
     std::int64_t version = 0;
-    std::string amount;  ///< two decimals, as in the REST Order
+    std::string amount;          ///< two decimals, as in the REST Order
+    std::string refundedAmount;  ///< completed refunds, two decimals ("0.00" when none)
+    std::string description;
+    std::string createdAt;
     std::string updatedAt;
 };
 
@@ -25,10 +29,11 @@ struct StatusFrame {
 StatusFrame frameFromEvent(const events::OrderStatusChanged& event);
 
 /// The frame for an Order object as GET /orders/{order_id} returns it (the `data` member);
-/// nullopt when a field is missing or has the wrong type.
+/// nullopt when a field is missing or has the wrong type. Every field of the frame is required:
+/// orders always sends them, and a snapshot short of one would not be the whole order.
 std::optional<StatusFrame> frameFromOrder(const domain::Json& order);
 
-/// `{"type":"order.status","order_id",...,"updated_at"}`.
+/// `{"type":"order.status","order_id",...,"updated_at"}`, in the contract's order.
 std::string toJson(const StatusFrame& frame);
 
 /// `{"type":"error","code":...,"message":...}`.
