@@ -1,5 +1,5 @@
 // WebSocket push through the gateway (CONTRACT section 3, guarantee 5): the user, single-order
-// and all-orders streams, snapshot first, refusals with their reason, and error frames.
+// and all-orders streams, snapshot first, refusals with their reason, refunds, and error frames.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -110,6 +110,46 @@ TEST_F(WsPushTest, AllOrdersStreamSeesRefusalsWithTheirReason) {
     const auto noAccount = ws->waitFor(statusFrame(orphan, "CANCELLED"), 30s);
     ASSERT_TRUE(noAccount) << "no CANCELLED frame for the order without an account";
     EXPECT_EQ(text(*noAccount, "failure_reason"), "ACCOUNT_NOT_FOUND");
+}
+
+TEST_F(WsPushTest, EverySubscriberSeesARefundCompleteAndTheOrderBecomeRefunded) {
+    const std::string user = newAccount("100");
+    const std::string order = newOrder(user, "20", "a lamp to give back");
+    const auto settled = waitForFinalOrder(order);
+    ASSERT_TRUE(settled);
+    ASSERT_EQ(e2e::str(&*settled, "status"), "FINISHED");
+    auto one = subscribe("/ws/orders/" + order);
+    auto mine = subscribe("/ws/orders?user_id=" + user);
+    auto all = subscribe("/ws/orders");
+    ASSERT_TRUE(one->next(10s)) << "no snapshot frame";
+
+    const auto refundOf = [&](const std::string& amount) {
+        const auto answer =
+            api().postJson("/orders/" + order + "/refunds", R"({"amount": ")" + amount + R"("})");
+        ASSERT_EQ(answer.status, 202) << answer.describe();
+    };
+    const auto frameWith = [&](std::int64_t version) {
+        return [order, version](const domain::Json& frame) {
+            return text(frame, "order_id") == order && versionOf(frame) == version;
+        };
+    };
+    refundOf("5");
+    for (auto* ws : {one.get(), mine.get(), all.get()}) {
+        const auto part = ws->waitFor(frameWith(3), 30s);
+        ASSERT_TRUE(part) << "no frame of the partial refund";
+        EXPECT_TRUE(isContractFrame(*part));
+        EXPECT_EQ(text(*part, "status"), "FINISHED");
+        EXPECT_EQ(text(*part, "refunded_amount"), "5.00");
+        EXPECT_EQ(text(*part, "description"), "a lamp to give back");
+    }
+    refundOf("15");
+    for (auto* ws : {one.get(), mine.get(), all.get()}) {
+        const auto whole = ws->waitFor(frameWith(4), 30s);
+        ASSERT_TRUE(whole) << "no frame of the full refund";
+        EXPECT_EQ(text(*whole, "status"), "REFUNDED");
+        EXPECT_EQ(text(*whole, "refunded_amount"), "20.00");
+        EXPECT_EQ(text(*whole, "created_at"), e2e::str(&*settled, "created_at"));
+    }
 }
 
 TEST_F(WsPushTest, UnknownOrderGetsNotFoundAndTheSocketCloses) {
