@@ -52,9 +52,12 @@ std::optional<OrderRow> first(const pg::Result& result) {
 
 OrderRow insert(pg::Transaction& tx, const std::string& orderId, const std::string& userId,
                 domain::Minor amount, const std::string& description) {
+    // One clock reading for both times: a new order's created_at and updated_at are the same
+    // instant (its NEW status frame, built from the PaymentRequested, carries both).
     static const std::string kSql =
-        "INSERT INTO orders (order_id, user_id, amount, description, status) "
-        "VALUES ($1, $2, $3, $4, 'NEW') RETURNING " +
+        "INSERT INTO orders (order_id, user_id, amount, description, status, created_at, "
+        "updated_at) SELECT $1, $2, $3, $4, 'NEW', now.t, now.t FROM clock_timestamp() AS now (t) "
+        "RETURNING " +
         columns();
     return rowsOf(tx.exec(kSql, orderId, userId, amount, description)).front();
 }
