@@ -2,7 +2,10 @@
 // network layer of its own: problems keyed by id, an orders panel filtered by status letting go
 // of a row a push moved out, its "Load more" going on from the right page after rows were
 // dropped to stay within the cap, and the accounts and orders panels keeping what changed while
-// a page was held back loading (of many pushes for one order, the newest).
+// a page was held back loading (of many pushes for one order, the newest), and an "Everyone"
+// panel showing pushed orders from their frames, reading one over REST only when its frame
+// lacks the order's description or creation time.
+#include <QComboBox>
 #include <QLabel>
 #include <QPushButton>
 #include <QTableView>
@@ -70,6 +73,7 @@ class tst_Panels : public QObject {
     void ordersPanelKeepsOrdersMadeWhileItsPageLoads();
     void ordersPanelReappliesPushesThatCameWhileItsPageLoaded();
     void ordersPanelKeepsTheNewestOfManyPushesWhileItsPageLoads();
+    void everyoneShowsPushedOrdersFromTheirFrames();
 };
 
 void tst_Panels::notificationBarKeysProblemsById() {
@@ -446,6 +450,84 @@ void tst_Panels::ordersPanelKeepsTheNewestOfManyPushesWhileItsPageLoads() {
     QCOMPARE(kept->version, qint64{kPushes + 1});
     QCOMPARE(kept->updatedAt, base.addSecs(kPushes + 1));
     QCOMPARE(network.heldCount(), 0);
+}
+
+void tst_Panels::everyoneShowsPushedOrdersFromTheirFrames() {
+    FakeNetwork network;
+    network.setHandler([](const SentRequest& sent) {
+        if (sent.url.path() == QLatin1StringView("/orders")) {
+            return orderPage({});
+        }
+        if (sent.url.path() == QLatin1StringView("/orders/o-9")) {
+            return FakeResponse::json(200, "{\"data\":" + orderJson("o-9", "NEW", 1, 9) + "}");
+        }
+        return FakeResponse::json(404, R"({"error":{"code":"NOT_FOUND","message":"no",)"
+                                       R"("request_id":"r7"}})");
+    });
+    auto orderReads = [&network] {
+        return std::count_if(network.sent().begin(), network.sent().end(),
+                             [](const SentRequest& sent) {
+                                 return sent.url.path().startsWith(QLatin1StringView("/orders/"));
+                             });
+    };
+    ApiClient api(&network);
+    ui::NotificationBar notifications;
+    ui::OrdersPanel panel(&api, &notifications);
+    panel.setScope(ui::OrdersPanel::Scope::Everyone);
+    panel.setActive(true);
+    QSignalSpy loaded(&panel, &ui::OrdersPanel::loaded);
+    panel.reload();
+    QTRY_COMPARE(loaded.count(), 1);
+    QCOMPARE(panel.model()->rowCount(), 0);
+    QVERIFY(panel.statusFilter()->findData(QStringLiteral("REFUNDED")) >= 0);
+
+    // Frames as the contract sends them carry the whole order: shown at once, nothing read.
+    for (int i = 1; i <= 3; ++i) {
+        OrderEvent frame;
+        frame.orderId = QStringLiteral("o-%1").arg(i);
+        frame.userId = QStringLiteral("u-%1").arg(i);
+        frame.status = QStringLiteral("NEW");
+        frame.version = 1;
+        frame.amount = QStringLiteral("%1.00").arg(i);
+        frame.refundedAmount = QStringLiteral("0.00");
+        frame.description = QStringLiteral("order %1").arg(i);
+        frame.createdAt = QDateTime(QDate(2025, 11, 22), QTime(10, i), Qt::UTC);
+        frame.updatedAt = frame.createdAt;
+        panel.applyEvent(frame);
+    }
+    QCOMPARE(panel.model()->rowCount(), 3);
+    const auto newest = panel.model()->orderAt(0);
+    QCOMPARE(newest->orderId, QStringLiteral("o-3"));  // newest first
+    QCOMPARE(newest->description, QStringLiteral("order 3"));
+    QCOMPARE(newest->amount, QStringLiteral("3.00"));
+    QCOMPARE(newest->userId, QStringLiteral("u-3"));
+    // A later frame of a shown order updates it in place, refunded amount and all.
+    OrderEvent refunded;
+    refunded.orderId = QStringLiteral("o-2");
+    refunded.userId = QStringLiteral("u-2");
+    refunded.status = QStringLiteral("REFUNDED");
+    refunded.version = 4;
+    refunded.amount = QStringLiteral("2.00");
+    refunded.refundedAmount = QStringLiteral("2.00");
+    panel.applyEvent(refunded);
+    QCOMPARE(panel.model()->orderAt(1)->status, QStringLiteral("REFUNDED"));
+    QCOMPARE(panel.model()->orderAt(1)->refundedAmount, QStringLiteral("2.00"));
+    // (A request is recorded as it is sent, within applyEvent.)
+    QCOMPARE(orderReads(), 0);
+
+    // A frame without description and creation time (an older gateway): read the order once.
+    OrderEvent bare;
+    bare.orderId = QStringLiteral("o-9");
+    bare.userId = QStringLiteral("u-1");
+    bare.status = QStringLiteral("NEW");
+    bare.version = 1;
+    bare.amount = QStringLiteral("9.99");
+    panel.applyEvent(bare);
+    panel.applyEvent(bare);
+    QTRY_COMPARE(panel.model()->rowCount(), 4);
+    QCOMPARE(orderReads(), 1);
+    QCOMPARE(panel.model()->orderAt(panel.model()->rowOf(QStringLiteral("o-9")))->description,
+             QStringLiteral("a book"));
 }
 
 QTEST_MAIN(tst_Panels)
