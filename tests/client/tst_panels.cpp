@@ -4,7 +4,8 @@
 // dropped to stay within the cap, and the accounts and orders panels keeping what changed while
 // a page was held back loading (of many pushes for one order, the newest), and an "Everyone"
 // panel showing pushed orders from their frames, reading one over REST only when its frame
-// lacks the order's description or creation time.
+// lacks the order's description or creation time; and the live chart not counting a refund's
+// push as another payment.
 #include <QComboBox>
 #include <QLabel>
 #include <QPushButton>
@@ -15,8 +16,11 @@
 #include "core/account_model.hpp"
 #include "core/api_client.hpp"
 #include "core/order_model.hpp"
+#include "core/timeline_model.hpp"
 #include "support/fake_network.hpp"
 #include "ui/accounts_panel.hpp"
+#include "ui/live_chart.hpp"
+#include "ui/live_panel.hpp"
 #include "ui/notification_bar.hpp"
 #include "ui/orders_panel.hpp"
 
@@ -74,6 +78,7 @@ class tst_Panels : public QObject {
     void ordersPanelReappliesPushesThatCameWhileItsPageLoaded();
     void ordersPanelKeepsTheNewestOfManyPushesWhileItsPageLoads();
     void everyoneShowsPushedOrdersFromTheirFrames();
+    void liveChartCountsPaymentsNotRefunds();
 };
 
 void tst_Panels::notificationBarKeysProblemsById() {
@@ -528,6 +533,32 @@ void tst_Panels::everyoneShowsPushedOrdersFromTheirFrames() {
     QCOMPARE(orderReads(), 1);
     QCOMPARE(panel.model()->orderAt(panel.model()->rowOf(QStringLiteral("o-9")))->description,
              QStringLiteral("a book"));
+}
+
+void tst_Panels::liveChartCountsPaymentsNotRefunds() {
+    ui::LivePanel panel;
+    QSignalSpy redrawn(panel.chart(), &ui::LiveChart::totalsChanged);
+    OrderEvent paid;
+    paid.orderId = QStringLiteral("o-1");
+    paid.userId = QStringLiteral("u-1");
+    paid.status = QStringLiteral("FINISHED");
+    paid.version = 2;
+    paid.amount = QStringLiteral("9.99");
+    paid.refundedAmount = QStringLiteral("0.00");
+    panel.addEvent(paid);
+    // A part refund completes: FINISHED again, with a refunded amount; then the rest.
+    OrderEvent partRefund = paid;
+    partRefund.version = 3;
+    partRefund.refundedAmount = QStringLiteral("4.00");
+    panel.addEvent(partRefund);
+    OrderEvent refunded = paid;
+    refunded.status = QStringLiteral("REFUNDED");
+    refunded.version = 4;
+    refunded.refundedAmount = QStringLiteral("9.99");
+    panel.addEvent(refunded);
+    QCOMPARE(panel.timeline()->rowCount(), 3);
+    QVERIFY(redrawn.wait(5000));  // the chart redraws every second
+    QCOMPARE(panel.chart()->totals(), qMakePair(1, 0));
 }
 
 QTEST_MAIN(tst_Panels)
