@@ -39,6 +39,9 @@ namespace {
 
 constexpr auto kUsernameKey = "auth/username";
 constexpr auto kTimeoutKey = "network/timeoutMs";
+// Not "orders/header": the Refunded column moved every column after Amount, and a layout saved
+// before it (widths, the stretched Description) would land on the wrong columns.
+constexpr auto kOrdersHeaderKey = "orders/header-v2";
 constexpr int kMessageMs = 8000;
 
 QString signedOutTitle() {
@@ -617,7 +620,7 @@ void MainWindow::restoreLayout() {
     m_accounts->view()->horizontalHeader()->restoreState(
         settings.value(QStringLiteral("accounts/header")).toByteArray());
     m_orders->view()->horizontalHeader()->restoreState(
-        settings.value(QStringLiteral("orders/header")).toByteArray());
+        settings.value(QLatin1StringView(kOrdersHeaderKey)).toByteArray());
     m_orders->setScope(settings.value(QStringLiteral("orders/scope")).toInt() == 1
                            ? OrdersPanel::Scope::Everyone
                            : OrdersPanel::Scope::SelectedAccount);
@@ -631,7 +634,7 @@ void MainWindow::saveLayout() const {
     settings.setValue(QStringLiteral("window/splitter"), m_splitter->saveState());
     settings.setValue(QStringLiteral("accounts/header"),
                       m_accounts->view()->horizontalHeader()->saveState());
-    settings.setValue(QStringLiteral("orders/header"),
+    settings.setValue(QLatin1StringView(kOrdersHeaderKey),
                       m_orders->view()->horizontalHeader()->saveState());
     settings.setValue(QStringLiteral("orders/scope"),
                       m_orders->scope() == OrdersPanel::Scope::Everyone ? 1 : 0);
