@@ -339,6 +339,44 @@ void ApiClient::getOrder(const QString& orderId, QObject* context, ApiCallback<O
                 [](const Answer& answer) { return wire::order(answer.data); });
 }
 
+void ApiClient::requestRefund(const RefundRequest& refund, QObject* context,
+                              ApiCallback<Refund> done) {
+    Request request;
+    request.method = "POST";
+    request.path = {QStringLiteral("orders"), refund.orderId, QStringLiteral("refunds")};
+    QJsonObject body;
+    if (!refund.amount.isEmpty()) {
+        body.insert(QStringLiteral("amount"), refund.amount);
+    }
+    if (!refund.reason.isEmpty()) {
+        body.insert(QStringLiteral("reason"), refund.reason);
+    }
+    request.body = body;
+    request.idempotencyKey = refund.idempotencyKey;
+    call<Refund>(request, context, std::move(done),
+                 [](const Answer& answer) { return wire::refund(answer.data); });
+}
+
+void ApiClient::listRefunds(const QString& orderId, QObject* context,
+                            ApiCallback<QList<Refund>> done) {
+    Request request;
+    request.path = {QStringLiteral("orders"), orderId, QStringLiteral("refunds")};
+    call<QList<Refund>>(request, context, std::move(done),
+                        [](const Answer& answer) { return wire::refundList(answer.data); });
+}
+
+void ApiClient::listLedger(const QString& userId, int limit, const QString& cursor,
+                           QObject* context, ApiCallback<Page<LedgerEntry>> done) {
+    Request request;
+    request.path = {QStringLiteral("accounts"), userId, QStringLiteral("ledger")};
+    request.query.addQueryItem(QStringLiteral("limit"), QString::number(limit));
+    if (!cursor.isEmpty()) {
+        request.query.addQueryItem(QStringLiteral("cursor"), cursor);
+    }
+    call<Page<LedgerEntry>>(request, context, std::move(done),
+                            [](const Answer& answer) { return wire::ledgerPage(answer.data); });
+}
+
 void ApiClient::listApiKeys(const QString& userId, QObject* context,
                             ApiCallback<QList<ApiKey>> done) {
     Request request;

@@ -76,6 +76,17 @@ class ApiClient final : public QObject {
     /// GET /orders/{orderId}.
     void getOrder(const QString& orderId, QObject* context, ApiCallback<Order> done);
 
+    /// POST /orders/{orderId}/refunds (operator only) with the request's Idempotency-Key: the
+    /// refund, PENDING until payments has credited it. 409 CONFLICT when the order is not
+    /// FINISHED or the amount exceeds what is still refundable.
+    void requestRefund(const RefundRequest& request, QObject* context, ApiCallback<Refund> done);
+    /// GET /orders/{orderId}/refunds: the order's refunds, oldest first.
+    void listRefunds(const QString& orderId, QObject* context, ApiCallback<QList<Refund>> done);
+    /// GET /accounts/{userId}/ledger?limit=&cursor= (cursor empty for the first page), newest
+    /// first.
+    void listLedger(const QString& userId, int limit, const QString& cursor, QObject* context,
+                    ApiCallback<Page<LedgerEntry>> done);
+
     /// GET /accounts/{userId}/api-keys (operator only): every key of the account, revoked ones
     /// included, newest first; never the secrets.
     void listApiKeys(const QString& userId, QObject* context, ApiCallback<QList<ApiKey>> done);

@@ -10,6 +10,7 @@ namespace shop::client {
 namespace {
 
 constexpr qsizetype kMaxDescriptionChars = 500;
+constexpr qsizetype kMaxReasonChars = 200;
 
 FieldCheck failed(QString message) {
     return FieldCheck{QString(), std::move(message)};
@@ -46,6 +47,33 @@ FieldCheck checkDescription(const QString& text) {
             QStringLiteral("description must be at most %1 characters").arg(kMaxDescriptionChars));
     }
     return FieldCheck{text, QString()};
+}
+
+FieldCheck checkRefundReason(const QString& text) {
+    const QList<uint> codePoints = text.toUcs4();
+    // The same checks, in the same order, as the orders service's.
+    for (const uint c : codePoints) {
+        if (c < 0x20 || c == 0x7f) {
+            return failed(QStringLiteral("reason must not contain control characters"));
+        }
+    }
+    if (codePoints.size() > kMaxReasonChars) {
+        return failed(QStringLiteral("reason must be at most %1 characters").arg(kMaxReasonChars));
+    }
+    return FieldCheck{text, QString()};
+}
+
+std::optional<qint64> moneyMinor(const QString& text) {
+    std::string error;
+    const auto minor = domain::parseMoney(text.toStdString(), error);
+    if (!minor) {
+        return std::nullopt;
+    }
+    return static_cast<qint64>(*minor);
+}
+
+QString moneyText(qint64 minor) {
+    return QString::fromStdString(domain::formatMoney(static_cast<domain::Minor>(minor)));
 }
 
 FieldCheck checkUserId(const QString& text, bool optional) {

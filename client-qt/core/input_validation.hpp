@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QString>
+#include <optional>
 
 namespace shop::client {
 
@@ -20,6 +21,16 @@ FieldCheck checkAmount(const QString& text, bool positive, const QString& field 
 
 /// An order description: 1..500 characters (Unicode code points), no control characters.
 FieldCheck checkDescription(const QString& text);
+
+/// A refund's reason: 0..200 characters (Unicode code points), no control characters; empty
+/// is accepted (no reason).
+FieldCheck checkRefundReason(const QString& text);
+
+/// Money text as the API sends it ("199.99", at most 1,000,000,000.00) in exact minor units;
+/// std::nullopt when it is not such a text.
+std::optional<qint64> moneyMinor(const QString& text);
+/// Minor units as money text with two decimals: 19999 -> "199.99", -150 -> "-1.50".
+QString moneyText(qint64 minor);
 
 /// A user id: a UUID (any case); empty is accepted when `optional`.
 FieldCheck checkUserId(const QString& text, bool optional);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "core/input_validation.hpp"
 #include "core/time_text.hpp"
 
 namespace shop::client {
@@ -39,6 +40,10 @@ QVariant OrderModel::data(const QModelIndex& index, int role) const {
                     return order.status;
                 case AmountColumn:
                     return order.amount;
+                case RefundedColumn:
+                    // Blank when nothing was refunded, so the refunded rows stand out.
+                    return moneyMinor(order.refundedAmount).value_or(0) > 0 ? order.refundedAmount
+                                                                            : QString();
                 case DescriptionColumn:
                     return order.description;
                 case ReasonColumn:
@@ -64,6 +69,8 @@ QVariant OrderModel::data(const QModelIndex& index, int role) const {
                     return order.failureReason;
                 case DescriptionColumn:
                     return order.description;
+                case RefundedColumn:
+                    return tr("%1 of %2 refunded").arg(order.refundedAmount, order.amount);
                 case StatusColumn:
                     return tr("%1, version %2").arg(order.status).arg(order.version);
                 case CreatedColumn:
@@ -74,7 +81,7 @@ QVariant OrderModel::data(const QModelIndex& index, int role) const {
                     return {};
             }
         case Qt::TextAlignmentRole:
-            if (index.column() == AmountColumn) {
+            if (index.column() == AmountColumn || index.column() == RefundedColumn) {
                 return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
             }
             return {};
@@ -86,6 +93,8 @@ QVariant OrderModel::data(const QModelIndex& index, int role) const {
             return order.status;
         case VersionRole:
             return order.version;
+        case RefundedAmountRole:
+            return order.refundedAmount;
         default:
             return {};
     }
@@ -100,6 +109,8 @@ QVariant OrderModel::headerData(int section, Qt::Orientation orientation, int ro
             return tr("Status");
         case AmountColumn:
             return tr("Amount");
+        case RefundedColumn:
+            return tr("Refunded");
         case DescriptionColumn:
             return tr("Description");
         case ReasonColumn:
@@ -212,6 +223,12 @@ OrderModel::EventOutcome OrderModel::applyEvent(const OrderEvent& event) {
     order.version = event.version;
     if (!event.amount.isEmpty()) {
         order.amount = event.amount;
+    }
+    if (!event.refundedAmount.isEmpty()) {
+        order.refundedAmount = event.refundedAmount;
+    } else if (event.status == QLatin1StringView(status::kRefunded)) {
+        // REFUNDED means the completed refunds add up to the whole amount.
+        order.refundedAmount = order.amount;
     }
     if (event.updatedAt.isValid()) {
         order.updatedAt = event.updatedAt;

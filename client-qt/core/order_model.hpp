@@ -26,6 +26,7 @@ class OrderModel final : public QAbstractTableModel {
     enum Column {
         StatusColumn,
         AmountColumn,
+        RefundedColumn,
         DescriptionColumn,
         ReasonColumn,
         AccountColumn,
@@ -37,8 +38,9 @@ class OrderModel final : public QAbstractTableModel {
     enum Role {
         OrderIdRole = Qt::UserRole + 1,  ///< full order id (QString)
         UserIdRole,                      ///< full user id (QString)
-        StatusRole,                      ///< wire status: NEW, FINISHED, CANCELLED (QString)
-        VersionRole,                     ///< version (qint64)
+        StatusRole,          ///< wire status: NEW, FINISHED, CANCELLED, REFUNDED (QString)
+        VersionRole,         ///< version (qint64)
+        RefundedAmountRole,  ///< completed refunds, money text, "0.00" when none (QString)
     };
     /// What applyEvent() did with a pushed frame.
     enum class EventOutcome { Updated, Stale, Unknown };
@@ -62,7 +64,9 @@ class OrderModel final : public QAbstractTableModel {
     /// Inserts the order by creation time (newest first) or updates its row when newer.
     /// Returns false when a row with the same or a newer version is already there.
     bool upsert(const Order& order);
-    /// Applies a pushed status change to the order's row when the frame's version is newer.
+    /// Applies a pushed status change to the order's row when the frame's version is newer
+    /// (its refunded amount too: from the frame, or the whole amount for REFUNDED when the frame
+    /// has none).
     EventOutcome applyEvent(const OrderEvent& event);
     /// Removes the order's row (e.g. when a push moved it out of a status filter); false if absent.
     bool remove(const QString& orderId);

@@ -25,4 +25,9 @@ NewOrderRequest NewOrderRequest::make(const QString& userId, const QString& amou
     return NewOrderRequest{userId, amount, description, newIdempotencyKey()};
 }
 
+RefundRequest RefundRequest::make(const QString& orderId, const QString& amount,
+                                  const QString& reason) {
+    return RefundRequest{orderId, amount, reason, newIdempotencyKey()};
+}
+
 }  // namespace shop::client

@@ -40,6 +40,22 @@ struct NewOrderRequest {
                                 const QString& description);
 };
 
+/// POST /orders/{orderId}/refunds. Send the same value again to retry: it carries its
+/// Idempotency-Key.
+struct RefundRequest {
+    QString orderId;
+    QString amount;  ///< normalized money text; empty lets the server refund all that is left
+    QString reason;  ///< empty for none
+    QString idempotencyKey;
+
+    /// A request with a new Idempotency-Key.
+    static RefundRequest make(const QString& orderId, const QString& amount, const QString& reason);
+    /// Whether `other` asks for the same refund (the key aside): only then may it reuse the key.
+    bool sameRefundAs(const RefundRequest& other) const {
+        return orderId == other.orderId && amount == other.amount && reason == other.reason;
+    }
+};
+
 /// GET /orders: `userId` empty for every user, `status` empty for every status.
 struct OrdersQuery {
     QString userId;

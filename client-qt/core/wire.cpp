@@ -119,7 +119,74 @@ std::optional<Order> order(const QJsonValue& value) {
         !readTime(object, QLatin1StringView("updated_at"), result.updatedAt)) {
         return std::nullopt;
     }
+    // Absent from answers of a gateway older than refunds: nothing refunded.
+    if (object.contains(QLatin1StringView("refunded_amount")) &&
+        !readMoney(object, QLatin1StringView("refunded_amount"), result.refundedAmount)) {
+        return std::nullopt;
+    }
     return result;
+}
+
+std::optional<Refund> refund(const QJsonValue& value) {
+    if (!value.isObject()) {
+        return std::nullopt;
+    }
+    const QJsonObject object = value.toObject();
+    Refund result;
+    if (!readString(object, QLatin1StringView("refund_id"), result.refundId) ||
+        !readString(object, QLatin1StringView("order_id"), result.orderId) ||
+        !readMoney(object, QLatin1StringView("amount"), result.amount) ||
+        !readNullableString(object, QLatin1StringView("reason"), result.reason) ||
+        !readString(object, QLatin1StringView("status"), result.status) ||
+        !readTime(object, QLatin1StringView("created_at"), result.createdAt) ||
+        !readTime(object, QLatin1StringView("updated_at"), result.updatedAt)) {
+        return std::nullopt;
+    }
+    readString(object, QLatin1StringView("user_id"), result.userId);
+    return result;
+}
+
+std::optional<QList<Refund>> refundList(const QJsonValue& value) {
+    const QJsonValue items = value.toObject().value(QLatin1StringView("items"));
+    if (!items.isArray()) {
+        return std::nullopt;
+    }
+    QList<Refund> result;
+    for (const QJsonValue& item : items.toArray()) {
+        auto parsed = refund(item);
+        if (!parsed) {
+            return std::nullopt;
+        }
+        result.append(std::move(*parsed));
+    }
+    return result;
+}
+
+std::optional<LedgerEntry> ledgerEntry(const QJsonValue& value) {
+    if (!value.isObject()) {
+        return std::nullopt;
+    }
+    const QJsonObject object = value.toObject();
+    LedgerEntry result;
+    // A string of digits by the contract; a bare number is read as well.
+    const QJsonValue id = object.value(QLatin1StringView("entry_id"));
+    if (id.isDouble()) {
+        result.entryId = QString::number(id.toInteger());
+    } else if (!readString(object, QLatin1StringView("entry_id"), result.entryId)) {
+        return std::nullopt;
+    }
+    if (!readString(object, QLatin1StringView("kind"), result.kind) ||
+        !readMoney(object, QLatin1StringView("amount"), result.amount) ||
+        !readNullableString(object, QLatin1StringView("order_id"), result.orderId) ||
+        !readNullableString(object, QLatin1StringView("refund_id"), result.refundId) ||
+        !readTime(object, QLatin1StringView("created_at"), result.createdAt)) {
+        return std::nullopt;
+    }
+    return result;
+}
+
+std::optional<Page<LedgerEntry>> ledgerPage(const QJsonValue& value) {
+    return page<LedgerEntry>(value, &ledgerEntry);
 }
 
 std::optional<Page<Account>> accountPage(const QJsonValue& value) {
@@ -191,6 +258,11 @@ std::optional<OrderEvent> orderEvent(const QJsonValue& value) {
     readString(object, QLatin1StringView("user_id"), result.userId);
     readMoney(object, QLatin1StringView("amount"), result.amount);
     readTime(object, QLatin1StringView("updated_at"), result.updatedAt);
+    // The whole order, as the contract's frames carry it; a frame without them is still a
+    // status change (the client then reads the order over REST when it needs the rest).
+    readMoney(object, QLatin1StringView("refunded_amount"), result.refundedAmount);
+    readString(object, QLatin1StringView("description"), result.description);
+    readTime(object, QLatin1StringView("created_at"), result.createdAt);
     return result;
 }
 

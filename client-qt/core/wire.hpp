@@ -18,6 +18,14 @@ std::optional<TokenGrant> tokenGrant(const QJsonValue& value);
 std::optional<ApiKey> apiKey(const QJsonValue& value);
 /// {"items": [ApiKey]}.
 std::optional<QList<ApiKey>> apiKeyList(const QJsonValue& value);
+/// A refund.
+std::optional<Refund> refund(const QJsonValue& value);
+/// {"order_id", "user_id", "items": [Refund]}: the refunds, oldest first.
+std::optional<QList<Refund>> refundList(const QJsonValue& value);
+/// One ledger entry.
+std::optional<LedgerEntry> ledgerEntry(const QJsonValue& value);
+/// {"items": [LedgerEntry], "next_cursor"}.
+std::optional<Page<LedgerEntry>> ledgerPage(const QJsonValue& value);
 /// An `order.status` frame (the whole frame object, "type" included).
 std::optional<OrderEvent> orderEvent(const QJsonValue& value);
 

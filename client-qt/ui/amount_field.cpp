@@ -36,7 +36,25 @@ FieldCheck AmountField::check() const {
     if (text.isEmpty()) {
         return m_optional ? FieldCheck{} : FieldCheck{QString(), tr("%1 is required").arg(m_field)};
     }
-    return checkAmount(text, m_positive, m_field);
+    FieldCheck verdict = checkAmount(text, m_positive, m_field);
+    if (verdict.ok() && !m_maximum.isEmpty()) {
+        const auto value = moneyMinor(verdict.value);
+        const auto maximum = moneyMinor(m_maximum);
+        if (value && maximum && *value > *maximum) {
+            verdict.error =
+                m_maximumWhat.isEmpty()
+                    ? tr("%1 must be at most %2").arg(m_field, m_maximum)
+                    : tr("%1 must be at most %2 (%3)").arg(m_field, m_maximum, m_maximumWhat);
+            verdict.value.clear();
+        }
+    }
+    return verdict;
+}
+
+void AmountField::setMaximum(const QString& maximum, const QString& what) {
+    m_maximum = maximum;
+    m_maximumWhat = what;
+    revalidate();
 }
 
 void AmountField::revalidate() {

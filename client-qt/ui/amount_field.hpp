@@ -22,6 +22,10 @@ class AmountField final : public QWidget {
     /// an optional field left empty).
     FieldCheck check() const;
     bool isValid() const { return check().ok(); }
+    /// The largest amount accepted (normalized money text; empty for no limit beyond the
+    /// API's); `what` says what the limit is ("still refundable") in the message. Revalidates.
+    void setMaximum(const QString& maximum, const QString& what = {});
+    QString maximum() const { return m_maximum; }
     QLineEdit* lineEdit() const { return m_edit; }
 
   signals:
@@ -33,6 +37,8 @@ class AmountField final : public QWidget {
     QString m_field;
     bool m_positive;
     bool m_optional;
+    QString m_maximum;
+    QString m_maximumWhat;
     QLineEdit* m_edit;
     QLabel* m_error;
     bool m_valid = false;

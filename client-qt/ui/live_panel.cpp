@@ -7,6 +7,7 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include "core/input_validation.hpp"
 #include "core/timeline_model.hpp"
 #include "ui/live_chart.hpp"
 #include "ui/status_delegate.hpp"
@@ -63,7 +64,11 @@ LivePanel::LivePanel(QWidget* parent)
 
 void LivePanel::addEvent(const OrderEvent& event) {
     m_timeline->add(event, QDateTime::currentDateTimeUtc());
-    m_chart->record(event.status);
+    // A part refund completing pushes the order again as FINISHED, with its refunded amount: a
+    // refund, not another payment.
+    if (moneyMinor(event.refundedAmount).value_or(0) == 0) {
+        m_chart->record(event.status);
+    }
 }
 
 }  // namespace shop::client::ui

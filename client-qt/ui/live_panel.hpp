@@ -22,7 +22,8 @@ class LivePanel final : public QWidget {
   public:
     explicit LivePanel(QWidget* parent = nullptr);
 
-    /// A pushed change: a timeline row, and a point on the chart when final.
+    /// A pushed change: a timeline row, and a point on the chart when the order was paid or
+    /// cancelled (not when a refund completed).
     void addEvent(const OrderEvent& event);
 
     TimelineModel* timeline() const { return m_timeline; }

@@ -22,11 +22,14 @@
 #include "ui/accounts_panel.hpp"
 #include "ui/api_keys_dialog.hpp"
 #include "ui/connection_status.hpp"
+#include "ui/ledger_dialog.hpp"
 #include "ui/live_panel.hpp"
 #include "ui/new_account_dialog.hpp"
 #include "ui/new_order_dialog.hpp"
 #include "ui/notification_bar.hpp"
 #include "ui/orders_panel.hpp"
+#include "ui/refund_dialog.hpp"
+#include "ui/refunds_view.hpp"
 #include "ui/settings_dialog.hpp"
 #include "ui/sign_in_dialog.hpp"
 #include "ui/top_up_dialog.hpp"
@@ -36,6 +39,9 @@ namespace {
 
 constexpr auto kUsernameKey = "auth/username";
 constexpr auto kTimeoutKey = "network/timeoutMs";
+// Not "orders/header": the Refunded column moved every column after Amount, and a layout saved
+// before it (widths, the stretched Description) would land on the wrong columns.
+constexpr auto kOrdersHeaderKey = "orders/header-v2";
 constexpr int kMessageMs = 8000;
 
 QString signedOutTitle() {
@@ -86,10 +92,16 @@ MainWindow::MainWindow(const ClientServices& services, const ClientOptions& opti
         m_orders->setSelectedAccount(id);
         updateAccountActions();
     });
+    connect(m_orders, &OrdersPanel::currentOrderChanged, this, &MainWindow::updateOrderActions);
+    connect(m_orders, &OrdersPanel::orderActivated, this,
+            [this](const QString& orderId) { showRefunds(orderId); });
+    connect(services.auth, &AuthSession::stateChanged, this, &MainWindow::updateOrderActions);
     connect(services.stream, &EventStream::orderEvent, this, [this](const OrderEvent& event) {
         m_orders->applyEvent(event);
         m_live->addEvent(event);
-        if (event.status == QLatin1StringView(status::kFinished)) {
+        // Paid, or (part) refunded: the balance moved.
+        if (event.status == QLatin1StringView(status::kFinished) ||
+            event.status == QLatin1StringView(status::kRefunded)) {
             refreshBalanceSoon(event.userId);
         }
     });
@@ -130,6 +142,7 @@ MainWindow::MainWindow(const ClientServices& services, const ClientOptions& opti
         }
     });
     updateAccountActions();
+    updateOrderActions();
 }
 
 MainWindow::~MainWindow() = default;
@@ -175,9 +188,12 @@ void MainWindow::createActions() {
                          QKeySequence(QStringLiteral("Ctrl+T")), [this] { topUp(); });
     m_apiKeysAction = make(tr("API &keys…"), QStringLiteral("apiKeysAction"),
                            QKeySequence(QStringLiteral("Ctrl+K")), [this] { manageApiKeys(); });
+    m_historyAction = make(tr("&History…"), QStringLiteral("historyAction"),
+                           QKeySequence(QStringLiteral("Ctrl+H")), [this] { showHistory(); });
     accounts->addAction(m_newAccountAction);
     accounts->addAction(m_topUpAction);
     accounts->addAction(m_apiKeysAction);
+    accounts->addAction(m_historyAction);
     accounts->addSeparator();
     accounts->addAction(
         make(tr("&Find account"), QStringLiteral("findAccountAction"), QKeySequence::Find, [this] {
@@ -191,6 +207,13 @@ void MainWindow::createActions() {
     m_newOrderAction = make(tr("&New order…"), QStringLiteral("newOrderAction"),
                             QKeySequence(QStringLiteral("Ctrl+N")), [this] { newOrder(); });
     orders->addAction(m_newOrderAction);
+    // Not Ctrl+R: GNOME and KDE bind it to Refresh (QKeySequence::Refresh) next to F5.
+    m_refundAction = make(tr("Re&fund…"), QStringLiteral("refundAction"),
+                          QKeySequence(QStringLiteral("Ctrl+Shift+R")), [this] { refundOrder(); });
+    m_refundsAction = make(tr("Refun&ds of the order…"), QStringLiteral("refundsAction"),
+                           QKeySequence(), [this] { showRefunds(); });
+    orders->addAction(m_refundAction);
+    orders->addAction(m_refundsAction);
     auto* refresh = make(tr("&Refresh"), QStringLiteral("refreshAction"), QKeySequence::Refresh,
                          [this] { reloadAll(); });
     orders->addAction(refresh);
@@ -239,6 +262,13 @@ void MainWindow::createActions() {
                               "status through the gateway at %1.")
                                .arg(m_services.api->baseUrl().toString().toHtmlEscaped()));
     }));
+
+    // The same actions on the rows, by right click.
+    m_orders->view()->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_orders->view()->addActions({m_refundAction, m_refundsAction});
+    m_accounts->view()->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_accounts->view()->addActions(
+        {m_topUpAction, m_newOrderAction, m_historyAction, m_apiKeysAction});
 
     QToolBar* toolBar = addToolBar(tr("Main"));
     toolBar->setObjectName(QStringLiteral("mainToolBar"));
@@ -334,6 +364,17 @@ void MainWindow::updateAccountActions() {
     m_topUpAction->setEnabled(selected);
     m_newOrderAction->setEnabled(selected);
     m_apiKeysAction->setEnabled(selected);
+    m_historyAction->setEnabled(selected);
+}
+
+void MainWindow::updateOrderActions() {
+    const auto order = m_orders->currentOrder();
+    // Refunds are an operator's: an account's token gets 403 for them.
+    const bool operatorSession = m_services.auth->state() == AuthSession::State::SignedIn &&
+                                 m_services.auth->role() == QLatin1StringView("operator");
+    m_refundAction->setEnabled(operatorSession && order &&
+                               order->status == QLatin1StringView(status::kFinished));
+    m_refundsAction->setEnabled(order.has_value());
 }
 
 void MainWindow::newAccount() {
@@ -374,6 +415,45 @@ void MainWindow::manageApiKeys() {
         return;
     }
     auto* dialog = new ApiKeysDialog(m_services.api, account->userId, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+}
+
+void MainWindow::refundOrder() {
+    const auto order = m_orders->currentOrder();
+    if (!order || !m_refundAction->isEnabled()) {
+        return;
+    }
+    auto* dialog = new RefundDialog(m_services.api, *order, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &RefundDialog::refundRequested, this, [this](const Refund& refund) {
+        statusBar()->showMessage(tr("Refund of %1 for order %2 requested: %3, the order follows "
+                                    "once the account is credited")
+                                     .arg(refund.amount, refund.orderId, refund.status),
+                                 kMessageMs);
+    });
+    dialog->open();
+}
+
+void MainWindow::showRefunds(const QString& orderId) {
+    std::optional<Order> order = m_orders->currentOrder();
+    if (!orderId.isEmpty()) {
+        order = m_orders->model()->orderAt(m_orders->model()->rowOf(orderId));
+    }
+    if (!order) {
+        return;
+    }
+    auto* dialog = new RefundsDialog(m_services.api, *order, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+}
+
+void MainWindow::showHistory() {
+    const auto account = m_accounts->currentAccount();
+    if (!account) {
+        return;
+    }
+    auto* dialog = new LedgerDialog(m_services.api, account->userId, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->show();
 }
@@ -540,7 +620,7 @@ void MainWindow::restoreLayout() {
     m_accounts->view()->horizontalHeader()->restoreState(
         settings.value(QStringLiteral("accounts/header")).toByteArray());
     m_orders->view()->horizontalHeader()->restoreState(
-        settings.value(QStringLiteral("orders/header")).toByteArray());
+        settings.value(QLatin1StringView(kOrdersHeaderKey)).toByteArray());
     m_orders->setScope(settings.value(QStringLiteral("orders/scope")).toInt() == 1
                            ? OrdersPanel::Scope::Everyone
                            : OrdersPanel::Scope::SelectedAccount);
@@ -554,7 +634,7 @@ void MainWindow::saveLayout() const {
     settings.setValue(QStringLiteral("window/splitter"), m_splitter->saveState());
     settings.setValue(QStringLiteral("accounts/header"),
                       m_accounts->view()->horizontalHeader()->saveState());
-    settings.setValue(QStringLiteral("orders/header"),
+    settings.setValue(QLatin1StringView(kOrdersHeaderKey),
                       m_orders->view()->horizontalHeader()->saveState());
     settings.setValue(QStringLiteral("orders/scope"),
                       m_orders->scope() == OrdersPanel::Scope::Everyone ? 1 : 0);

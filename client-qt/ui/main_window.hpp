@@ -61,6 +61,12 @@ class MainWindow final : public QMainWindow {
     void topUp();
     void newOrder();
     void manageApiKeys();
+    /// Refunds the current order (a FINISHED order, for an operator).
+    void refundOrder();
+    /// Shows the refunds of the current order, or of `orderId` when given.
+    void showRefunds(const QString& orderId = {});
+    /// Shows the selected account's history (its ledger).
+    void showHistory();
     void openSettings();
     /// Shows the sign-in dialog (once; a second call while it is open does nothing).
     void showSignIn(const QString& reason);
@@ -76,6 +82,7 @@ class MainWindow final : public QMainWindow {
     void beginWork();
     void reloadAll();
     void updateAccountActions();
+    void updateOrderActions();
     // Each sends its request; `problem` is 0 on the first attempt, and on a retry the
     // notification of the attempt that failed, which a new failure replaces.
     void submitNewAccount(const NewAccountRequest& request, NotificationBar::ProblemId problem);
@@ -106,6 +113,9 @@ class MainWindow final : public QMainWindow {
     QAction* m_topUpAction = nullptr;
     QAction* m_newOrderAction = nullptr;
     QAction* m_apiKeysAction = nullptr;
+    QAction* m_historyAction = nullptr;
+    QAction* m_refundAction = nullptr;
+    QAction* m_refundsAction = nullptr;
 };
 
 }  // namespace shop::client::ui

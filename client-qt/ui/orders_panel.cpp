@@ -3,6 +3,7 @@
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QItemSelectionModel>
 #include <QLabel>
 #include <QPushButton>
 #include <QTableView>
@@ -41,6 +42,7 @@ OrdersPanel::OrdersPanel(ApiClient* api, NotificationBar* notifications, QWidget
     header->setSectionResizeMode(OrderModel::DescriptionColumn, QHeaderView::Stretch);
     m_view->setColumnWidth(OrderModel::StatusColumn, 128);
     m_view->setColumnWidth(OrderModel::AmountColumn, 90);
+    m_view->setColumnWidth(OrderModel::RefundedColumn, 90);
     m_view->setColumnWidth(OrderModel::ReasonColumn, 130);
     m_view->setColumnWidth(OrderModel::AccountColumn, 82);
     m_view->setColumnWidth(OrderModel::CreatedColumn, 82);
@@ -55,6 +57,7 @@ OrdersPanel::OrdersPanel(ApiClient* api, NotificationBar* notifications, QWidget
     m_status->addItem(QStringLiteral("\u25cf NEW"), QStringLiteral("NEW"));
     m_status->addItem(QStringLiteral("\u2714 FINISHED"), QStringLiteral("FINISHED"));
     m_status->addItem(QStringLiteral("\u2716 CANCELLED"), QStringLiteral("CANCELLED"));
+    m_status->addItem(QStringLiteral("\u21ba REFUNDED"), QStringLiteral("REFUNDED"));
     m_summary->setObjectName(QStringLiteral("ordersSummary"));
     m_more->setObjectName(QStringLiteral("ordersLoadMore"));
     m_more->setEnabled(false);
@@ -79,6 +82,20 @@ OrdersPanel::OrdersPanel(ApiClient* api, NotificationBar* notifications, QWidget
     connect(m_scope, &QComboBox::currentIndexChanged, this, &OrdersPanel::reload);
     connect(m_status, &QComboBox::currentIndexChanged, this, &OrdersPanel::reload);
     connect(m_more, &QPushButton::clicked, this, &OrdersPanel::loadMore);
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &OrdersPanel::currentOrderChanged);
+    connect(m_model, &QAbstractItemModel::dataChanged, this,
+            [this](const QModelIndex& topLeft, const QModelIndex& bottomRight) {
+                const int current = m_view->selectionModel()->currentIndex().row();
+                if (current >= topLeft.row() && current <= bottomRight.row()) {
+                    emit currentOrderChanged();
+                }
+            });
+    connect(m_model, &QAbstractItemModel::modelReset, this, &OrdersPanel::currentOrderChanged);
+    connect(m_model, &QAbstractItemModel::rowsRemoved, this, &OrdersPanel::currentOrderChanged);
+    connect(m_view, &QAbstractItemView::doubleClicked, this, [this](const QModelIndex& index) {
+        emit orderActivated(index.data(OrderModel::OrderIdRole).toString());
+    });
     connect(m_model, &QAbstractItemModel::rowsInserted, this, &OrdersPanel::updateSummary);
     connect(m_model, &QAbstractItemModel::rowsRemoved, this, &OrdersPanel::updateSummary);
     connect(m_model, &QAbstractItemModel::modelReset, this, &OrdersPanel::updateSummary);
@@ -214,10 +231,18 @@ void OrdersPanel::applyEvent(const OrderEvent& event) {
     if (applyToModel(event) != OrderModel::EventOutcome::Unknown) {
         return;
     }
-    if (!belongsToQuery(event.userId, event.status) || m_fetching.contains(event.orderId)) {
+    if (!belongsToQuery(event.userId, event.status)) {
         return;
     }
-    // The frame has no description or creation time: read the whole order once.
+    if (event.carriesWholeOrder()) {
+        // The contract's frames carry the whole order: shown as pushed, no request.
+        write(event.toOrder());
+        return;
+    }
+    if (m_fetching.contains(event.orderId)) {
+        return;
+    }
+    // A frame without description or creation time: read the whole order once.
     m_fetching.insert(event.orderId);
     const int generation = m_generation;
     m_api->getOrder(event.orderId, this,
@@ -244,6 +269,11 @@ void OrdersPanel::addCreated(const Order& order) {
     if (belongsToQuery(order.userId, order.status)) {
         write(order);
     }
+}
+
+std::optional<Order> OrdersPanel::currentOrder() const {
+    const QModelIndex current = m_view->selectionModel()->currentIndex();
+    return current.isValid() ? m_model->orderAt(current.row()) : std::nullopt;
 }
 
 void OrdersPanel::write(const Order& order) {

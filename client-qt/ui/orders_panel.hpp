@@ -3,6 +3,7 @@
 #include <QHash>
 #include <QSet>
 #include <QWidget>
+#include <optional>
 
 #include "core/api_types.hpp"
 #include "core/order_model.hpp"
@@ -22,7 +23,8 @@ namespace shop::client::ui {
 
 /// Order history, newest first: of the selected account or of everyone, optionally one status
 /// only. Rows change in place from live pushes (never to an older version); an order that is
-/// pushed but not shown yet is fetched and shown when it fits the filter. A page answers for the
+/// pushed but not shown yet is shown from the frame when it fits the filter (read over REST
+/// only when the frame lacks its description or creation time). A page answers for the
 /// moment it was read: orders placed or fetched and pushes received while it loaded are applied
 /// again over it, so it never drops or undoes them.
 class OrdersPanel final : public QWidget {
@@ -41,7 +43,7 @@ class OrdersPanel final : public QWidget {
     void setSelectedAccount(const QString& userId);
     void setScope(Scope scope);
     Scope scope() const;
-    /// "" for every status, else NEW, FINISHED or CANCELLED.
+    /// "" for every status, else NEW, FINISHED, CANCELLED or REFUNDED.
     void setStatusFilter(const QString& status);
     QString statusFilterValue() const;
 
@@ -52,15 +54,22 @@ class OrdersPanel final : public QWidget {
     /// Loads the next page, if there is one and the model has room for it (it keeps at most
     /// OrderModel::maxRows(), pushed orders included).
     void loadMore();
-    /// A pushed status change: updates the row in place, or fetches the order when it is not
-    /// shown but belongs to the current query.
+    /// A pushed status change: updates the row in place, or, when the order is not shown but
+    /// belongs to the current query, shows it from the frame (or fetches it when the frame does
+    /// not carry the whole order).
     void applyEvent(const OrderEvent& event);
     /// An order just created here: shown at the top when it belongs to the current query.
     void addCreated(const Order& order);
+    /// The order of the current row, if any.
+    std::optional<Order> currentOrder() const;
 
   signals:
     /// A page finished loading (successfully or not).
     void loaded();
+    /// The current row moved to another order, or the current order changed (e.g. by a push).
+    void currentOrderChanged();
+    /// A row was double-clicked (or Enter pressed on it).
+    void orderActivated(const QString& orderId);
 
   private:
     OrdersQuery query(const QString& cursor) const;

@@ -13,6 +13,9 @@ StatusLook statusLook(const QString& status) {
     if (status == QLatin1StringView("CANCELLED")) {
         return {QColor(0xfd, 0xde, 0xde), QColor(0xb7, 0x1c, 0x1c), QStringLiteral("\u2716")};
     }
+    if (status == QLatin1StringView("REFUNDED")) {
+        return {QColor(0xe3, 0xf2, 0xfd), QColor(0x0d, 0x47, 0xa1), QStringLiteral("\u21ba")};
+    }
     if (status == QLatin1StringView("NEW")) {
         return {QColor(0xff, 0xf1, 0xc2), QColor(0x8a, 0x5a, 0x00), QStringLiteral("\u25cf")};
     }

@@ -13,7 +13,8 @@ struct StatusLook {
     QString symbol;
 };
 
-/// The look of a wire status ("NEW", "FINISHED", "CANCELLED"; anything else is neutral).
+/// The look of a wire status ("NEW", "FINISHED", "CANCELLED", "REFUNDED"; anything else is
+/// neutral).
 StatusLook statusLook(const QString& status);
 
 /// Paints a status cell as a coloured pill holding the symbol and the status word.

@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "core/api_client.hpp"
+#include "core/wire.hpp"
 #include "support/fake_network.hpp"
 #include "support/tiny_http_server.hpp"
 
@@ -68,6 +69,11 @@ class tst_ApiClient : public QObject {
     void revokesApiKey();
     void apiKeyErrors_data();
     void apiKeyErrors();
+    void requestsARefund();
+    void refundWithDefaultsSendsAnEmptyBody();
+    void listsRefunds();
+    void pagesTheLedger();
+    void readsRefundedAmounts();
     void realServerRoundTrip();
     void realConnectionRefused();
 
@@ -503,6 +509,141 @@ void tst_ApiClient::apiKeyErrors() {
     QVERIFY(!outcome.ok());
     QCOMPARE(outcome.error().code, code);
     QCOMPARE(outcome.error().httpStatus, status);
+}
+
+void tst_ApiClient::requestsARefund() {
+    m_network->setHandler([](const SentRequest&) {
+        return FakeResponse::json(
+            202, R"({"data":{"refund_id":"r-1","order_id":"o-1","user_id":"u-1","amount":"12.50",)"
+                 R"("reason":"damaged","status":"PENDING","created_at":"2025-11-22T10:00:00Z",)"
+                 R"("updated_at":"2025-11-22T10:00:00Z"}})");
+    });
+    const RefundRequest request = RefundRequest::make(
+        QStringLiteral("o-1"), QStringLiteral("12.50"), QStringLiteral("damaged"));
+    QVERIFY(request.idempotencyKey.startsWith(QLatin1StringView("qt-")));
+    std::optional<ApiResult<Refund>> result;
+    m_api->requestRefund(request, nullptr, [&](const ApiResult<Refund>& r) { result = r; });
+    const auto outcome = await(result);
+    QVERIFY2(outcome.ok(), qPrintable(outcome.ok() ? QString() : outcome.error().describe()));
+    QCOMPARE(outcome.value().refundId, QStringLiteral("r-1"));
+    QCOMPARE(outcome.value().amount, QStringLiteral("12.50"));
+    QCOMPARE(outcome.value().reason, QStringLiteral("damaged"));
+    QCOMPARE(outcome.value().status, QStringLiteral("PENDING"));
+
+    const SentRequest& sent = m_network->sent().first();
+    QCOMPARE(sent.method, QByteArray("POST"));
+    QCOMPARE(sent.url, QUrl(QStringLiteral("http://gateway.test:8080/orders/o-1/refunds")));
+    QCOMPARE(sent.header("Idempotency-Key"), request.idempotencyKey.toUtf8());
+    QCOMPARE(QJsonDocument::fromJson(sent.body).object(),
+             (QJsonObject{{QStringLiteral("amount"), QStringLiteral("12.50")},
+                          {QStringLiteral("reason"), QStringLiteral("damaged")}}));
+    // A new refund gets a new key.
+    QVERIFY(RefundRequest::make(QStringLiteral("o-1"), QStringLiteral("12.50"), QString())
+                .idempotencyKey != request.idempotencyKey);
+}
+
+void tst_ApiClient::refundWithDefaultsSendsAnEmptyBody() {
+    // No amount: the server refunds what is left; no reason: none. A 409 is the envelope's.
+    m_network->setHandler([](const SentRequest&) {
+        return FakeResponse::json(
+            409, envelope("CONFLICT", "amount exceeds the refundable 0.00 of the order"));
+    });
+    std::optional<ApiResult<Refund>> result;
+    m_api->requestRefund(RefundRequest::make(QStringLiteral("o-1"), QString(), QString()), nullptr,
+                         [&](const ApiResult<Refund>& r) { result = r; });
+    const auto outcome = await(result);
+    QVERIFY(!outcome.ok());
+    QCOMPARE(outcome.error().httpStatus, 409);
+    QCOMPARE(outcome.error().code, QStringLiteral("CONFLICT"));
+    QVERIFY(outcome.error().message.contains(QLatin1StringView("0.00")));
+    QCOMPARE(m_network->sent().first().body, QByteArray("{}"));
+}
+
+void tst_ApiClient::listsRefunds() {
+    m_network->setHandler([](const SentRequest&) {
+        return FakeResponse::json(
+            200, R"({"data":{"order_id":"o-1","user_id":"u-1","items":[)"
+                 R"({"refund_id":"r-1","order_id":"o-1","user_id":"u-1","amount":"5.00",)"
+                 R"("reason":null,"status":"COMPLETED","created_at":"2025-11-22T10:00:00Z",)"
+                 R"("updated_at":"2025-11-22T10:00:01Z"},)"
+                 R"({"refund_id":"r-2","order_id":"o-1","user_id":"u-1","amount":"2.50",)"
+                 R"("reason":"late","status":"PENDING","created_at":"2025-11-22T10:01:00Z",)"
+                 R"("updated_at":"2025-11-22T10:01:00Z"}]}})");
+    });
+    std::optional<ApiResult<QList<Refund>>> result;
+    m_api->listRefunds(QStringLiteral("o-1"), nullptr,
+                       [&](const ApiResult<QList<Refund>>& r) { result = r; });
+    const auto outcome = await(result);
+    QVERIFY2(outcome.ok(), qPrintable(outcome.ok() ? QString() : outcome.error().describe()));
+    QCOMPARE(outcome.value().size(), 2);
+    QCOMPARE(outcome.value().at(0).status, QStringLiteral("COMPLETED"));
+    QVERIFY(outcome.value().at(0).reason.isEmpty());
+    QCOMPARE(outcome.value().at(1).reason, QStringLiteral("late"));
+    const SentRequest& sent = m_network->sent().first();
+    QCOMPARE(sent.method, QByteArray("GET"));
+    QCOMPARE(sent.url, QUrl(QStringLiteral("http://gateway.test:8080/orders/o-1/refunds")));
+}
+
+void tst_ApiClient::pagesTheLedger() {
+    m_network->setHandler([](const SentRequest&) {
+        return FakeResponse::json(
+            200, R"({"data":{"items":[)"
+                 R"({"entry_id":"17","kind":"REFUND","amount":"5.00","order_id":"o-1",)"
+                 R"("refund_id":"r-1","created_at":"2025-11-22T10:02:00Z"},)"
+                 R"({"entry_id":"12","kind":"DEBIT","amount":"30.00","order_id":"o-1",)"
+                 R"("refund_id":null,"created_at":"2025-11-22T10:01:00Z"}],"next_cursor":"c-2"}})");
+    });
+    std::optional<ApiResult<Page<LedgerEntry>>> result;
+    m_api->listLedger(QStringLiteral("u-1"), 2, QStringLiteral("c-1"), nullptr,
+                      [&](const ApiResult<Page<LedgerEntry>>& r) { result = r; });
+    const auto outcome = await(result);
+    QVERIFY2(outcome.ok(), qPrintable(outcome.ok() ? QString() : outcome.error().describe()));
+    QCOMPARE(outcome.value().items.size(), 2);
+    QCOMPARE(outcome.value().nextCursor, QStringLiteral("c-2"));
+    const LedgerEntry& refund = outcome.value().items.at(0);
+    QCOMPARE(refund.entryId, QStringLiteral("17"));
+    QCOMPARE(refund.kind, QStringLiteral("REFUND"));
+    QCOMPARE(refund.refundId, QStringLiteral("r-1"));
+    QVERIFY(!refund.isDebit());
+    QVERIFY(outcome.value().items.at(1).isDebit());
+    QVERIFY(outcome.value().items.at(1).refundId.isEmpty());
+    const SentRequest& sent = m_network->sent().first();
+    QCOMPARE(sent.url.path(), QStringLiteral("/accounts/u-1/ledger"));
+    QCOMPARE(QUrlQuery(sent.url).queryItemValue(QStringLiteral("limit")), QStringLiteral("2"));
+    QCOMPARE(QUrlQuery(sent.url).queryItemValue(QStringLiteral("cursor")), QStringLiteral("c-1"));
+}
+
+void tst_ApiClient::readsRefundedAmounts() {
+    const QByteArray order =
+        R"({"order_id":"o-1","user_id":"u-1","amount":"30.00","description":"a book",)"
+        R"("status":"REFUNDED","failure_reason":null,"refunded_amount":"30.00","version":4,)"
+        R"("created_at":"2025-11-22T10:00:00Z","updated_at":"2025-11-22T10:03:00Z"})";
+    const auto parsed = wire::order(QJsonDocument::fromJson(order).object());
+    QVERIFY(parsed.has_value());
+    QCOMPARE(parsed->status, QStringLiteral("REFUNDED"));
+    QCOMPARE(parsed->refundedAmount, QStringLiteral("30.00"));
+    // Without the member (a gateway from before refunds): nothing refunded.
+    QJsonObject older = QJsonDocument::fromJson(order).object();
+    older.remove(QStringLiteral("refunded_amount"));
+    QCOMPARE(wire::order(older)->refundedAmount, QStringLiteral("0.00"));
+    older.insert(QStringLiteral("refunded_amount"), 3);
+    QVERIFY(!wire::order(older).has_value());  // money is text
+
+    // A frame carries the whole order; one without description or created_at does not.
+    QJsonObject frame = QJsonDocument::fromJson(order).object();
+    frame.insert(QStringLiteral("type"), QStringLiteral("order.status"));
+    const auto event = wire::orderEvent(frame);
+    QVERIFY(event.has_value());
+    QVERIFY(event->carriesWholeOrder());
+    QCOMPARE(event->refundedAmount, QStringLiteral("30.00"));
+    QCOMPARE(event->toOrder().description, QStringLiteral("a book"));
+    QCOMPARE(event->toOrder().createdAt, QDateTime(QDate(2025, 11, 22), QTime(10, 0), Qt::UTC));
+    frame.remove(QStringLiteral("description"));
+    QVERIFY(!wire::orderEvent(frame)->carriesWholeOrder());
+    frame = QJsonDocument::fromJson(order).object();
+    frame.insert(QStringLiteral("type"), QStringLiteral("order.status"));
+    frame.remove(QStringLiteral("created_at"));
+    QVERIFY(!wire::orderEvent(frame)->carriesWholeOrder());
 }
 
 void tst_ApiClient::realServerRoundTrip() {

@@ -1,4 +1,5 @@
-// Amount, description and id inputs accept exactly what the API accepts (CONTRACT section 2),
+// Amount, description, refund reason and id inputs accept exactly what the API accepts
+// (CONTRACT section 2), money text converts to minor units and back exactly,
 // and the client's options pick the gateway URL in the documented order.
 #include <QFile>
 #include <QSettings>
@@ -18,6 +19,9 @@ class tst_InputValidation : public QObject {
     void amounts();
     void descriptions_data();
     void descriptions();
+    void refundReasons_data();
+    void refundReasons();
+    void moneyInMinorUnits();
     void userIds_data();
     void userIds();
     void gatewayUrl_data();
@@ -117,6 +121,38 @@ void tst_InputValidation::descriptions() {
     const FieldCheck check = checkDescription(text);
     QCOMPARE(check.ok(), ok);
     QCOMPARE(check.error.isEmpty(), ok);
+}
+
+void tst_InputValidation::refundReasons_data() {
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<bool>("ok");
+    QTest::newRow("none") << "" << true;
+    QTest::newRow("plain") << "damaged in transit" << true;
+    QTest::newRow("200 characters") << QString(200, u'a') << true;
+    QTest::newRow("200 characters outside the BMP")
+        << QString::fromUcs4(QList<char32_t>(200, U'\U0001F600').constData(), 200) << true;
+    QTest::newRow("201 characters") << QString(201, u'a') << false;
+    QTest::newRow("newline") << "two\nlines" << false;
+}
+
+void tst_InputValidation::refundReasons() {
+    QFETCH(QString, text);
+    QFETCH(bool, ok);
+    const FieldCheck check = checkRefundReason(text);
+    QCOMPARE(check.ok(), ok);
+    QCOMPARE(check.value, ok ? text : QString());
+}
+
+void tst_InputValidation::moneyInMinorUnits() {
+    QCOMPARE(moneyMinor(QStringLiteral("199.99")), std::optional<qint64>(19999));
+    QCOMPARE(moneyMinor(QStringLiteral("0.00")), std::optional<qint64>(0));
+    QCOMPARE(moneyMinor(QStringLiteral("1000000000.00")), std::optional<qint64>(100000000000));
+    QCOMPARE(moneyMinor(QStringLiteral("-1.00")), std::optional<qint64>());
+    QCOMPARE(moneyMinor(QStringLiteral("1.001")), std::optional<qint64>());
+    QCOMPARE(moneyMinor(QString()), std::optional<qint64>());
+    QCOMPARE(moneyText(19999), QStringLiteral("199.99"));
+    QCOMPARE(moneyText(5), QStringLiteral("0.05"));
+    QCOMPARE(moneyText(-150), QStringLiteral("-1.50"));
 }
 
 void tst_InputValidation::userIds_data() {

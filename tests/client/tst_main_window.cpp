@@ -1,8 +1,10 @@
 // The main window over a fake network layer: the sign-in at start, a 401 that brings the sign-in
 // back over an unchanged window, a failed top-up retried from the notification bar with the
 // same Idempotency-Key, two identical failed top-ups shown and retried apart, the API keys
-// dialog listing an account's keys and revoking one, signing out, and a refused stream. The
-// panels on their own are tested in tst_panels.
+// dialog listing an account's keys and revoking one, the refund and history actions (in the
+// menus and on the rows, refund only for a FINISHED order and a signed-in operator), signing
+// out, and a refused stream. The panels on their own are tested in tst_panels, the refund and
+// history dialogs in tst_refunds.
 #include <QDialogButtonBox>
 #include <QLabel>
 #include <QLineEdit>
@@ -23,8 +25,12 @@
 #include "support/fake_network.hpp"
 #include "ui/accounts_panel.hpp"
 #include "ui/api_keys_dialog.hpp"
+#include "ui/ledger_dialog.hpp"
 #include "ui/main_window.hpp"
 #include "ui/notification_bar.hpp"
+#include "ui/orders_panel.hpp"
+#include "ui/refund_dialog.hpp"
+#include "ui/refunds_view.hpp"
 #include "ui/sign_in_dialog.hpp"
 #include "ui/top_up_dialog.hpp"
 
@@ -65,6 +71,7 @@ class tst_MainWindow : public QObject {
     void retriedTopUpReusesItsKey();
     void identicalFailedTopUpsAreRetriedApart();
     void apiKeysDialogListsAndRevokes();
+    void refundAndHistoryActions();
     void signOutStopsTheStreamAndKeepsTheScreen();
     void refusedStreamBringsSignInBack();
     void cleanupTestCase();
@@ -78,6 +85,7 @@ class tst_MainWindow : public QObject {
     bool m_expired = false;
     int m_topUpsToLose = 0;
     bool m_keyRevoked = false;
+    bool m_withOrders = false;
     std::unique_ptr<ApiClient> m_api;
     std::unique_ptr<AuthSession> m_auth;
     std::unique_ptr<EventStream> m_stream;
@@ -107,7 +115,19 @@ void tst_MainWindow::initTestCase() {
                 200, R"({"data":{"items":[)" + accountJson("10.00") + R"(],"next_cursor":null}})");
         }
         if (path == QLatin1StringView("/orders")) {
-            return FakeResponse::json(200, R"({"data":{"items":[],"next_cursor":null}})");
+            if (!m_withOrders) {
+                return FakeResponse::json(200, R"({"data":{"items":[],"next_cursor":null}})");
+            }
+            auto order = [](const char* id, const char* status, const char* minute) {
+                return QByteArray(R"({"order_id":")") + id + R"(","user_id":")" + kUser.toUtf8() +
+                       R"(","amount":"9.99","description":"a book","status":")" + status +
+                       R"(","failure_reason":null,"refunded_amount":"0.00","version":2,)"
+                       R"("created_at":"2025-11-22T10:)" +
+                       minute + R"(:00Z","updated_at":"2025-11-22T10:)" + minute + R"(:00Z"})";
+            };
+            return FakeResponse::json(200, R"({"data":{"items":[)" + order("o-new", "NEW", "02") +
+                                               "," + order("o-paid", "FINISHED", "01") +
+                                               R"(],"next_cursor":null}})");
         }
         if (path == QLatin1StringView("/accounts/topup")) {
             // The first m_topUpsToLose attempts are lost on the way back, the rest answered.
@@ -322,6 +342,72 @@ void tst_MainWindow::apiKeysDialogListsAndRevokes() {
         });
     QCOMPARE(deletes, 1);
     dialog->close();
+}
+
+void tst_MainWindow::refundAndHistoryActions() {
+    m_withOrders = true;
+    m_window->findChild<QAction*>(QStringLiteral("refreshAction"))->trigger();
+    ui::OrdersPanel* orders = m_window->ordersPanel();
+    QTRY_COMPARE(orders->model()->rowCount(), 2);
+    auto* refund = m_window->findChild<QAction*>(QStringLiteral("refundAction"));
+    auto* refunds = m_window->findChild<QAction*>(QStringLiteral("refundsAction"));
+    auto* history = m_window->findChild<QAction*>(QStringLiteral("historyAction"));
+    QCOMPARE(refund->shortcut(), QKeySequence(QStringLiteral("Ctrl+Shift+R")));
+    // On the rows too, by right click.
+    QVERIFY(orders->view()->actions().contains(refund));
+    QVERIFY(orders->view()->actions().contains(refunds));
+    QVERIFY(m_window->accountsPanel()->view()->actions().contains(history));
+
+    // A NEW order cannot be refunded yet; a FINISHED one can.
+    orders->view()->selectRow(orders->model()->rowOf(QStringLiteral("o-new")));
+    QVERIFY(!refund->isEnabled());
+    QVERIFY(refunds->isEnabled());
+    orders->view()->selectRow(orders->model()->rowOf(QStringLiteral("o-paid")));
+    QVERIFY(refund->isEnabled());
+    refund->trigger();
+    ui::RefundDialog* dialog = nullptr;
+    QTRY_VERIFY((dialog = visibleDialog<ui::RefundDialog>(m_window.get())) != nullptr);
+    QCOMPARE(dialog->findChild<QLineEdit*>(QStringLiteral("amountEdit"))->text(),
+             QStringLiteral("9.99"));
+    dialog->reject();
+    QTRY_VERIFY(visibleDialog<ui::RefundDialog>(m_window.get()) == nullptr);
+
+    // A push that refunds the order in full turns it REFUNDED: no longer refundable.
+    OrderEvent frame;
+    frame.orderId = QStringLiteral("o-paid");
+    frame.userId = kUser;
+    frame.status = QStringLiteral("REFUNDED");
+    frame.version = 3;
+    frame.amount = QStringLiteral("9.99");
+    frame.refundedAmount = QStringLiteral("9.99");
+    emit m_stream->orderEvent(frame);
+    QCOMPARE(orders->currentOrder()->status, QStringLiteral("REFUNDED"));
+    QVERIFY(!refund->isEnabled());
+
+    // Double click shows the order's refunds.
+    const QModelIndex paid = orders->model()->index(
+        orders->model()->rowOf(QStringLiteral("o-paid")), OrderModel::AmountColumn);
+    emit orders->view()->doubleClicked(paid);
+    ui::RefundsDialog* list = nullptr;
+    QTRY_VERIFY((list = visibleDialog<ui::RefundsDialog>(m_window.get())) != nullptr);
+    QCOMPARE(list->refundsView()->orderId(), QStringLiteral("o-paid"));
+    list->close();
+
+    QVERIFY(history->isEnabled());
+    history->trigger();
+    ui::LedgerDialog* ledger = nullptr;
+    QTRY_VERIFY((ledger = visibleDialog<ui::LedgerDialog>(m_window.get())) != nullptr);
+    QVERIFY(!ledger->isModal());
+    QCOMPARE(ledger->userId(), kUser);
+    ledger->close();
+
+    // Signed out, nothing can be refunded.
+    orders->view()->selectRow(orders->model()->rowOf(QStringLiteral("o-new")));
+    m_auth->signOut();
+    QVERIFY(!refund->isEnabled());
+    m_auth->signIn(QStringLiteral("operator"), QStringLiteral("s3cret"));
+    QTRY_COMPARE(m_auth->state(), AuthSession::State::SignedIn);
+    m_withOrders = false;
 }
 
 void tst_MainWindow::signOutStopsTheStreamAndKeepsTheScreen() {

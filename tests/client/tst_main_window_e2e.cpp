@@ -1,8 +1,10 @@
 // The real main window against the real gateway, orders and payments (started by this test on
 // the test PostgreSQL and RabbitMQ, with authentication): sign in as the operator, create an
 // account, top it up, place an order, and watch its row turn FINISHED from a WebSocket push; an
-// order the balance cannot cover turns CANCELLED; create an API key for the account in the API
-// keys dialog, see it listed, and revoke it. Driven through the dialogs as a person would, by
+// order the balance cannot cover turns CANCELLED; refund the paid order in full and watch it
+// turn REFUNDED from a push, its account credited and the REFUND entry on top of the account's
+// history; create an API key for the account in the API keys dialog, see it listed, and revoke
+// it. Driven through the dialogs as a person would, by
 // typing into their fields and clicking their buttons.
 #include <QApplication>
 #include <QDialogButtonBox>
@@ -28,16 +30,21 @@
 #include "core/auth_session.hpp"
 #include "core/event_stream.hpp"
 #include "core/health_monitor.hpp"
+#include "core/ledger_model.hpp"
 #include "core/order_model.hpp"
+#include "core/refund_model.hpp"
 #include "core/timeline_model.hpp"
 #include "support/backend_stack.hpp"
 #include "ui/accounts_panel.hpp"
 #include "ui/api_keys_dialog.hpp"
+#include "ui/ledger_dialog.hpp"
 #include "ui/live_panel.hpp"
 #include "ui/main_window.hpp"
 #include "ui/new_account_dialog.hpp"
 #include "ui/new_order_dialog.hpp"
 #include "ui/orders_panel.hpp"
+#include "ui/refund_dialog.hpp"
+#include "ui/refunds_view.hpp"
 #include "ui/sign_in_dialog.hpp"
 #include "ui/top_up_dialog.hpp"
 
@@ -127,6 +134,7 @@ class tst_MainWindowE2e : public QObject {
     void topUp();
     void orderTurnsFinishedFromPush();
     void uncoveredOrderTurnsCancelled();
+    void refundTurnsTheOrderRefundedAndShowsInHistory();
     void apiKeyCreatedListedAndRevoked();
     void cleanupTestCase();
 
@@ -314,6 +322,80 @@ void tst_MainWindowE2e::uncoveredOrderTurnsCancelled() {
     QCOMPARE(orders->data(orders->index(row, OrderModel::ReasonColumn)).toString(),
              QStringLiteral("Insufficient funds"));
     QCOMPARE(orderRow(*orders, m_userId, amount), 0);  // newest first
+}
+
+void tst_MainWindowE2e::refundTurnsTheOrderRefundedAndShowsInHistory() {
+    OrderModel* orders = m_window->ordersPanel()->model();
+    const QString amount = QStringLiteral("30.50");
+    const int row = orderRow(*orders, m_userId, amount);
+    QVERIFY(row >= 0);
+    const Order paid = *orders->orderAt(row);
+    QCOMPARE(paid.status, QStringLiteral("FINISHED"));
+    QCOMPARE(paid.refundedAmount, QStringLiteral("0.00"));
+    auto* refundAction = m_window->findChild<QAction*>(QStringLiteral("refundAction"));
+    // The unpaid order cannot be refunded, the paid one can.
+    m_window->ordersPanel()->view()->selectRow(orderRow(*orders, m_userId, "1000.00"));
+    QVERIFY(!refundAction->isEnabled());
+    m_window->ordersPanel()->view()->selectRow(row);
+    runDialog(refundAction);
+    ui::RefundDialog* dialog = nullptr;
+    QTRY_VERIFY((dialog = visibleDialog<ui::RefundDialog>(m_window.get())) != nullptr);
+    // The order's refunds are read (none yet): all of it is refundable, and no more.
+    auto* refundsStatus = dialog->findChild<QLabel*>(QStringLiteral("refundsStatus"));
+    QTRY_VERIFY2_WITH_TIMEOUT(refundsStatus->text().isEmpty(), qPrintable(refundsStatus->text()),
+                              10000);
+    QCOMPARE(dialog->refundsView()->model()->rowCount(), 0);
+    auto* amountEdit = dialog->findChild<QLineEdit*>(QStringLiteral("amountEdit"));
+    QCOMPARE(amountEdit->text(), amount);
+    type(dialog, "amountEdit", QStringLiteral("30.51"));
+    QVERIFY(!okButton(dialog)->isEnabled());
+    type(dialog, "amountEdit", amount);
+    type(dialog, "reasonEdit", QStringLiteral("returned, from the e2e test"));
+    QVERIFY(okButton(dialog)->isEnabled());
+    QSignalSpy requested(dialog, &ui::RefundDialog::refundRequested);
+    okButton(dialog)->click();
+    QTRY_COMPARE_WITH_TIMEOUT(requested.count(), 1, 10000);
+    const auto refund = requested.first().first().value<Refund>();
+    QCOMPARE(refund.orderId, paid.orderId);
+    QCOMPARE(refund.amount, amount);
+    QCOMPARE(refund.reason, QStringLiteral("returned, from the e2e test"));
+    QTRY_VERIFY(visibleDialog<ui::RefundDialog>(m_window.get()) == nullptr);
+
+    // The row turns REFUNDED when the push arrives, and is no longer refundable.
+    QTRY_COMPARE_WITH_TIMEOUT(statusOf(*orders, m_userId, amount), QStringLiteral("REFUNDED"),
+                              kPushTimeoutMs);
+    const Order refunded = *orders->orderAt(orderRow(*orders, m_userId, amount));
+    QCOMPARE(refunded.refundedAmount, amount);
+    QVERIFY(refunded.version > paid.version);
+    QVERIFY(
+        timelineHas(*m_window->livePanel()->timeline(), paid.orderId, QStringLiteral("REFUNDED")));
+    m_window->ordersPanel()->view()->selectRow(orderRow(*orders, m_userId, amount));
+    QVERIFY(!refundAction->isEnabled());
+    // The account is credited: 74.50 + 30.50.
+    AccountModel* accounts = m_window->accountsPanel()->model();
+    QTRY_COMPARE_WITH_TIMEOUT(accounts->accountAt(accounts->rowOf(m_userId))->balance,
+                              QStringLiteral("105.00"), 10000);
+
+    // The history: the REFUND credit on top, the balance walked back to the opening 5.00.
+    QCOMPARE(m_window->accountsPanel()->currentAccount()->userId, m_userId);
+    runDialog(m_window->findChild<QAction*>(QStringLiteral("historyAction")));
+    ui::LedgerDialog* history = nullptr;
+    QTRY_VERIFY((history = visibleDialog<ui::LedgerDialog>(m_window.get())) != nullptr);
+    LedgerModel* ledger = history->model();
+    QTRY_COMPARE_WITH_TIMEOUT(ledger->rowCount(), 4, 10000);
+    const LedgerEntry credit = *ledger->entryAt(0);
+    QCOMPARE(credit.kind, QStringLiteral("REFUND"));
+    QCOMPARE(credit.amount, amount);
+    QCOMPARE(credit.orderId, paid.orderId);
+    QCOMPARE(credit.refundId, refund.refundId);
+    QCOMPARE(ledger->balanceAfter(0), QStringLiteral("105.00"));
+    QCOMPARE(ledger->entryAt(1)->kind, QStringLiteral("DEBIT"));
+    QCOMPARE(ledger->balanceAfter(1), QStringLiteral("74.50"));
+    QCOMPARE(ledger->entryAt(2)->kind, QStringLiteral("TOPUP"));
+    QCOMPARE(ledger->balanceAfter(2), QStringLiteral("105.00"));
+    QCOMPARE(ledger->entryAt(3)->kind, QStringLiteral("OPENING"));
+    QCOMPARE(ledger->balanceAfter(3), QStringLiteral("5.00"));
+    history->close();
 }
 
 void tst_MainWindowE2e::apiKeyCreatedListedAndRevoked() {

@@ -1,13 +1,16 @@
 // The client's models under QAbstractItemModelTester, their update in place from pushes, the
-// order model's cap and paging cursor, and the per-second counter behind the live chart.
+// order model's cap and paging cursor, an order's refunds, an account's ledger with its running
+// balance and CSV, and the per-second counter behind the live chart.
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
 #include <QtTest>
 
 #include "core/account_model.hpp"
 #include "core/api_key_model.hpp"
+#include "core/ledger_model.hpp"
 #include "core/order_model.hpp"
 #include "core/rate_counter.hpp"
+#include "core/refund_model.hpp"
 #include "core/timeline_model.hpp"
 
 using namespace shop::client;
@@ -66,6 +69,10 @@ class tst_Models : public QObject {
     void orderModelRefreshKeepsNewerPushedVersions();
     void orderModelUpsertKeepsNewestFirst();
     void orderModelDisplay();
+    void orderModelFollowsRefundsFromPushes();
+    void refundModelListsAndSums();
+    void ledgerModelWalksTheBalanceBack();
+    void ledgerModelCsv();
     void orderModelCapsPagesAndPushesAlike();
     void orderModelPagesOnFromWhereRowsWereDropped();
     void orderModelIgnoresAPageThatNoLongerFollows();
@@ -209,6 +216,164 @@ void tst_Models::orderModelDisplay() {
     QVERIFY(!model.data(model.index(0, OrderModel::CreatedColumn)).toString().isEmpty());
     QCOMPARE(describeFailureReason(QStringLiteral("ACCOUNT_NOT_FOUND")),
              QStringLiteral("Account not found"));
+}
+
+void tst_Models::orderModelFollowsRefundsFromPushes() {
+    OrderModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.reset({order(QStringLiteral("a"), 1, QStringLiteral("FINISHED"), 2)});
+    QCOMPARE(model.data(model.index(0, OrderModel::RefundedColumn)).toString(), QString());
+    QCOMPARE(model.data(model.index(0, 0), OrderModel::RefundedAmountRole).toString(),
+             QStringLiteral("0.00"));
+
+    // A partial refund completes: still FINISHED, a newer version and the refunded amount.
+    OrderEvent partial = pushed(QStringLiteral("a"), QStringLiteral("FINISHED"), 3);
+    partial.refundedAmount = QStringLiteral("4.00");
+    QCOMPARE(model.applyEvent(partial), OrderModel::EventOutcome::Updated);
+    QCOMPARE(model.data(model.index(0, OrderModel::RefundedColumn)).toString(),
+             QStringLiteral("4.00"));
+    QCOMPARE(model.data(model.index(0, OrderModel::RefundedColumn), Qt::ToolTipRole).toString(),
+             QStringLiteral("4.00 of 10.00 refunded"));
+    QCOMPARE(model.headerData(OrderModel::RefundedColumn, Qt::Horizontal).toString(),
+             QStringLiteral("Refunded"));
+
+    // The rest: REFUNDED. A frame without refunded_amount still means all of it.
+    QCOMPARE(model.applyEvent(pushed(QStringLiteral("a"), QStringLiteral("REFUNDED"), 4)),
+             OrderModel::EventOutcome::Updated);
+    QCOMPARE(statusAt(model, 0), QStringLiteral("REFUNDED"));
+    QCOMPARE(model.orderAt(0)->refundedAmount, QStringLiteral("10.00"));
+    // An older frame changes nothing.
+    QCOMPARE(model.applyEvent(partial), OrderModel::EventOutcome::Stale);
+    QCOMPARE(statusAt(model, 0), QStringLiteral("REFUNDED"));
+}
+
+namespace {
+
+Refund refund(const QString& id, const QString& amount, const QString& status) {
+    Refund r;
+    r.refundId = id;
+    r.orderId = QStringLiteral("o-1");
+    r.userId = QStringLiteral("u-1");
+    r.amount = amount;
+    r.status = status;
+    r.createdAt = at(1);
+    r.updatedAt = at(2);
+    return r;
+}
+
+LedgerEntry entry(const QString& id, const QString& kind, const QString& amount, int minute) {
+    LedgerEntry e;
+    e.entryId = id;
+    e.kind = kind;
+    e.amount = amount;
+    e.createdAt = at(minute);
+    if (kind == QLatin1StringView("DEBIT") || kind == QLatin1StringView("REFUND")) {
+        e.orderId = QStringLiteral("o-1");
+    }
+    if (kind == QLatin1StringView("REFUND")) {
+        e.refundId = QStringLiteral("r-") + id;
+    }
+    return e;
+}
+
+QStringList balancesOf(const LedgerModel& model) {
+    QStringList balances;
+    for (int row = 0; row < model.rowCount(); ++row) {
+        balances << model.data(model.index(row, LedgerModel::BalanceColumn)).toString();
+    }
+    return balances;
+}
+
+}  // namespace
+
+void tst_Models::refundModelListsAndSums() {
+    RefundModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QCOMPARE(model.refundableOf(QStringLiteral("30.00")), QStringLiteral("30.00"));
+    model.reset({refund(QStringLiteral("r-1"), QStringLiteral("5.00"), QStringLiteral("COMPLETED")),
+                 refund(QStringLiteral("r-2"), QStringLiteral("2.50"), QStringLiteral("PENDING"))});
+    QCOMPARE(model.rowCount(), 2);
+    QCOMPARE(model.columnCount(), int(RefundModel::ColumnCount));
+    QCOMPARE(model.data(model.index(0, RefundModel::AmountColumn)).toString(),
+             QStringLiteral("5.00"));
+    QCOMPARE(model.data(model.index(1, RefundModel::StatusColumn)).toString(),
+             QStringLiteral("PENDING"));
+    QCOMPARE(model.data(model.index(1, 0), RefundModel::RefundIdRole).toString(),
+             QStringLiteral("r-2"));
+    QCOMPARE(model.requestedMinor(), 750);
+    QCOMPARE(model.completedMinor(), 500);
+    // Pending refunds count against what is left, as the server counts them.
+    QCOMPARE(model.refundableOf(QStringLiteral("30.00")), QStringLiteral("22.50"));
+
+    // The pending one completes in place; a new one goes last (oldest first).
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    model.upsert(
+        refund(QStringLiteral("r-2"), QStringLiteral("2.50"), QStringLiteral("COMPLETED")));
+    QCOMPARE(model.rowCount(), 2);
+    QCOMPARE(changed.count(), 1);
+    QCOMPARE(model.completedMinor(), 750);
+    model.upsert(refund(QStringLiteral("r-3"), QStringLiteral("22.50"), QStringLiteral("PENDING")));
+    QCOMPARE(model.rowCount(), 3);
+    QCOMPARE(model.refundAt(2)->refundId, QStringLiteral("r-3"));
+    QCOMPARE(model.refundableOf(QStringLiteral("30.00")), QStringLiteral("0.00"));
+    QVERIFY(model.refundableOf(QStringLiteral("not money")).isEmpty());
+    QVERIFY(!model.refundAt(3).has_value());
+}
+
+void tst_Models::ledgerModelWalksTheBalanceBack() {
+    LedgerModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    // Newest first: opened with 50, topped up 100, paid 30.50, refunded 10.
+    model.reset({entry(QStringLiteral("4"), QStringLiteral("REFUND"), QStringLiteral("10.00"), 4),
+                 entry(QStringLiteral("3"), QStringLiteral("DEBIT"), QStringLiteral("30.50"), 3)},
+                QStringLiteral("c-2"));
+    QVERIFY(model.hasMore());
+    QCOMPARE(balancesOf(model), (QStringList{QString(), QString()}));  // no balance known yet
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    model.setCurrentBalance(QStringLiteral("129.50"));
+    QCOMPARE(changed.count(), 1);
+    QCOMPARE(balancesOf(model), (QStringList{"129.50", "119.50"}));
+    QCOMPARE(model.data(model.index(0, LedgerModel::AmountColumn)).toString(),
+             QStringLiteral("+10.00"));
+    QCOMPARE(model.data(model.index(1, LedgerModel::AmountColumn)).toString(),
+             QStringLiteral("-30.50"));
+    QCOMPARE(model.data(model.index(1, 0), LedgerModel::SignedAmountRole).toString(),
+             QStringLiteral("-30.50"));
+    QCOMPARE(model.data(model.index(0, LedgerModel::KindColumn)).toString(),
+             QStringLiteral("Refund"));
+    QCOMPARE(model.data(model.index(0, 0), LedgerModel::KindRole).toString(),
+             QStringLiteral("REFUND"));
+
+    // The older page goes below, the entry already shown not repeated; the walk goes on.
+    model.append(
+        {entry(QStringLiteral("3"), QStringLiteral("DEBIT"), QStringLiteral("30.50"), 3),
+         entry(QStringLiteral("2"), QStringLiteral("TOPUP"), QStringLiteral("100.00"), 2),
+         entry(QStringLiteral("1"), QStringLiteral("OPENING"), QStringLiteral("50.00"), 1)},
+        QString());
+    QVERIFY(!model.hasMore());
+    QCOMPARE(model.rowCount(), 4);
+    QCOMPARE(balancesOf(model), (QStringList{"129.50", "119.50", "150.00", "50.00"}));
+    QCOMPARE(model.balanceAfter(3), QStringLiteral("50.00"));  // the opening: its own amount
+    QVERIFY(model.balanceAfter(4).isEmpty());
+    QCOMPARE(model.entryAt(2)->kind, QStringLiteral("TOPUP"));
+    model.append({}, QString());
+    QCOMPARE(model.rowCount(), 4);
+}
+
+void tst_Models::ledgerModelCsv() {
+    LedgerModel model;
+    model.setCurrentBalance(QStringLiteral("119.50"));
+    model.reset(
+        {entry(QStringLiteral("3"), QStringLiteral("DEBIT"), QStringLiteral("30.50"), 3),
+         entry(QStringLiteral("1"), QStringLiteral("OPENING"), QStringLiteral("150.00"), 1)},
+        QString());
+    QCOMPARE(model.toCsv(),
+             QByteArray("entry_id,created_at,kind,amount,balance_after,order_id,refund_id\r\n"
+                        "3,2025-11-22T10:03:00.000Z,DEBIT,-30.50,119.50,o-1,\r\n"
+                        "1,2025-11-22T10:01:00.000Z,OPENING,150.00,150.00,,\r\n"));
+    LedgerModel empty;
+    QCOMPARE(empty.toCsv(),
+             QByteArray("entry_id,created_at,kind,amount,balance_after,order_id,refund_id\r\n"));
 }
 
 namespace {

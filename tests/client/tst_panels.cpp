@@ -2,7 +2,11 @@
 // network layer of its own: problems keyed by id, an orders panel filtered by status letting go
 // of a row a push moved out, its "Load more" going on from the right page after rows were
 // dropped to stay within the cap, and the accounts and orders panels keeping what changed while
-// a page was held back loading (of many pushes for one order, the newest).
+// a page was held back loading (of many pushes for one order, the newest), and an "Everyone"
+// panel showing pushed orders from their frames, reading one over REST only when its frame
+// lacks the order's description or creation time; and the live chart not counting a refund's
+// push as another payment.
+#include <QComboBox>
 #include <QLabel>
 #include <QPushButton>
 #include <QTableView>
@@ -12,8 +16,11 @@
 #include "core/account_model.hpp"
 #include "core/api_client.hpp"
 #include "core/order_model.hpp"
+#include "core/timeline_model.hpp"
 #include "support/fake_network.hpp"
 #include "ui/accounts_panel.hpp"
+#include "ui/live_chart.hpp"
+#include "ui/live_panel.hpp"
 #include "ui/notification_bar.hpp"
 #include "ui/orders_panel.hpp"
 
@@ -70,6 +77,8 @@ class tst_Panels : public QObject {
     void ordersPanelKeepsOrdersMadeWhileItsPageLoads();
     void ordersPanelReappliesPushesThatCameWhileItsPageLoaded();
     void ordersPanelKeepsTheNewestOfManyPushesWhileItsPageLoads();
+    void everyoneShowsPushedOrdersFromTheirFrames();
+    void liveChartCountsPaymentsNotRefunds();
 };
 
 void tst_Panels::notificationBarKeysProblemsById() {
@@ -446,6 +455,110 @@ void tst_Panels::ordersPanelKeepsTheNewestOfManyPushesWhileItsPageLoads() {
     QCOMPARE(kept->version, qint64{kPushes + 1});
     QCOMPARE(kept->updatedAt, base.addSecs(kPushes + 1));
     QCOMPARE(network.heldCount(), 0);
+}
+
+void tst_Panels::everyoneShowsPushedOrdersFromTheirFrames() {
+    FakeNetwork network;
+    network.setHandler([](const SentRequest& sent) {
+        if (sent.url.path() == QLatin1StringView("/orders")) {
+            return orderPage({});
+        }
+        if (sent.url.path() == QLatin1StringView("/orders/o-9")) {
+            return FakeResponse::json(200, "{\"data\":" + orderJson("o-9", "NEW", 1, 9) + "}");
+        }
+        return FakeResponse::json(404, R"({"error":{"code":"NOT_FOUND","message":"no",)"
+                                       R"("request_id":"r7"}})");
+    });
+    auto orderReads = [&network] {
+        return std::count_if(network.sent().begin(), network.sent().end(),
+                             [](const SentRequest& sent) {
+                                 return sent.url.path().startsWith(QLatin1StringView("/orders/"));
+                             });
+    };
+    ApiClient api(&network);
+    ui::NotificationBar notifications;
+    ui::OrdersPanel panel(&api, &notifications);
+    panel.setScope(ui::OrdersPanel::Scope::Everyone);
+    panel.setActive(true);
+    QSignalSpy loaded(&panel, &ui::OrdersPanel::loaded);
+    panel.reload();
+    QTRY_COMPARE(loaded.count(), 1);
+    QCOMPARE(panel.model()->rowCount(), 0);
+    QVERIFY(panel.statusFilter()->findData(QStringLiteral("REFUNDED")) >= 0);
+
+    // Frames as the contract sends them carry the whole order: shown at once, nothing read.
+    for (int i = 1; i <= 3; ++i) {
+        OrderEvent frame;
+        frame.orderId = QStringLiteral("o-%1").arg(i);
+        frame.userId = QStringLiteral("u-%1").arg(i);
+        frame.status = QStringLiteral("NEW");
+        frame.version = 1;
+        frame.amount = QStringLiteral("%1.00").arg(i);
+        frame.refundedAmount = QStringLiteral("0.00");
+        frame.description = QStringLiteral("order %1").arg(i);
+        frame.createdAt = QDateTime(QDate(2025, 11, 22), QTime(10, i), Qt::UTC);
+        frame.updatedAt = frame.createdAt;
+        panel.applyEvent(frame);
+    }
+    QCOMPARE(panel.model()->rowCount(), 3);
+    const auto newest = panel.model()->orderAt(0);
+    QCOMPARE(newest->orderId, QStringLiteral("o-3"));  // newest first
+    QCOMPARE(newest->description, QStringLiteral("order 3"));
+    QCOMPARE(newest->amount, QStringLiteral("3.00"));
+    QCOMPARE(newest->userId, QStringLiteral("u-3"));
+    // A later frame of a shown order updates it in place, refunded amount and all.
+    OrderEvent refunded;
+    refunded.orderId = QStringLiteral("o-2");
+    refunded.userId = QStringLiteral("u-2");
+    refunded.status = QStringLiteral("REFUNDED");
+    refunded.version = 4;
+    refunded.amount = QStringLiteral("2.00");
+    refunded.refundedAmount = QStringLiteral("2.00");
+    panel.applyEvent(refunded);
+    QCOMPARE(panel.model()->orderAt(1)->status, QStringLiteral("REFUNDED"));
+    QCOMPARE(panel.model()->orderAt(1)->refundedAmount, QStringLiteral("2.00"));
+    // (A request is recorded as it is sent, within applyEvent.)
+    QCOMPARE(orderReads(), 0);
+
+    // A frame without description and creation time (an older gateway): read the order once.
+    OrderEvent bare;
+    bare.orderId = QStringLiteral("o-9");
+    bare.userId = QStringLiteral("u-1");
+    bare.status = QStringLiteral("NEW");
+    bare.version = 1;
+    bare.amount = QStringLiteral("9.99");
+    panel.applyEvent(bare);
+    panel.applyEvent(bare);
+    QTRY_COMPARE(panel.model()->rowCount(), 4);
+    QCOMPARE(orderReads(), 1);
+    QCOMPARE(panel.model()->orderAt(panel.model()->rowOf(QStringLiteral("o-9")))->description,
+             QStringLiteral("a book"));
+}
+
+void tst_Panels::liveChartCountsPaymentsNotRefunds() {
+    ui::LivePanel panel;
+    QSignalSpy redrawn(panel.chart(), &ui::LiveChart::totalsChanged);
+    OrderEvent paid;
+    paid.orderId = QStringLiteral("o-1");
+    paid.userId = QStringLiteral("u-1");
+    paid.status = QStringLiteral("FINISHED");
+    paid.version = 2;
+    paid.amount = QStringLiteral("9.99");
+    paid.refundedAmount = QStringLiteral("0.00");
+    panel.addEvent(paid);
+    // A part refund completes: FINISHED again, with a refunded amount; then the rest.
+    OrderEvent partRefund = paid;
+    partRefund.version = 3;
+    partRefund.refundedAmount = QStringLiteral("4.00");
+    panel.addEvent(partRefund);
+    OrderEvent refunded = paid;
+    refunded.status = QStringLiteral("REFUNDED");
+    refunded.version = 4;
+    refunded.refundedAmount = QStringLiteral("9.99");
+    panel.addEvent(refunded);
+    QCOMPARE(panel.timeline()->rowCount(), 3);
+    QVERIFY(redrawn.wait(5000));  // the chart redraws every second
+    QCOMPARE(panel.chart()->totals(), qMakePair(1, 0));
 }
 
 QTEST_MAIN(tst_Panels)
