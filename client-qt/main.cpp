@@ -5,6 +5,8 @@
 #include <QNetworkAccessManager>
 #include <QProcessEnvironment>
 #include <QSettings>
+#include <QTimer>
+#include <algorithm>
 #include <cstdio>
 
 #include "core/api_client.hpp"
@@ -12,6 +14,7 @@
 #include "core/client_options.hpp"
 #include "core/event_stream.hpp"
 #include "core/health_monitor.hpp"
+#include "ui/ledger_dialog.hpp"
 #include "ui/main_window.hpp"
 #include "ui/screenshot.hpp"
 
@@ -57,9 +60,29 @@ int main(int argc, char** argv) {
     }
     window.show();
     window.start();
+    QPointer<QWidget> history;
+    if (!options.screenshotHistoryUser.isEmpty()) {
+        // The account's History beside the window, opened early enough for its pages to load.
+        QTimer::singleShot(std::max(0, options.screenshotDelayMs - 3000), &window,
+                           [&window, &api, &options, &history] {
+                               auto* dialog = new shop::client::ui::LedgerDialog(
+                                   &api, options.screenshotHistoryUser, &window);
+                               dialog->setAttribute(Qt::WA_DeleteOnClose);
+                               dialog->show();
+                               history = dialog;
+                           });
+    }
     if (!options.screenshotPath.isEmpty()) {
-        shop::client::ui::saveScreenshotLater(
-            &window, options.screenshotPath, options.screenshotDelayMs, [&auth] {
+        shop::client::ui::saveScreenshotsLater(
+            [&window, &options, &history] {
+                std::vector<shop::client::ui::Shot> shots{{&window, options.screenshotPath}};
+                if (!options.screenshotHistoryUser.isEmpty()) {
+                    shots.push_back({history, options.screenshotHistoryPath});
+                }
+                return shots;
+            },
+            options.screenshotDelayMs,
+            [&auth] {
                 return auth.state() == shop::client::AuthSession::State::SignedIn
                            ? QString()
                            : QStringLiteral("the client is not signed in");

@@ -2,7 +2,9 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 
 namespace shop::client {
 
@@ -79,6 +81,12 @@ ClientOptions parseClientOptions(const QStringList& arguments,
         QStringLiteral("screenshot-delay"),
         QCoreApplication::translate("ClientOptions", "Run MS milliseconds before --screenshot."),
         QStringLiteral("MS"), QStringLiteral("5000"));
+    const QCommandLineOption historyOption(
+        QStringLiteral("screenshot-history"),
+        QCoreApplication::translate("ClientOptions",
+                                    "With --screenshot, also open the History of account USER_ID "
+                                    "and save it to FILE with -history before its extension."),
+        QStringLiteral("USER_ID"));
     const QCommandLineOption credentialsOption(
         QStringLiteral("credentials"),
         QCoreApplication::translate("ClientOptions",
@@ -89,6 +97,7 @@ ClientOptions parseClientOptions(const QStringList& arguments,
     parser.addOption(credentialsOption);
     parser.addOption(screenshotOption);
     parser.addOption(delayOption);
+    parser.addOption(historyOption);
     options.helpText = parser.helpText();
 
     if (!parser.parse(arguments)) {
@@ -133,6 +142,18 @@ ClientOptions parseClientOptions(const QStringList& arguments,
     if (!delayOk || options.screenshotDelayMs < 0) {
         options.error =
             QCoreApplication::translate("ClientOptions", "--screenshot-delay needs milliseconds");
+    }
+    if (parser.isSet(historyOption)) {
+        if (options.screenshotPath.isEmpty()) {
+            options.error = QCoreApplication::translate(
+                "ClientOptions", "--screenshot-history needs --screenshot FILE");
+            return options;
+        }
+        options.screenshotHistoryUser = parser.value(historyOption).trimmed();
+        const QFileInfo main(options.screenshotPath);
+        options.screenshotHistoryPath =
+            main.dir().filePath(main.completeBaseName() + QStringLiteral("-history.") +
+                                (main.suffix().isEmpty() ? QStringLiteral("png") : main.suffix()));
     }
     return options;
 }

@@ -15,11 +15,15 @@ enum class GatewaySource { CommandLine, Environment, Settings, Default };
 struct ClientOptions {
     QUrl gatewayUrl;
     GatewaySource gatewaySource = GatewaySource::Default;
-    QString screenshotPath;       ///< --screenshot FILE: save the window there and quit
-    int screenshotDelayMs = 0;    ///< --screenshot-delay MS: how long to run first
-    bool hasCredentials = false;  ///< --credentials FILE was given and read
-    QString signInUser;           ///< SHOP_ADMIN_USER from the credentials file
-    QString signInPassword;       ///< SHOP_ADMIN_PASSWORD from the credentials file (memory only)
+    QString screenshotPath;     ///< --screenshot FILE: save the window there and quit
+    int screenshotDelayMs = 0;  ///< --screenshot-delay MS: how long to run first
+    /// --screenshot-history USER_ID: with --screenshot, also open that account's History and save
+    /// it beside the main picture (screenshotHistoryPath)
+    QString screenshotHistoryUser;
+    QString screenshotHistoryPath;  ///< FILE with "-history" before its extension
+    bool hasCredentials = false;    ///< --credentials FILE was given and read
+    QString signInUser;             ///< SHOP_ADMIN_USER from the credentials file
+    QString signInPassword;         ///< SHOP_ADMIN_PASSWORD from the credentials file (memory only)
     bool showHelp = false;
     QString helpText;
     QString error;  ///< a usage error; nothing else is meaningful then

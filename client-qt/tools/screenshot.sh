@@ -3,7 +3,8 @@
 # operator, puts some accounts and orders into it through the gateway, opens the client under
 # Xvfb with settings of its own (the user's are not read or changed), signed in with the same
 # credentials, keeps placing orders so pushes reach the live panel, and saves the main window
-# (QWidget::grab) to a PNG.
+# (QWidget::grab) to a PNG, and the first account's History (its ledger, with refunds) beside it
+# (OUTPUT-history.png).
 #
 #   client-qt/tools/screenshot.sh CLIENT_BINARY GATEWAY_URL OUTPUT.png [CREDENTIALS_FILE]
 #
@@ -70,9 +71,25 @@ items=("coffee beans" "desk lamp" "notebook, dotted" "USB-C cable" "headphones" 
 amounts=(18.90 42.00 7.50 12.99 189.00 24.00 95.00 60.00 79.90 9.90 480.00 14.25)
 place_order() {
     local i=$1
-    post /orders "{\"user_id\": \"${users[i % ${#users[@]}]}\", \"amount\": \"${amounts[i % ${#amounts[@]}]}\", \"description\": \"${items[i % ${#items[@]}]}\"}" >/dev/null
+    post /orders "{\"user_id\": \"${users[i % ${#users[@]}]}\", \"amount\": \"${amounts[i % ${#amounts[@]}]}\", \"description\": \"${items[i % ${#items[@]}]}\"}"
 }
-for ((i = 0; i < 12; i++)); do place_order "$i"; done
+orders=()
+for ((i = 0; i < 12; i++)); do orders+=("$(place_order "$i" | json '["order_id"]')"); done
+
+# Refunds, once the orders they give back are paid: the first account's coffee beans in full and
+# part of its fountain pen, and the headphones in full, so the picture has REFUNDED orders and the
+# first account's History a REFUND of each kind.
+refund() {
+    local order=$1 body=$2 tries
+    for ((tries = 0; tries < 50; tries++)); do
+        if post "/orders/$order/refunds" "$body" >/dev/null 2>&1; then return 0; fi
+        sleep 0.2  # 409 while the order is still NEW
+    done
+    die "could not refund order $order"
+}
+refund "${orders[0]}" '{}'
+refund "${orders[7]}" '{"amount": "15.00", "reason": "scratched"}'
+refund "${orders[4]}" '{"reason": "returned"}'
 
 # The client's own settings: orders of everyone, so the picture shows the whole shop.
 mkdir -p "$work/config/shop"
@@ -84,16 +101,27 @@ rm -f "$output"
 XDG_CONFIG_HOME=$work/config XDG_RUNTIME_DIR=$work QT_QPA_PLATFORM=xcb \
     xvfb-run -a -s "-screen 0 1600x1000x24" \
     "$client" --gateway "$gateway" --credentials "$credentials" \
-    --screenshot "$output" --screenshot-delay 14000 &
+    --screenshot "$output" --screenshot-delay 14000 --screenshot-history "${users[0]}" &
 client_pid=$!
 
 # Orders keep coming while the client runs: its timeline and chart fill from live pushes.
 sleep 4
+# Near the end, one of them is refunded in full, so a REFUNDED row is near the top of the picture
+# (the first whose payment went through: a refused one cannot be refunded).
+live=()
 for ((i = 12; i < 60; i++)); do
     kill -0 "$client_pid" 2>/dev/null || break
-    place_order "$i" || true
+    live+=("$( (place_order "$i" || true) | json '["order_id"]' 2>/dev/null || true)")
+    if ((i == 24)); then
+        for order in "${live[@]: -6:4}"; do
+            [[ -n $order ]] && post "/orders/$order/refunds" '{"reason": "changed my mind"}' \
+                >/dev/null 2>&1 && break
+        done
+    fi
     sleep 0.15
 done
 wait "$client_pid" || die "the client failed (see its messages above); no picture written"
 [[ -s $output ]] || die "the client wrote no picture to $output"
-echo "screenshot: $output"
+history=${output%.*}-history.${output##*.}
+[[ -s $history ]] || die "the client wrote no picture of the History to $history"
+echo "screenshot: $output, $history"
