@@ -27,6 +27,7 @@ class tst_InputValidation : public QObject {
     void gatewayUrl_data();
     void gatewayUrl();
     void credentialsFile();
+    void screenshotHistory();
 };
 
 void tst_InputValidation::amounts_data() {
@@ -267,6 +268,25 @@ void tst_InputValidation::credentialsFile() {
         {QStringLiteral("shop-client"), QStringLiteral("--credentials"), dir.filePath("missing")},
         QProcessEnvironment(), settings);
     QVERIFY(!broken.error.isEmpty());
+}
+
+void tst_InputValidation::screenshotHistory() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QSettings settings(dir.filePath(QStringLiteral("s.ini")), QSettings::IniFormat);
+    const QString user = QStringLiteral("9a0afcf7-e281-4b8d-8107-616b5b5777a2");
+    const ClientOptions options = parseClientOptions(
+        {QStringLiteral("shop-client"), QStringLiteral("--screenshot"),
+         QStringLiteral("out/shot.png"), QStringLiteral("--screenshot-history"), user},
+        QProcessEnvironment(), settings);
+    QVERIFY2(options.error.isEmpty(), qPrintable(options.error));
+    QCOMPARE(options.screenshotHistoryUser, user);
+    QCOMPARE(options.screenshotHistoryPath, QStringLiteral("out/shot-history.png"));
+    // The History's picture goes beside the main one: without it, the option means nothing.
+    const ClientOptions alone = parseClientOptions(
+        {QStringLiteral("shop-client"), QStringLiteral("--screenshot-history"), user},
+        QProcessEnvironment(), settings);
+    QVERIFY(alone.error.contains(QStringLiteral("--screenshot FILE")));
 }
 
 QTEST_GUILESS_MAIN(tst_InputValidation)
