@@ -12,6 +12,7 @@
 
 #include "shop/domain/money.hpp"
 #include "shop/domain/uuid.hpp"
+#include "shop/pg/connection.hpp"
 #include "shop/testing/env.hpp"
 #include "support/api.hpp"
 
@@ -194,6 +195,14 @@ TEST_F(RefundsE2eTest, BadRefundsGetTheErrorEnvelopeAndWriteNothing) {
     const auto refusedOrder = waitForFinalOrder(refused);
     ASSERT_TRUE(refusedOrder.has_value());
     ASSERT_EQ(str(&*refusedOrder, "status"), "CANCELLED");
+    // An order still NEW (its payment not decided): written straight into the orders database,
+    // since one placed through the API is paid within milliseconds.
+    const std::string unpaid = domain::newUuid();
+    pg::Connection(Stack::instance().settings().ordersDbAdminUrl, "e2e_tests")
+        .exec(
+            "INSERT INTO orders (order_id, user_id, amount, description, status) "
+            "VALUES ($1, $2, 500, 'not paid yet', 'NEW')",
+            unpaid, userId);
 
     struct Case {
         std::string name;
@@ -207,6 +216,7 @@ TEST_F(RefundsE2eTest, BadRefundsGetTheErrorEnvelopeAndWriteNothing) {
         {"unknown order", "/orders/" + domain::newUuid() + "/refunds", "{}", 404, "NOT_FOUND"},
         {"malformed id", "/orders/not-a-uuid/refunds", "{}", 400, "BAD_REQUEST"},
         {"cancelled order", "/orders/" + refused + "/refunds", "{}", 409, "CONFLICT"},
+        {"order not paid yet", "/orders/" + unpaid + "/refunds", "{}", 409, "CONFLICT"},
         {"zero", mine, R"({"amount": 0})", 400, "BAD_REQUEST"},
         {"negative", mine, R"({"amount": "-1"})", 400, "BAD_REQUEST"},
         {"three decimals", mine, R"({"amount": "1.005"})", 400, "BAD_REQUEST"},
@@ -225,6 +235,7 @@ TEST_F(RefundsE2eTest, BadRefundsGetTheErrorEnvelopeAndWriteNothing) {
     }
     EXPECT_TRUE(refundsOf(orderId).empty());
     EXPECT_TRUE(refundsOf(refused).empty());
+    EXPECT_TRUE(refundsOf(unpaid).empty());
     EXPECT_EQ(balanceOf(userId), "30.00");
     const auto unknownLedger = api().get("/accounts/" + domain::newUuid() + "/ledger");
     EXPECT_TRUE(isErrorEnvelope(unknownLedger, 404, "NOT_FOUND")) << unknownLedger.describe();
