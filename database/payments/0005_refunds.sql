@@ -11,9 +11,14 @@ ALTER TABLE ledger ADD CONSTRAINT ledger_order_check
 ALTER TABLE ledger ADD CONSTRAINT ledger_refund_check
     CHECK ((kind = 'REFUND') = (refund_id IS NOT NULL));
 CREATE UNIQUE INDEX ledger_one_credit_per_refund ON ledger (refund_id) WHERE kind = 'REFUND';
--- An account's history, newest first, a page at a time.
-CREATE INDEX ledger_page_idx ON ledger (user_id, id DESC);
-DROP INDEX ledger_user_idx;
+-- An account's history is read through ledger_user_idx (user_id), which deduplicates its
+-- entries into posting lists and so stays a few pages for busy accounts. An index on
+-- (user_id, id), which would serve each page without reading the account's older entries, costs
+-- every debit an insert into a wider index, and the payments consumer, which decides payments one
+-- batch after another, is what limits the pipeline: `./shop bench --rate 1100 --duration 60` gave
+-- 895-978 completed orders/s with (user_id, id DESC) and 845 with (user_id, id), against
+-- 1,038-1,081 with ledger_user_idx alone. A page of an account with 1,300 entries among 66,000
+-- takes 2-3 ms this way.
 
 ALTER TABLE payments ADD COLUMN refunded bigint NOT NULL DEFAULT 0;
 ALTER TABLE payments ADD CONSTRAINT payments_refunds_fit

@@ -40,7 +40,7 @@ RefundCredit creditRefund(pg::Transaction& tx, std::string_view consumer,
 
 std::vector<LedgerRow> ledgerPage(pg::Transaction& tx, const std::string& userId, int limit,
                                   std::optional<std::int64_t> before) {
-    // Both read ledger_page_idx (user_id, id DESC) from the cursor on.
+    // Both read ledger_user_idx (migration payments/0005 says why not an index on (user_id, id)).
     static const std::string kColumns =
         "id, kind, amount, order_id::text, refund_id::text, " + service::rfc3339Sql("created_at");
     static const std::string kFirstSql = "SELECT " + kColumns +
