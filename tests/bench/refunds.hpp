@@ -13,8 +13,8 @@
 
 namespace shop::bench {
 
-/// Whether order number `seq` is one of the `ratio` (0..1) of orders that get a refund: an even
-/// spread, the same for every run.
+/// Whether order number `seq` is one of the `ratio` (0..1) of orders that get a refund: spread
+/// over the orders without a stride (so over every account), the same for every run.
 bool picksForRefund(std::size_t seq, double ratio);
 /// The refund of order `seq` of `amountCents`: the whole amount for even numbers, half (at least
 /// a cent) for odd ones, so that runs exercise partial refunds as well as REFUNDED orders.
