@@ -27,6 +27,7 @@
 #include "shop/amqp/publisher.hpp"
 #include "shop/amqp/topology.hpp"
 #include "shop/auth/secret_hash.hpp"
+#include "shop/domain/money.hpp"
 #include "shop/domain/uuid.hpp"
 #include "shop/events/events.hpp"
 #include "shop/pg/connection.hpp"
@@ -302,8 +303,7 @@ class ChaosTest : public ::testing::Test {
         for (int i = 0; i < kAccountsPerScenario; ++i) {
             // A fifth of the accounts start empty: every order of theirs is refused.
             const int cents = i % 5 == 0 ? 0 : static_cast<int>(random() % 15000);
-            const std::string balance = std::to_string(cents / 100) + "." +
-                                        (cents % 100 < 10 ? "0" : "") + std::to_string(cents % 100);
+            const std::string balance = domain::formatMoney(cents);
             // Right after a fault the gateway may still answer 503 once or twice: retry as a
             // client would (an account is created at most once: 503 means not created).
             e2e::HttpResponse answer;
@@ -341,9 +341,7 @@ class ChaosTest : public ::testing::Test {
                 }
                 const std::string& user = m_users[random() % m_users.size()];
                 const int cents = 100 + static_cast<int>(random() % 2000);
-                const std::string amount = std::to_string(cents / 100) + "." +
-                                           (cents % 100 < 10 ? "0" : "") +
-                                           std::to_string(cents % 100);
+                const std::string amount = domain::formatMoney(cents);
                 try {
                     auto answer =
                         api.postJson("/orders", R"({"user_id": ")" + user + R"(", "amount": ")" +
@@ -650,9 +648,8 @@ class ChaosTest : public ::testing::Test {
         std::atomic<int> sent{0}, accepted{0}, refused{0};
         auto refundOnce = [&](const std::string& orderId, std::int64_t cents) {
             const HttpClient api = s_stack->gateway();
-            const std::string body = R"({"amount": ")" + std::to_string(cents / 100) + "." +
-                                     (cents % 100 < 10 ? "0" : "") + std::to_string(cents % 100) +
-                                     R"(", "reason": "chaos"})";
+            const std::string body =
+                R"({"amount": ")" + domain::formatMoney(cents) + R"(", "reason": "chaos"})";
             const std::vector<std::pair<std::string, std::string>> key{
                 {"Idempotency-Key", domain::newUuid()}};
             e2e::HttpResponse answer;
