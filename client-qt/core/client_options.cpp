@@ -9,29 +9,76 @@
 namespace shop::client {
 
 QUrl parseGatewayUrl(const QString& text, QString& error) {
-    const QUrl url = QUrl::fromUserInput(text.trimmed());
-    if (text.trimmed().isEmpty() || !url.isValid() || url.host().isEmpty() ||
-        (url.scheme() != QLatin1StringView("http") && url.scheme() != QLatin1StringView("https")) ||
-        url.hasQuery() || url.hasFragment()) {
-        error = QCoreApplication::translate("ClientOptions", "'%1' is not a gateway URL such as %2")
-                    .arg(text, QLatin1StringView(kDefaultGatewayUrl));
-        return {};
+    const auto fail = [&error](const QString& reason) {
+        error = reason;
+        return QUrl();
+    };
+    const QString trimmed = text.trimmed();
+    if (trimmed.isEmpty()) {
+        return fail(
+            QCoreApplication::translate("ClientOptions", "Enter the gateway's URL, such as %1.")
+                .arg(QLatin1StringView(kDefaultGatewayUrl)));
+    }
+    // "localhost:8080" means http://localhost:8080 (QUrl alone would read "localhost" as the
+    // scheme and "8080" as the path).
+    const QString withScheme =
+        trimmed.contains(QLatin1StringView("://")) ? trimmed : QStringLiteral("http://") + trimmed;
+    const QUrl url(withScheme, QUrl::StrictMode);
+    if (!url.isValid()) {
+        return fail(QCoreApplication::translate(
+                        "ClientOptions", "This is not a valid URL; a gateway URL looks like %1.")
+                        .arg(QLatin1StringView(kDefaultGatewayUrl)));
+    }
+    if (url.scheme() != QLatin1StringView("http") && url.scheme() != QLatin1StringView("https")) {
+        return fail(QCoreApplication::translate(
+                        "ClientOptions", "The gateway is reached over http:// or https://, not %1.")
+                        .arg(url.scheme() + QStringLiteral("://")));
+    }
+    if (url.host().isEmpty()) {
+        return fail(
+            QCoreApplication::translate("ClientOptions", "The URL names no host, as %1 does.")
+                .arg(QLatin1StringView(kDefaultGatewayUrl)));
+    }
+    if (url.hasQuery() || url.hasFragment()) {
+        return fail(QCoreApplication::translate("ClientOptions",
+                                                "A gateway URL has no ?query or #fragment part."));
     }
     error.clear();
     return url;
 }
 
 bool readCredentialsFile(const QString& path, QString& user, QString& password, QString& error) {
+    user.clear();
+    password.clear();
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly | QIODevice::Text)) {
         error = QCoreApplication::translate("ClientOptions", "cannot read %1: %2")
                     .arg(path, file.errorString());
         return false;
     }
-    user.clear();
-    password.clear();
-    while (!file.atEnd()) {
-        const QString line = QString::fromUtf8(file.readLine()).trimmed();
+    // The stack writes two short lines; anything much larger is not such a file (and a device
+    // such as /dev/zero is never read to its end).
+    constexpr qint64 kMaxSize = 64 * 1024;
+    const QByteArray bytes = file.read(kMaxSize + 1);
+    if (bytes.size() > kMaxSize) {
+        error = QCoreApplication::translate(
+                    "ClientOptions",
+                    "%1 is not a credentials file (over 64 KiB; expected SHOP_ADMIN_USER=... and "
+                    "SHOP_ADMIN_PASSWORD=... lines)")
+                    .arg(path);
+        return false;
+    }
+    bool hasUser = false;
+    bool hasPassword = false;
+    const QStringList lines = QString::fromUtf8(bytes).split(u'\n');
+    for (QString line : lines) {
+        line = line.trimmed();
+        if (line.startsWith(QChar(0xFEFF))) {
+            line = line.mid(1).trimmed();
+        }
+        if (line.startsWith(QLatin1StringView("export "))) {
+            line = line.mid(7).trimmed();
+        }
         const qsizetype equals = line.indexOf(u'=');
         if (line.startsWith(u'#') || equals <= 0) {
             continue;
@@ -42,15 +89,25 @@ bool readCredentialsFile(const QString& path, QString& user, QString& password, 
             value.back() == value.front()) {
             value = value.mid(1, value.size() - 2);
         }
-        if (key == QLatin1StringView("SHOP_ADMIN_USER")) {
+        // The first of each wins, as for the stack's own reading of the file.
+        if (key == QLatin1StringView("SHOP_ADMIN_USER") && !hasUser) {
             user = value;
-        } else if (key == QLatin1StringView("SHOP_ADMIN_PASSWORD")) {
+            hasUser = true;
+        } else if (key == QLatin1StringView("SHOP_ADMIN_PASSWORD") && !hasPassword) {
             password = value;
+            hasPassword = true;
         }
     }
-    if (user.isEmpty()) {
-        error = QCoreApplication::translate("ClientOptions", "%1 has no SHOP_ADMIN_USER line")
-                    .arg(path);
+    if (user.isEmpty() || password.isEmpty()) {
+        const QString missing = user.isEmpty() ? QStringLiteral("SHOP_ADMIN_USER")
+                                               : QStringLiteral("SHOP_ADMIN_PASSWORD");
+        error = QCoreApplication::translate("ClientOptions",
+                                            "%1 has no %2=... line with a value (expected "
+                                            "SHOP_ADMIN_USER=... and SHOP_ADMIN_PASSWORD=... "
+                                            "lines, as in .stack/credentials)")
+                    .arg(path, missing);
+        user.clear();
+        password.clear();
         return false;
     }
     error.clear();
@@ -123,7 +180,21 @@ ClientOptions parseClientOptions(const QStringList& arguments,
     QString error;
     options.gatewayUrl = parseGatewayUrl(gatewayText, error);
     if (!error.isEmpty()) {
-        options.error = error;
+        const char* from = "";
+        switch (options.gatewaySource) {
+            case GatewaySource::CommandLine:
+                from = "--gateway";
+                break;
+            case GatewaySource::Environment:
+                from = "SHOP_GATEWAY_URL";
+                break;
+            case GatewaySource::Settings:
+            case GatewaySource::Default:
+                from = "the saved settings";
+                break;
+        }
+        options.error = QCoreApplication::translate("ClientOptions", "gateway '%1' from %2: %3")
+                            .arg(gatewayText, QLatin1StringView(from), error);
         return options;
     }
 

@@ -41,11 +41,14 @@ ClientOptions parseClientOptions(const QStringList& arguments,
                                  const QProcessEnvironment& environment, const QSettings& settings);
 
 /// Reads SHOP_ADMIN_USER=... and SHOP_ADMIN_PASSWORD=... lines (the format of the stack's
-/// `.stack/credentials`; values may be quoted); false and `error` set when the file cannot be
-/// read or has no SHOP_ADMIN_USER.
+/// `.stack/credentials`; values may be quoted, `#` starts a comment line, other lines are
+/// skipped, the first of each line wins); false, both outputs empty and `error` set (naming the
+/// file and what is wrong) when the file cannot be read, is over 64 KiB, or lacks either value.
 bool readCredentialsFile(const QString& path, QString& user, QString& password, QString& error);
 
-/// An http(s) URL with a host, without query or fragment; empty and `error` set otherwise.
+/// An http(s) URL with a host, without query or fragment; text without a scheme
+/// ("localhost:8080") is taken as http. Empty and `error` set (one sentence saying what is wrong,
+/// without repeating the text) otherwise.
 QUrl parseGatewayUrl(const QString& text, QString& error);
 
 }  // namespace shop::client
