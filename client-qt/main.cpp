@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
     QApplication::setOrganizationName(QStringLiteral("shop"));
     QApplication::setApplicationName(QStringLiteral("shop-client"));
     QApplication::setApplicationDisplayName(QStringLiteral("Shop"));
+    QApplication::setApplicationVersion(QStringLiteral(SHOP_VERSION));
     QIcon icon;
     icon.addFile(QStringLiteral(":/icons/shop-64.png"));
     icon.addFile(QStringLiteral(":/icons/shop-256.png"));

@@ -75,6 +75,18 @@ AccountsPanel::AccountsPanel(ApiClient* api, NotificationBar* notifications, QWi
     });
     connect(m_model, &QAbstractItemModel::rowsInserted, this, &AccountsPanel::updateSummary);
     connect(m_model, &QAbstractItemModel::modelReset, this, &AccountsPanel::updateSummary);
+    // A model reset drops the selection without a signal; when no row is selected again after
+    // it (e.g. a first page without the selected account, or an empty one), the orders pane and
+    // the actions must not go on with the account that was selected.
+    connect(
+        m_model, &QAbstractItemModel::modelReset, this,
+        [this] {
+            if (!m_lastSelected.isEmpty() && !currentAccount()) {
+                m_lastSelected.clear();
+                emit currentAccountChanged(QString());
+            }
+        },
+        Qt::QueuedConnection);
     updateSummary();
 }
 
@@ -82,6 +94,20 @@ void AccountsPanel::reload() {
     ++m_generation;
     m_loading = false;
     loadPage(QString());
+}
+
+void AccountsPanel::clear() {
+    ++m_generation;
+    m_loading = false;
+    m_nextCursor.clear();
+    m_newerThanLoad.clear();
+    m_model->reset({});
+    updateSummary();
+    if (!m_lastSelected.isEmpty()) {
+        // A model reset moves the selection without a signal.
+        m_lastSelected.clear();
+        emit currentAccountChanged(QString());
+    }
 }
 
 void AccountsPanel::loadMore() {

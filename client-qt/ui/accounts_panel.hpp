@@ -41,6 +41,9 @@ class AccountsPanel final : public QWidget {
     void refreshAccount(const QString& userId);
     /// Shows a new or changed account and, with `select`, selects it.
     void upsert(const Account& account, bool select);
+    /// Shows no account (signed out, another gateway): answers still on their way are dropped,
+    /// and currentAccountChanged("") is emitted if one was selected.
+    void clear();
 
     /// The selected account, if any.
     std::optional<Account> currentAccount() const;

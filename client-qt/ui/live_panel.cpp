@@ -62,6 +62,10 @@ LivePanel::LivePanel(QWidget* parent)
     m_totals->setText(tr("<b>Last minute</b>: \u2714 0 finished, \u2716 0 cancelled"));
 }
 
+void LivePanel::clear() {
+    m_timeline->clear();
+}
+
 void LivePanel::addEvent(const OrderEvent& event) {
     m_timeline->add(event, QDateTime::currentDateTimeUtc());
     // A part refund completing pushes the order again as FINISHED, with its refunded amount: a

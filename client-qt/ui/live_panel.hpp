@@ -25,6 +25,9 @@ class LivePanel final : public QWidget {
     /// A pushed change: a timeline row, and a point on the chart when the order was paid or
     /// cancelled (not when a refund completed).
     void addEvent(const OrderEvent& event);
+    /// Empties the timeline (signed out, another gateway); the chart's counts of the last
+    /// minute stay, they name no account or order.
+    void clear();
 
     TimelineModel* timeline() const { return m_timeline; }
     QTableView* timelineView() const { return m_view; }

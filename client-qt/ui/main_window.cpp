@@ -15,6 +15,7 @@
 #include <QToolBar>
 #include <QVBoxLayout>
 
+#include "core/action_policy.hpp"
 #include "core/api_client.hpp"
 #include "core/auth_session.hpp"
 #include "core/event_stream.hpp"
@@ -46,6 +47,12 @@ constexpr int kMessageMs = 8000;
 
 QString signedOutTitle() {
     return MainWindow::tr("Not signed in:");
+}
+
+/// Whether a failed request may still have had its effect: no answer, or a 5xx (the gateway
+/// may have timed out waiting for a service that went on).
+bool mayHaveGoneThrough(const ApiError& error) {
+    return error.kind != ApiError::Kind::Http || error.httpStatus >= 500;
 }
 
 }  // namespace
@@ -90,15 +97,30 @@ MainWindow::MainWindow(const ClientServices& services, const ClientOptions& opti
 
     connect(m_accounts, &AccountsPanel::currentAccountChanged, this, [this](const QString& id) {
         m_orders->setSelectedAccount(id);
-        updateAccountActions();
+        updateActions();
     });
-    connect(m_orders, &OrdersPanel::currentOrderChanged, this, &MainWindow::updateOrderActions);
+    connect(m_orders, &OrdersPanel::currentOrderChanged, this, &MainWindow::updateActions);
+    connect(services.health, &HealthMonitor::stateChanged, this,
+            [this](HealthMonitor::State state) {
+                updateActions();
+                if (m_signIn) {
+                    m_signIn->setGatewayUnreachable(state == HealthMonitor::State::Unreachable);
+                }
+            });
+    // The "placed, waiting for the payment" message follows its order, pushed or re-read.
+    connect(m_orders->model(), &QAbstractItemModel::dataChanged, this, [this] {
+        const auto order = m_orders->model()->orderAt(m_orders->model()->rowOf(m_placedOrderId));
+        if (order) {
+            followPlacedOrder(order->orderId, order->status, order->failureReason);
+        }
+    });
     connect(m_orders, &OrdersPanel::orderActivated, this,
             [this](const QString& orderId) { showRefunds(orderId); });
-    connect(services.auth, &AuthSession::stateChanged, this, &MainWindow::updateOrderActions);
+    connect(services.auth, &AuthSession::stateChanged, this, &MainWindow::updateActions);
     connect(services.stream, &EventStream::orderEvent, this, [this](const OrderEvent& event) {
         m_orders->applyEvent(event);
         m_live->addEvent(event);
+        followPlacedOrder(event.orderId, event.status, event.failureReason);
         // Paid, or (part) refunded: the balance moved.
         if (event.status == QLatin1StringView(status::kFinished) ||
             event.status == QLatin1StringView(status::kRefunded)) {
@@ -111,6 +133,11 @@ MainWindow::MainWindow(const ClientServices& services, const ClientOptions& opti
         reloadAll();
     });
     connect(services.stream, &EventStream::reconnectScheduled, this, [this] { probeSession(); });
+    connect(services.stream, &EventStream::stateChanged, this, [this](EventStream::State state) {
+        if (state == EventStream::State::Connected) {
+            m_notifications->clear(m_streamProblem);  // it took the connection this time
+        }
+    });
     connect(services.stream, &EventStream::serverError, this,
             [this](const QString& code, const QString& message) {
                 ApiError error;
@@ -121,17 +148,10 @@ MainWindow::MainWindow(const ClientServices& services, const ClientOptions& opti
             });
     connect(services.auth, &AuthSession::tokenChanged, services.stream,
             &EventStream::setAccessToken);
-    connect(services.auth, &AuthSession::signInRequired, this, [this](const QString& reason) {
-        if (m_signInDeclined) {
-            m_notifications->showMessage(m_signedOutProblem, signedOutTitle(), reason,
-                                         tr("Sign &in…"), [this] {
-                                             m_signInDeclined = false;
-                                             showSignIn(QString());
-                                         });
-            return;
-        }
-        showSignIn(reason);
-    });
+    // A 401 brings the sign-in back, also after the operator signed out or closed it before:
+    // whatever got the 401 was asked for, and only signing in makes it work.
+    connect(services.auth, &AuthSession::signInRequired, this,
+            [this](const QString& reason) { showSignIn(reason); });
 
     m_balanceTimer.setSingleShot(true);
     m_balanceTimer.setInterval(300);
@@ -141,8 +161,7 @@ MainWindow::MainWindow(const ClientServices& services, const ClientOptions& opti
             m_accounts->refreshAccount(id);
         }
     });
-    updateAccountActions();
-    updateOrderActions();
+    updateActions();
 }
 
 MainWindow::~MainWindow() = default;
@@ -167,14 +186,13 @@ void MainWindow::createActions() {
                          [this] { showSignIn(QString()); }));
     file->addAction(make(tr("Sign &out"), QStringLiteral("signOutAction"), QKeySequence(), [this] {
         m_services.auth->signOut();
-        // Pushes stop too: what is on screen stays, nothing new arrives until signed in again.
+        // Pushes stop too, and what was read under the session goes: nothing stale stays on
+        // screen, and signing in again reads everything anew.
         m_services.stream->stop();
-        m_signInDeclined = true;
+        m_working = false;
+        clearData();
         m_notifications->showMessage(m_signedOutProblem, signedOutTitle(), tr("You signed out."),
-                                     tr("Sign &in…"), [this] {
-                                         m_signInDeclined = false;
-                                         showSignIn(QString());
-                                     });
+                                     tr("Sign &in…"), [this] { showSignIn(QString()); });
     }));
     file->addSeparator();
     file->addAction(
@@ -216,6 +234,7 @@ void MainWindow::createActions() {
     orders->addAction(m_refundsAction);
     auto* refresh = make(tr("&Refresh"), QStringLiteral("refreshAction"), QKeySequence::Refresh,
                          [this] { reloadAll(); });
+    m_refreshAction = refresh;
     orders->addAction(refresh);
     orders->addSeparator();
     orders->addAction(make(tr("Orders of the &selected account"),
@@ -257,10 +276,19 @@ void MainWindow::createActions() {
                              box->show();
                          }));
     help->addAction(make(tr("&About"), QStringLiteral("aboutAction"), QKeySequence(), [this] {
-        QMessageBox::about(this, tr("About Shop"),
-                           tr("<b>Shop</b> desktop client<br>Accounts, orders and live order "
-                              "status through the gateway at %1.")
-                               .arg(m_services.api->baseUrl().toString().toHtmlEscaped()));
+        auto* box = new QMessageBox(
+            QMessageBox::Information, tr("About Shop"),
+            tr("<b>Shop</b> desktop client, version %1<br>Accounts, orders and live order "
+               "status through the gateway at %2.<br>Qt %3")
+                .arg(QStringLiteral(SHOP_VERSION),
+                     m_services.api->baseUrl().toString().toHtmlEscaped(),
+                     QString::fromLatin1(qVersion())),
+            QMessageBox::Close, this);
+        box->setObjectName(QStringLiteral("aboutBox"));
+        box->setTextFormat(Qt::RichText);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->setModal(false);
+        box->show();
     }));
 
     // The same actions on the rows, by right click.
@@ -303,19 +331,25 @@ void MainWindow::start() {
 
 void MainWindow::showSignIn(const QString& reason) {
     if (m_signIn) {
+        if (!reason.isEmpty()) {
+            m_signIn->setReason(reason);
+        }
         m_signIn->raise();
         m_signIn->activateWindow();
         return;
     }
     const QString username = QSettings().value(QLatin1StringView(kUsernameKey)).toString();
-    auto* dialog = new SignInDialog(m_services.auth, username, reason, this);
+    auto* dialog =
+        new SignInDialog(m_services.auth, m_services.api->baseUrl(), username, reason, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setWindowModality(Qt::WindowModal);
+    dialog->setGatewayUnreachable(m_services.health->state() == HealthMonitor::State::Unreachable);
     m_signIn = dialog;
+    connect(dialog, &SignInDialog::settingsRequested, this,
+            [this, dialog] { openSettings(dialog); });
     connect(dialog, &QDialog::accepted, this, [this, dialog] {
         QSettings().setValue(QLatin1StringView(kUsernameKey), dialog->username());
-        statusBar()->showMessage(tr("Signed in as %1").arg(dialog->username()), kMessageMs);
-        m_signInDeclined = false;
+        // Who is signed in shows in the status bar's permanent part (ConnectionStatus).
         m_notifications->clear(m_signedOutProblem);
         if (!m_working) {
             beginWork();
@@ -329,13 +363,14 @@ void MainWindow::showSignIn(const QString& reason) {
         }
     });
     connect(dialog, &QDialog::rejected, this, [this] {
-        m_signInDeclined = true;
+        // Without a session, pushes would only lead to requests that get 401 (a balance to
+        // re-read) and so to this dialog again and again: they stop until signed in.
+        if (m_services.auth->state() != AuthSession::State::SignedIn) {
+            m_services.stream->stop();
+        }
         m_notifications->showMessage(m_signedOutProblem, signedOutTitle(),
                                      tr("Nothing can be loaded or changed until you sign in."),
-                                     tr("Sign &in…"), [this] {
-                                         m_signInDeclined = false;
-                                         showSignIn(QString());
-                                     });
+                                     tr("Sign &in…"), [this] { showSignIn(QString()); });
     });
     dialog->open();
 }
@@ -356,28 +391,50 @@ void MainWindow::applyGateway(const QUrl& url) {
     m_services.api->setBaseUrl(url);
     m_services.stream->setUrl(EventStream::urlFor(url));
     m_connection->setGatewayUrl(url.toString());
-    setWindowTitle(tr("Shop — %1").arg(url.toString()));
+    // Qt adds the application's display name ("Shop") to the title itself.
+    setWindowTitle(url.toString());
+    if (m_signIn) {
+        m_signIn->setGatewayUrl(url);
+    }
 }
 
-void MainWindow::updateAccountActions() {
-    const bool selected = m_accounts->currentAccount().has_value();
-    m_topUpAction->setEnabled(selected);
-    m_newOrderAction->setEnabled(selected);
-    m_apiKeysAction->setEnabled(selected);
-    m_historyAction->setEnabled(selected);
+void MainWindow::clearData() {
+    m_orders->setActive(false);
+    m_accounts->clear();
+    m_orders->clear();
+    m_live->clear();
+    m_balancesToRefresh.clear();
+    m_balanceTimer.stop();
+    m_placedOrderId.clear();
+    updateActions();
 }
 
-void MainWindow::updateOrderActions() {
+void MainWindow::updateActions() {
+    WorkContext context;
+    context.signedIn = m_services.auth->state() == AuthSession::State::SignedIn;
+    context.operatorRole = m_services.auth->role() == QLatin1StringView("operator");
+    context.gatewayReachable = m_services.health->state() != HealthMonitor::State::Unreachable;
+    context.accountSelected = m_accounts->currentAccount().has_value();
     const auto order = m_orders->currentOrder();
-    // Refunds are an operator's: an account's token gets 403 for them.
-    const bool operatorSession = m_services.auth->state() == AuthSession::State::SignedIn &&
-                                 m_services.auth->role() == QLatin1StringView("operator");
-    m_refundAction->setEnabled(operatorSession && order &&
-                               order->status == QLatin1StringView(status::kFinished));
-    m_refundsAction->setEnabled(order.has_value());
+    context.orderStatus = order ? order->status : QString();
+    const EnabledActions enabled = enabledActions(context);
+    const std::pair<QAction*, bool> actions[] = {
+        {m_newAccountAction, enabled.newAccount}, {m_topUpAction, enabled.topUp},
+        {m_newOrderAction, enabled.newOrder},     {m_apiKeysAction, enabled.apiKeys},
+        {m_historyAction, enabled.history},       {m_refundAction, enabled.refund},
+        {m_refundsAction, enabled.refunds},       {m_refreshAction, enabled.refresh},
+    };
+    for (const auto& [action, on] : actions) {
+        action->setEnabled(on);
+        // Hovering a disabled action says why, when the reason is the session or the gateway.
+        action->setStatusTip(on ? QString() : enabled.reason);
+    }
 }
 
 void MainWindow::newAccount() {
+    if (!m_newAccountAction->isEnabled()) {
+        return;
+    }
     auto* dialog = new NewAccountDialog(this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QDialog::accepted, this,
@@ -387,7 +444,7 @@ void MainWindow::newAccount() {
 
 void MainWindow::topUp() {
     const auto account = m_accounts->currentAccount();
-    if (!account) {
+    if (!account || !m_topUpAction->isEnabled()) {
         return;
     }
     auto* dialog = new TopUpDialog(account->userId, account->balance, this);
@@ -399,7 +456,7 @@ void MainWindow::topUp() {
 
 void MainWindow::newOrder() {
     const auto account = m_accounts->currentAccount();
-    if (!account) {
+    if (!account || !m_newOrderAction->isEnabled()) {
         return;
     }
     auto* dialog = new NewOrderDialog(account->userId, account->balance, this);
@@ -458,19 +515,17 @@ void MainWindow::showHistory() {
     dialog->show();
 }
 
-void MainWindow::openSettings() {
-    QString note;
+void MainWindow::openSettings(QWidget* over) {
+    QString note =
+        tr("A new gateway URL applies at once: you are signed out and asked to sign in "
+           "there. It is also saved for later starts.");
     if (m_options.gatewaySource == GatewaySource::CommandLine) {
-        note =
-            tr("This run uses the gateway given with --gateway; the URL saved here is used "
-               "when the client is started without it.");
+        note += u' ' + tr("(Later starts with --gateway use the URL given there instead.)");
     } else if (m_options.gatewaySource == GatewaySource::Environment) {
-        note =
-            tr("This run uses the gateway from SHOP_GATEWAY_URL; the URL saved here is used "
-               "when it is not set.");
+        note += u' ' + tr("(Later starts with SHOP_GATEWAY_URL set use that URL instead.)");
     }
-    auto* dialog =
-        new SettingsDialog(m_services.api->baseUrl(), m_services.api->timeout(), note, this);
+    auto* dialog = new SettingsDialog(m_services.api->baseUrl(), m_services.api->timeout(), note,
+                                      over != nullptr ? over : this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QDialog::accepted, this, [this, dialog] {
         const QUrl url = dialog->gatewayUrl();
@@ -483,53 +538,116 @@ void MainWindow::openSettings() {
             return;
         }
         // Another gateway: a new session, a new stream, fresh data.
+        m_options.gatewayUrl = url;
+        m_options.gatewaySource = GatewaySource::Settings;
         m_services.stream->stop();
         m_services.auth->signOut();
         m_working = false;
+        clearData();
         applyGateway(url);
         m_services.health->checkNow();
-        showSignIn(tr("Sign in to %1").arg(url.toString()));
+        statusBar()->showMessage(tr("Now using the gateway at %1").arg(url.toString()), kMessageMs);
+        showSignIn(tr("Now using the gateway at %1: sign in there.").arg(url.toString()));
     });
     dialog->open();
 }
 
+void MainWindow::noteFailure(Operation operation, NotificationBar::ProblemId problem,
+                             const ApiError& error, bool idempotent) {
+    const int key = static_cast<int>(operation);
+    m_decidedFailures.remove(key, problem);
+    // Decided: the server answered 4xx, and sending the same request again gets the same
+    // answer. Not 401 (signing in fixes it), not 429 (waiting does), and for a request with an
+    // Idempotency-Key not 409 (the same request still in flight).
+    const bool decided = error.kind == ApiError::Kind::Http && error.httpStatus >= 400 &&
+                         error.httpStatus < 500 && error.httpStatus != 401 &&
+                         error.httpStatus != 429 && !(idempotent && error.httpStatus == 409);
+    if (decided) {
+        m_decidedFailures.insert(key, problem);
+    }
+}
+
+void MainWindow::noteSuccess(Operation operation) {
+    // A decided failure offers nothing more to do once the operator got the same kind of thing
+    // done; failures a retry may still fix (no answer, 5xx) stay with their Retry.
+    const int key = static_cast<int>(operation);
+    for (const NotificationBar::ProblemId problem : m_decidedFailures.values(key)) {
+        m_notifications->clear(problem);
+    }
+    m_decidedFailures.remove(key);
+}
+
+void MainWindow::followPlacedOrder(const QString& orderId, const QString& status,
+                                   const QString& failureReason) {
+    if (m_placedOrderId.isEmpty() || orderId != m_placedOrderId ||
+        status == QLatin1StringView(status::kNew)) {
+        return;
+    }
+    m_placedOrderId.clear();
+    if (statusBar()->currentMessage() != m_placedMessage) {
+        return;  // gone already, or replaced by news about something else
+    }
+    QString text;
+    if (status == QLatin1StringView(status::kFinished)) {
+        text = tr("Order %1 paid: FINISHED").arg(orderId);
+    } else if (status == QLatin1StringView(status::kCancelled)) {
+        text = failureReason.isEmpty() ? tr("Order %1 CANCELLED").arg(orderId)
+                                       : tr("Order %1 CANCELLED: %2").arg(orderId, failureReason);
+    } else {
+        text = tr("Order %1 is %2").arg(orderId, status);
+    }
+    statusBar()->showMessage(text, kMessageMs);
+}
+
 void MainWindow::submitNewAccount(const NewAccountRequest& request,
-                                  NotificationBar::ProblemId problem) {
-    const bool isRetry = problem != 0;
-    if (!isRetry) {
+                                  NotificationBar::ProblemId problem, bool unanswered) {
+    if (problem == 0) {
         problem = m_notifications->newId();
     }
     const QString title = tr("Creating account %1 failed:").arg(request.userId.left(8));
     statusBar()->showMessage(tr("Creating account %1…").arg(request.userId));
-    auto created = [this, problem](const Account& account) {
-        m_notifications->clear(problem);
-        m_accounts->upsert(account, true);
-        statusBar()->showMessage(
-            tr("Account %1 created, balance %2").arg(account.userId, account.balance), kMessageMs);
-    };
     m_services.api->createAccount(
         request, this,
-        [this, request, isRetry, problem, title, created](const ApiResult<Account>& result) {
+        [this, request, unanswered, problem, title](const ApiResult<Account>& result) {
             if (result.ok()) {
-                created(result.value());
+                m_notifications->clear(problem);
+                m_decidedFailures.remove(static_cast<int>(Operation::NewAccount), problem);
+                noteSuccess(Operation::NewAccount);
+                m_accounts->upsert(result.value(), true);
+                statusBar()->showMessage(tr("Account %1 created, balance %2")
+                                             .arg(result.value().userId, result.value().balance),
+                                         kMessageMs);
                 return;
             }
-            auto retry = [this, request, problem] { submitNewAccount(request, problem); };
-            if (isRetry && result.error().httpStatus == 409) {
-                // The client chose the id: 409 on a retry means the first attempt got through.
+            const ApiError& error = result.error();
+            // POST /accounts has no Idempotency-Key: once an attempt got no answer, a later 409
+            // may be that attempt's doing, or the account may have been there before.
+            const bool lost = unanswered || mayHaveGoneThrough(error);
+            auto retry = [this, request, problem, lost] {
+                submitNewAccount(request, problem, lost);
+            };
+            if (unanswered && error.httpStatus == 409) {
                 m_services.api->getAccount(
                     request.userId, this,
-                    [this, problem, title, created, retry](const ApiResult<Account>& account) {
-                        if (account.ok()) {
-                            created(account.value());
-                        } else {
-                            m_notifications->showError(problem, title, account.error(), retry);
+                    [this, problem, title, error, retry](const ApiResult<Account>& account) {
+                        if (!account.ok()) {
+                            statusBar()->clearMessage();
+                            m_notifications->showError(problem, title, error, retry);
+                            return;
                         }
+                        m_notifications->clear(problem);
+                        m_accounts->upsert(account.value(), true);
+                        statusBar()->showMessage(
+                            tr("Account %1 exists, balance %2: the attempt that got no answer "
+                               "created it, unless it was there before")
+                                .arg(account.value().userId, account.value().balance),
+                            kMessageMs);
                     });
                 return;
             }
             statusBar()->clearMessage();
-            m_notifications->showError(problem, title, result.error(), retry);
+            noteFailure(Operation::NewAccount, problem, error, false);
+            m_notifications->showError(problem, title, error, retry);
         });
 }
 
@@ -544,6 +662,7 @@ void MainWindow::submitTopUp(const TopUpRequest& request, NotificationBar::Probl
                           [this, request, problem, title](const ApiResult<Account>& result) {
                               if (!result.ok()) {
                                   statusBar()->clearMessage();
+                                  noteFailure(Operation::TopUp, problem, result.error(), true);
                                   // Retry sends the very same request, Idempotency-Key included:
                                   // credited once.
                                   m_notifications->showError(
@@ -552,6 +671,8 @@ void MainWindow::submitTopUp(const TopUpRequest& request, NotificationBar::Probl
                                   return;
                               }
                               m_notifications->clear(problem);
+                              m_decidedFailures.remove(static_cast<int>(Operation::TopUp), problem);
+                              noteSuccess(Operation::TopUp);
                               m_accounts->upsert(result.value(), false);
                               statusBar()->showMessage(
                                   tr("Topped up %1 by %2: balance %3")
@@ -572,6 +693,7 @@ void MainWindow::submitOrder(const NewOrderRequest& request, NotificationBar::Pr
         request, this, [this, request, problem, title](const ApiResult<Order>& result) {
             if (!result.ok()) {
                 statusBar()->clearMessage();
+                noteFailure(Operation::NewOrder, problem, result.error(), true);
                 // Retry sends the very same request, Idempotency-Key included: one order at most.
                 m_notifications->showError(
                     problem, title, result.error(),
@@ -579,10 +701,19 @@ void MainWindow::submitOrder(const NewOrderRequest& request, NotificationBar::Pr
                 return;
             }
             m_notifications->clear(problem);
+            m_decidedFailures.remove(static_cast<int>(Operation::NewOrder), problem);
+            noteSuccess(Operation::NewOrder);
             m_orders->addCreated(result.value());
-            statusBar()->showMessage(tr("Order %1 placed: %2, waiting for the payment")
-                                         .arg(result.value().orderId, result.value().status),
-                                     kMessageMs);
+            m_placedMessage = tr("Order %1 placed: %2, waiting for the payment")
+                                  .arg(result.value().orderId, result.value().status);
+            statusBar()->showMessage(m_placedMessage, kMessageMs);
+            m_placedOrderId = result.value().orderId;
+            // The push may have come before this answer.
+            const auto shown =
+                m_orders->model()->orderAt(m_orders->model()->rowOf(m_placedOrderId));
+            if (shown) {
+                followPlacedOrder(shown->orderId, shown->status, shown->failureReason);
+            }
         });
 }
 
@@ -601,6 +732,9 @@ void MainWindow::probeSession() {
 }
 
 void MainWindow::refreshBalanceSoon(const QString& userId) {
+    if (m_services.auth->state() != AuthSession::State::SignedIn) {
+        return;  // re-read once signed in again (everything is)
+    }
     m_balancesToRefresh.insert(userId);
     if (!m_balanceTimer.isActive()) {
         m_balanceTimer.start();

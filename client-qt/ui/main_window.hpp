@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QMainWindow>
+#include <QMultiHash>
 #include <QPointer>
 #include <QSet>
 #include <QTimer>
@@ -67,8 +68,11 @@ class MainWindow final : public QMainWindow {
     void showRefunds(const QString& orderId = {});
     /// Shows the selected account's history (its ledger).
     void showHistory();
-    void openSettings();
-    /// Shows the sign-in dialog (once; a second call while it is open does nothing).
+    /// Opens Settings (over `over` when given, e.g. the sign-in dialog). A new gateway URL is
+    /// saved and applied at once: signed out, the data cleared, and the sign-in asked for there.
+    void openSettings(QWidget* over = nullptr);
+    /// Shows the sign-in dialog (once; a second call while it is open shows `reason`, if any, in
+    /// it and raises it).
     void showSignIn(const QString& reason);
 
   protected:
@@ -81,11 +85,27 @@ class MainWindow final : public QMainWindow {
     void applyGateway(const QUrl& url);
     void beginWork();
     void reloadAll();
-    void updateAccountActions();
-    void updateOrderActions();
+    /// Enables the actions as enabledActions() (core/action_policy) decides from the session,
+    /// the gateway's reachability and the selection.
+    void updateActions();
+    /// Empties the accounts, orders and live panels (signed out, or another gateway).
+    void clearData();
+    /// The operations whose failures a later success of the same operation makes stale.
+    enum class Operation { NewAccount, TopUp, NewOrder };
+    /// Remembers a failure the server decided (see MainWindow.cpp), or forgets that `problem`
+    /// was one when it failed otherwise this time.
+    void noteFailure(Operation operation, NotificationBar::ProblemId problem, const ApiError& error,
+                     bool idempotent);
+    /// Clears the decided failures of `operation`: a later attempt succeeded.
+    void noteSuccess(Operation operation);
+    /// Replaces the "placed, waiting for the payment" message once the order has moved on.
+    void followPlacedOrder(const QString& orderId, const QString& status,
+                           const QString& failureReason);
     // Each sends its request; `problem` is 0 on the first attempt, and on a retry the
-    // notification of the attempt that failed, which a new failure replaces.
-    void submitNewAccount(const NewAccountRequest& request, NotificationBar::ProblemId problem);
+    // notification of the attempt that failed, which a new failure replaces. `unanswered`: an
+    // earlier attempt got no answer, so it may have created the account.
+    void submitNewAccount(const NewAccountRequest& request, NotificationBar::ProblemId problem,
+                          bool unanswered = false);
     void submitTopUp(const TopUpRequest& request, NotificationBar::ProblemId problem);
     void submitOrder(const NewOrderRequest& request, NotificationBar::ProblemId problem);
     void refreshBalanceSoon(const QString& userId);
@@ -104,8 +124,10 @@ class MainWindow final : public QMainWindow {
     ConnectionStatus* m_connection = nullptr;
     QPointer<SignInDialog> m_signIn;
     bool m_working = false;
-    bool m_signInDeclined = false;
     bool m_probing = false;
+    QMultiHash<int, NotificationBar::ProblemId> m_decidedFailures;  ///< by Operation
+    QString m_placedOrderId;  ///< the order the status bar says is waiting for its payment
+    QString m_placedMessage;  ///< that message, to tell whether it still shows
     QSet<QString> m_balancesToRefresh;
     QTimer m_balanceTimer;
 
@@ -116,6 +138,7 @@ class MainWindow final : public QMainWindow {
     QAction* m_historyAction = nullptr;
     QAction* m_refundAction = nullptr;
     QAction* m_refundsAction = nullptr;
+    QAction* m_refreshAction = nullptr;
 };
 
 }  // namespace shop::client::ui

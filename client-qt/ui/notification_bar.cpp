@@ -3,6 +3,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
+#include <QShortcut>
 
 namespace shop::client::ui {
 
@@ -39,12 +40,13 @@ NotificationBar::NotificationBar(QWidget* parent)
             entry.action();
         }
     });
-    connect(m_dismiss, &QPushButton::clicked, this, [this] {
-        if (!m_entries.isEmpty()) {
-            m_entries.removeLast();
-        }
-        refresh();
-    });
+    connect(m_dismiss, &QPushButton::clicked, this, &NotificationBar::dismissCurrent);
+    // A shortcut of a hidden widget is off: Escape is the bar's only while it shows something.
+    auto* escape = new QShortcut(QKeySequence(Qt::Key_Escape), this);
+    escape->setObjectName(QStringLiteral("notificationEscape"));
+    escape->setContext(Qt::WindowShortcut);
+    connect(escape, &QShortcut::activated, this, &NotificationBar::dismissCurrent);
+    m_dismiss->setToolTip(tr("Dismiss (Esc)"));
     hide();
 }
 
@@ -54,8 +56,13 @@ NotificationBar::ProblemId NotificationBar::newId() {
 
 NotificationBar::ProblemId NotificationBar::showError(ProblemId id, const QString& title,
                                                       const ApiError& error, Retry retry) {
+    ApiError shown = error;
+    if (error.httpStatus == 401) {
+        // The gateway's 401 text is for developers ("send Authorization: Bearer ...").
+        shown.message = tr("not signed in, or the session has ended: sign in, then retry");
+    }
     return push(
-        Entry{id, title, error.describe(), retry ? tr("&Retry") : QString(), std::move(retry)});
+        Entry{id, title, shown.describe(), retry ? tr("&Retry") : QString(), std::move(retry)});
 }
 
 NotificationBar::ProblemId NotificationBar::showMessage(ProblemId id, const QString& title,
@@ -66,6 +73,13 @@ NotificationBar::ProblemId NotificationBar::showMessage(ProblemId id, const QStr
 
 void NotificationBar::clear(ProblemId id) {
     m_entries.removeIf([&](const Entry& entry) { return entry.id == id; });
+    refresh();
+}
+
+void NotificationBar::dismissCurrent() {
+    if (!m_entries.isEmpty()) {
+        m_entries.removeLast();
+    }
     refresh();
 }
 

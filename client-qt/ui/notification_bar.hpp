@@ -13,7 +13,8 @@ namespace shop::client::ui {
 
 /// Problems shown above the work area without blocking anything: the newest one with its
 /// message, request id, a Retry button (which re-runs exactly the failed action, Idempotency-Key
-/// included) and Dismiss.
+/// included) and Dismiss (also Escape, while the bar is shown and its window active). A 401 is
+/// told as "not signed in", not with the API's text for developers.
 ///
 /// Each problem has an id that newId() hands out, one per operation that can fail: two
 /// operations that fail alike (two identical top-ups, say) are two entries, each retrying its
@@ -42,6 +43,8 @@ class NotificationBar final : public QFrame {
                           const QString& actionText = {}, Retry action = {});
     /// Removes problem `id`, if shown (e.g. after its operation succeeded).
     void clear(ProblemId id);
+    /// Removes the shown problem (Dismiss); the one before it, if any, is shown next.
+    void dismissCurrent();
     /// How many problems are waiting, the shown one included.
     int count() const { return static_cast<int>(m_entries.size()); }
     /// The title of the shown problem; empty when none.

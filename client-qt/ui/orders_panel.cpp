@@ -166,6 +166,15 @@ void OrdersPanel::reload() {
     loadPage(true);
 }
 
+void OrdersPanel::clear() {
+    ++m_generation;
+    m_loading = false;
+    m_newerThanLoad.clear();
+    m_pushedDuringLoad.clear();
+    m_model->reset({});
+    updateSummary();
+}
+
 void OrdersPanel::loadMore() {
     if (m_model->hasMore() && !m_model->isFull() && !m_loading) {
         loadPage(false);

@@ -60,6 +60,8 @@ class OrdersPanel final : public QWidget {
     void applyEvent(const OrderEvent& event);
     /// An order just created here: shown at the top when it belongs to the current query.
     void addCreated(const Order& order);
+    /// Shows no order (signed out, another gateway): answers still on their way are dropped.
+    void clear();
     /// The order of the current row, if any.
     std::optional<Order> currentOrder() const;
 

@@ -2,6 +2,7 @@
 
 #include <QDialogButtonBox>
 #include <QFormLayout>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -11,11 +12,14 @@
 
 namespace shop::client::ui {
 
-SignInDialog::SignInDialog(AuthSession* session, const QString& username, const QString& reason,
-                           QWidget* parent)
+SignInDialog::SignInDialog(AuthSession* session, const QUrl& gatewayUrl, const QString& username,
+                           const QString& reason, QWidget* parent)
     : QDialog(parent),
       m_session(session),
-      m_reason(new QLabel(reason, this)),
+      m_reason(new QLabel(this)),
+      m_gateway(new QLabel(this)),
+      m_settings(new QPushButton(tr("Se&ttings…"), this)),
+      m_unreachable(new QLabel(this)),
       m_username(new QLineEdit(username, this)),
       m_password(new QLineEdit(this)),
       m_error(new QLabel(this)),
@@ -23,6 +27,17 @@ SignInDialog::SignInDialog(AuthSession* session, const QString& username, const 
     setObjectName(QStringLiteral("signInDialog"));
     setWindowTitle(tr("Sign in"));
     setMinimumWidth(380);
+    m_reason->setObjectName(QStringLiteral("signInReason"));
+    m_reason->setWordWrap(true);
+    m_gateway->setObjectName(QStringLiteral("signInGateway"));
+    m_gateway->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_settings->setObjectName(QStringLiteral("signInSettings"));
+    m_settings->setAutoDefault(false);
+    m_settings->setToolTip(tr("Change the gateway URL"));
+    m_unreachable->setObjectName(QStringLiteral("signInUnreachable"));
+    m_unreachable->setStyleSheet(QStringLiteral("color: #b71c1c;"));
+    m_unreachable->setWordWrap(true);
+    m_unreachable->hide();
     m_username->setObjectName(QStringLiteral("usernameEdit"));
     m_password->setObjectName(QStringLiteral("passwordEdit"));
     m_password->setEchoMode(QLineEdit::Password);
@@ -30,19 +45,25 @@ SignInDialog::SignInDialog(AuthSession* session, const QString& username, const 
     m_error->setStyleSheet(QStringLiteral("color: #b71c1c;"));
     m_error->setWordWrap(true);
     m_error->hide();
-    m_reason->setWordWrap(true);
-    m_reason->setVisible(!reason.isEmpty());
     m_buttons->button(QDialogButtonBox::Ok)->setText(tr("Sign in"));
+    setReason(reason);
+    setGatewayUrl(gatewayUrl);
 
+    auto* gatewayRow = new QHBoxLayout;
+    gatewayRow->addWidget(m_gateway, 1);
+    gatewayRow->addWidget(m_settings);
     auto* form = new QFormLayout;
+    form->addRow(tr("Gateway"), gatewayRow);
     form->addRow(tr("&Username"), m_username);
     form->addRow(tr("&Password"), m_password);
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_reason);
     layout->addLayout(form);
+    layout->addWidget(m_unreachable);
     layout->addWidget(m_error);
     layout->addWidget(m_buttons);
 
+    connect(m_settings, &QPushButton::clicked, this, &SignInDialog::settingsRequested);
     connect(m_buttons, &QDialogButtonBox::accepted, this, &SignInDialog::submit);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_session, &AuthSession::signedIn, this, [this] {
@@ -61,6 +82,8 @@ SignInDialog::SignInDialog(AuthSession* session, const QString& username, const 
         } else {
             m_error->setText(tr("Signing in failed: %1").arg(error.describe()));
         }
+        setGatewayUnreachable(error.kind == ApiError::Kind::Network ||
+                              error.kind == ApiError::Kind::Timeout);
         m_error->show();
         m_password->selectAll();
         m_password->setFocus();
@@ -86,6 +109,30 @@ void SignInDialog::submitWith(const QString& username, const QString& password) 
     m_username->setText(username);
     m_password->setText(password);
     submit();
+}
+
+void SignInDialog::setGatewayUrl(const QUrl& url) {
+    m_gatewayUrl = url;
+    m_gateway->setText(url.toString());
+    if (m_unreachable->isVisible()) {
+        m_unreachable->setText(unreachableText());
+    }
+}
+
+void SignInDialog::setReason(const QString& reason) {
+    m_reason->setText(reason);
+    m_reason->setVisible(!reason.isEmpty());
+}
+
+void SignInDialog::setGatewayUnreachable(bool unreachable) {
+    m_unreachable->setText(unreachableText());
+    m_unreachable->setVisible(unreachable);
+}
+
+QString SignInDialog::unreachableText() const {
+    return tr("The gateway at %1 cannot be reached. Check that it is running (./shop up on "
+              "this machine), or change its URL in Settings.")
+        .arg(m_gatewayUrl.toString());
 }
 
 void SignInDialog::submit() {
