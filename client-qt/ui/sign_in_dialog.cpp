@@ -70,6 +70,13 @@ SignInDialog::SignInDialog(AuthSession* session, const QUrl& gatewayUrl, const Q
         m_password->clear();
         accept();
     });
+    // Signed out while an attempt was on its way (Settings switched the gateway): its answer is
+    // dropped, so the fields must not wait for it.
+    connect(m_session, &AuthSession::stateChanged, this, [this](AuthSession::State state) {
+        if (state == AuthSession::State::SignedOut) {
+            setBusy(false);
+        }
+    });
     connect(m_session, &AuthSession::signInFailed, this, [this](const ApiError& error) {
         setBusy(false);
         if (error.httpStatus == 401) {

