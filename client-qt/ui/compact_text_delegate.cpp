@@ -1,0 +1,42 @@
+#include "ui/compact_text_delegate.hpp"
+
+#include <QApplication>
+#include <QStyle>
+
+#include "core/table_roles.hpp"
+
+namespace shop::client::ui {
+namespace {
+
+int textMargins(const QWidget* widget) {
+    const QStyle* style = widget != nullptr ? widget->style() : QApplication::style();
+    // As QCommonStyle pads an item view's text: the focus frame margin plus one, each side.
+    return 2 * (style->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, widget) + 1);
+}
+
+}  // namespace
+
+int CompactTextDelegate::textWidth(const QWidget* widget, const QString& text) {
+    const QFontMetrics metrics =
+        widget != nullptr ? widget->fontMetrics() : QFontMetrics(QApplication::font());
+    return metrics.horizontalAdvance(text) + textMargins(widget);
+}
+
+void CompactTextDelegate::initStyleOption(QStyleOptionViewItem* option,
+                                          const QModelIndex& index) const {
+    QStyledItemDelegate::initStyleOption(option, index);
+    // No rect when asked for a size hint: the full text decides the width wanted.
+    if (option->rect.width() <= 0 || option->text.isEmpty()) {
+        return;
+    }
+    const int available = option->rect.width() - textMargins(option->widget);
+    if (option->fontMetrics.horizontalAdvance(option->text) <= available) {
+        return;
+    }
+    const QString compact = index.data(CompactTextRole).toString();
+    if (!compact.isEmpty()) {
+        option->text = compact;
+    }
+}
+
+}  // namespace shop::client::ui
