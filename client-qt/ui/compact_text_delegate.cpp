@@ -22,6 +22,16 @@ int CompactTextDelegate::textWidth(const QWidget* widget, const QString& text) {
     return metrics.horizontalAdvance(text) + textMargins(widget);
 }
 
+QString CompactTextDelegate::shownText(const QWidget* widget, const QModelIndex& index,
+                                       int cellWidth) {
+    const QString text = index.data().toString();
+    if (text.isEmpty() || textWidth(widget, text) <= cellWidth) {
+        return text;
+    }
+    const QString compact = index.data(CompactTextRole).toString();
+    return compact.isEmpty() ? text : compact;
+}
+
 void CompactTextDelegate::initStyleOption(QStyleOptionViewItem* option,
                                           const QModelIndex& index) const {
     QStyledItemDelegate::initStyleOption(option, index);
@@ -29,14 +39,7 @@ void CompactTextDelegate::initStyleOption(QStyleOptionViewItem* option,
     if (option->rect.width() <= 0 || option->text.isEmpty()) {
         return;
     }
-    const int available = option->rect.width() - textMargins(option->widget);
-    if (option->fontMetrics.horizontalAdvance(option->text) <= available) {
-        return;
-    }
-    const QString compact = index.data(CompactTextRole).toString();
-    if (!compact.isEmpty()) {
-        option->text = compact;
-    }
+    option->text = shownText(option->widget, index, option->rect.width());
 }
 
 }  // namespace shop::client::ui

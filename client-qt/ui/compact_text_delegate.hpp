@@ -16,6 +16,9 @@ class CompactTextDelegate final : public QStyledItemDelegate {
 
     /// The width a cell needs to show `text` in `widget`'s font without eliding it.
     static int textWidth(const QWidget* widget, const QString& text);
+    /// What a cell of `index` in `widget` shows in `cellWidth` pixels: its display text when it
+    /// fits, else its CompactTextRole when it has one, else its display text (elided).
+    static QString shownText(const QWidget* widget, const QModelIndex& index, int cellWidth);
 
   protected:
     void initStyleOption(QStyleOptionViewItem* option, const QModelIndex& index) const override;

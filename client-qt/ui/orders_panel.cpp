@@ -55,8 +55,8 @@ OrdersPanel::OrdersPanel(ApiClient* api, NotificationBar* notifications, QWidget
     m_view->setColumnWidth(OrderModel::ReasonColumn, 130);
     // Ids and times in full when dragged wider, else "3f2a6c1e…" and "14:03:27".
     m_view->setColumnWidth(OrderModel::AccountColumn, 96);
-    m_view->setColumnWidth(OrderModel::CreatedColumn, 96);
-    m_view->setColumnWidth(OrderModel::UpdatedColumn, 96);
+    m_view->setColumnWidth(OrderModel::CreatedColumn, 120);
+    m_view->setColumnWidth(OrderModel::UpdatedColumn, 120);
     m_view->setColumnWidth(OrderModel::OrderIdColumn, 96);
     m_tools->fitColumns({OrderModel::AmountColumn, OrderModel::RefundedColumn});
 

@@ -12,6 +12,7 @@
 #include <QLineEdit>
 #include <QSortFilterProxyModel>
 #include <QTableView>
+#include <QUrlQuery>
 #include <QtTest>
 
 #include "core/account_model.hpp"
@@ -137,6 +138,8 @@ class tst_Tables : public QObject {
     void balancesAreNeverElidedAt1024x680();
     void orderAmountsAreNeverElidedAndGroupedPerLocale();
     void ordersSortByEachKindOfColumn();
+    void sortedOrdersPageInWhereTheSortPutsThem();
+    void idsAndTimesShowInFullWhereThereIsRoom();
     void sortedOrdersStillFindTheCurrentOrderAndTakePushes();
     void accountsSortByBalanceAndFilterSaysSo();
     void ctrlCCopiesTheSelectedRowsAsPlainText();
@@ -303,6 +306,63 @@ void tst_Tables::ordersSortByEachKindOfColumn() {
     // Ids as text.
     view->sortByColumn(OrderModel::OrderIdColumn, Qt::DescendingOrder);
     QCOMPARE(shownIds(view, id), (QStringList{"o-3", "o-2", "o-1"}));
+}
+
+void tst_Tables::sortedOrdersPageInWhereTheSortPutsThem() {
+    FakeNetwork network;
+    network.setHandler([](const SentRequest& sent) {
+        if (QUrlQuery(sent.url).queryItemValue(QStringLiteral("cursor")) == u"c1") {
+            return page({orderJson("o-1", "200000000.00", "NEW", 10),
+                         orderJson("o-0", "0.50", "FINISHED", 5)});
+        }
+        return FakeResponse::json(
+            200, R"({"data":{"items":[)" + orderJson("o-3", "10.00", "FINISHED", 30) + "," +
+                     orderJson("o-2", "9.00", "CANCELLED", 20) + R"(],"next_cursor":"c1"}})");
+    });
+    ApiClient api(&network);
+    ui::NotificationBar notifications;
+    ui::OrdersPanel panel(&api, &notifications);
+    panel.setSelectedAccount(kUser);
+    panel.setActive(true);
+    QSignalSpy loaded(&panel, &ui::OrdersPanel::loaded);
+    panel.reload();
+    QTRY_COMPARE(loaded.count(), 1);
+    QTableView* view = panel.view();
+    view->sortByColumn(OrderModel::AmountColumn, Qt::AscendingOrder);
+    QCOMPARE(shownIds(view, OrderModel::OrderIdRole), (QStringList{"o-2", "o-3"}));
+    view->selectRow(1);
+    panel.loadMore();
+    QTRY_COMPARE(loaded.count(), 2);
+    QCOMPARE(shownIds(view, OrderModel::OrderIdRole), (QStringList{"o-0", "o-2", "o-3", "o-1"}));
+    // The model still pages in the server's order, so "Load more" goes on from the right place.
+    QCOMPARE(panel.model()->orderAt(3)->orderId, QStringLiteral("o-0"));
+    QCOMPARE(panel.currentOrder()->orderId, QStringLiteral("o-3"));
+    verifyNotElided(view, OrderModel::AmountColumn);
+}
+
+void tst_Tables::idsAndTimesShowInFullWhereThereIsRoom() {
+    FakeNetwork network;
+    network.setHandler(lists({}, kOrders));
+    ApiClient api(&network);
+    ui::NotificationBar notifications;
+    ui::OrdersPanel panel(&api, &notifications);
+    panel.setSelectedAccount(kUser);
+    panel.setActive(true);
+    QSignalSpy loaded(&panel, &ui::OrdersPanel::loaded);
+    panel.reload();
+    QTRY_COMPARE(loaded.count(), 1);
+    QTableView* view = panel.view();
+    const QModelIndex account = view->model()->index(0, OrderModel::AccountColumn);
+    QCOMPARE(ui::CompactTextDelegate::shownText(view, account, 400), kUser);
+    QCOMPARE(ui::CompactTextDelegate::shownText(view, account, 90), kUser.left(8) + QChar(0x2026));
+    const QModelIndex created = view->model()->index(0, OrderModel::CreatedColumn);
+    const QDateTime time = QDateTime(QDate(2025, 11, 22), QTime(10, 30), Qt::UTC).toLocalTime();
+    QCOMPARE(ui::CompactTextDelegate::shownText(view, created, 400),
+             time.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")));
+    QCOMPARE(ui::CompactTextDelegate::shownText(view, created, 60),
+             time.toString(QStringLiteral("yyyy-MM-dd HH:mm")));
+    // Copied, the time is the instant, whatever is shown.
+    QCOMPARE(created.data(CopyRole).toString(), QStringLiteral("2025-11-22T10:30:00.000Z"));
 }
 
 void tst_Tables::sortedOrdersStillFindTheCurrentOrderAndTakePushes() {
