@@ -38,6 +38,8 @@ OrdersPanel::OrdersPanel(ApiClient* api, NotificationBar* notifications, QWidget
     m_view->setModel(m_proxy);
     m_tools = new TableTools(m_view, OrderModel::OrderIdRole, tr("order id"));
     m_openDetails->setObjectName(QStringLiteral("openOrderAction"));
+    m_openDetails->setShortcuts({QKeySequence(Qt::Key_Return), QKeySequence(Qt::Key_Enter)});
+    m_openDetails->setShortcutContext(Qt::WidgetShortcut);
     m_tools->addContextActions({m_openDetails});
     m_view->setItemDelegateForColumn(OrderModel::StatusColumn, new StatusDelegate(m_view));
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);

@@ -83,7 +83,7 @@ class OrdersPanel final : public QWidget {
     void loaded();
     /// The current row moved to another order, or the current order changed (e.g. by a push).
     void currentOrderChanged();
-    /// A row was double-clicked, or "Open details" chosen for it.
+    /// A row was double-clicked, or "Open details" chosen for it (context menu, or Enter).
     void orderActivated(const QString& orderId);
 
   private:

@@ -33,7 +33,6 @@ TableTools::TableTools(QTableView* view, int idRole, const QString& idName)
       m_copyId(new QAction(tr("Copy %1").arg(idName), this)),
       m_copyRows(new QAction(tr("&Copy rows"), this)) {
     m_view->setItemDelegate(new CompactTextDelegate(m_view));
-    m_view->setTextElideMode(Qt::ElideMiddle);
     QHeaderView* header = m_view->horizontalHeader();
     header->setSortIndicatorClearable(true);
     // Unsorted at first: the model's own order (newest first).

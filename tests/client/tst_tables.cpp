@@ -541,6 +541,16 @@ void tst_Tables::orderContextMenuAndDoubleClick() {
     copyId->trigger();
     QCOMPARE(QGuiApplication::clipboard()->text(), QStringLiteral("o-3"));
 
+    // Enter on a row opens it too.
+    QApplication::setActiveWindow(&panel);
+    view->setFocus();
+    QVERIFY(QTest::qWaitForWindowActive(&panel));
+    QTRY_VERIFY(view->hasFocus());
+    view->selectRow(0);
+    QTest::keyClick(view, Qt::Key_Return);
+    QCOMPARE(activated.count(), 1);
+    QCOMPARE(activated.takeFirst().at(0).toString(), QStringLiteral("o-2"));
+
     const QRect cell = view->visualRect(view->model()->index(2, OrderModel::DescriptionColumn));
     // A double click is a press on the cell first (QAbstractItemView matches the two).
     QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, cell.center());
