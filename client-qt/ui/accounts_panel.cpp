@@ -45,7 +45,8 @@ AccountsPanel::AccountsPanel(ApiClient* api, NotificationBar* notifications, QWi
     m_view->setColumnWidth(AccountModel::UserIdColumn, 272);
     m_view->setColumnWidth(AccountModel::BalanceColumn, 92);
     m_view->setColumnWidth(AccountModel::CreatedColumn, 140);
-    m_view->setColumnWidth(AccountModel::UpdatedColumn, 140);
+    // Shown from the header's context menu; pages come newest first by it anyway.
+    m_view->setColumnHidden(AccountModel::CreatedColumn, true);
     m_tools->fitColumns({AccountModel::BalanceColumn});
     m_filter->setObjectName(QStringLiteral("accountFilter"));
     m_filter->setPlaceholderText(tr("Find a loaded account by id…"));

@@ -2,6 +2,7 @@
 
 #include <QApplication>
 #include <QStyle>
+#include <cmath>
 
 #include "core/table_roles.hpp"
 
@@ -17,9 +18,12 @@ int textMargins(const QWidget* widget) {
 }  // namespace
 
 int CompactTextDelegate::textWidth(const QWidget* widget, const QString& text) {
-    const QFontMetrics metrics =
-        widget != nullptr ? widget->fontMetrics() : QFontMetrics(QApplication::font());
-    return metrics.horizontalAdvance(text) + textMargins(widget);
+    const QFontMetricsF metrics(widget != nullptr ? widget->font() : QApplication::font());
+    // The style elides when the text's natural width, a fraction, exceeds the whole pixels left
+    // between the margins; a table's grid line takes one more pixel of the column.
+    constexpr int kGridLine = 1;
+    return static_cast<int>(std::ceil(metrics.horizontalAdvance(text))) + textMargins(widget) +
+           kGridLine;
 }
 
 QString CompactTextDelegate::shownText(const QWidget* widget, const QModelIndex& index,

@@ -65,6 +65,21 @@ TableTools::TableTools(QTableView* view, int idRole, const QString& idName)
             [this](const QModelIndex& topLeft, const QModelIndex& bottomRight) {
                 fitRows(topLeft.row(), bottomRight.row(), false);
             });
+    for (int column = 0; column < model->columnCount(); ++column) {
+        auto* show = new QAction(model->headerData(column, Qt::Horizontal).toString(), this);
+        show->setObjectName(QStringLiteral("showColumn%1").arg(column));
+        show->setCheckable(true);
+        connect(show, &QAction::toggled, this, [this, column](bool shown) {
+            m_view->setColumnHidden(column, !shown);
+            updateColumnActions();
+        });
+        m_columnActions.append(show);
+    }
+    header->setContextMenuPolicy(Qt::ActionsContextMenu);
+    header->addActions(m_columnActions);
+    connect(header, &QHeaderView::sectionResized, this, &TableTools::updateColumnActions);
+    // A restored layout hides and shows columns without resizing them one by one.
+    connect(header, &QHeaderView::geometriesChanged, this, &TableTools::updateColumnActions);
     connect(header, &QHeaderView::sectionResized, this,
             [this](int logical, int /*oldSize*/, int newSize) {
                 const auto needed = m_needed.constFind(logical);
@@ -74,6 +89,7 @@ TableTools::TableTools(QTableView* view, int idRole, const QString& idName)
                 }
             });
     updateActions();
+    updateColumnActions();
 }
 
 QSortFilterProxyModel* TableTools::sortProxy(QAbstractItemModel* source, QObject* parent) {
@@ -151,6 +167,22 @@ void TableTools::copyId() {
 void TableTools::updateActions() {
     m_copyRows->setEnabled(m_view->selectionModel()->hasSelection());
     m_copyId->setEnabled(m_view->selectionModel()->currentIndex().isValid());
+}
+
+void TableTools::updateColumnActions() {
+    const QHeaderView* header = m_view->horizontalHeader();
+    int shown = 0;
+    for (int column = 0; column < m_columnActions.size(); ++column) {
+        // A column being hidden is resized to 0 before it counts as hidden.
+        const bool visible = !header->isSectionHidden(column) && header->sectionSize(column) > 0;
+        shown += visible ? 1 : 0;
+        const QSignalBlocker blocker(m_columnActions.at(column));
+        m_columnActions.at(column)->setChecked(visible);
+    }
+    // The last column shown stays: a table without columns could not get them back.
+    for (QAction* action : std::as_const(m_columnActions)) {
+        action->setEnabled(!(action->isChecked() && shown == 1));
+    }
 }
 
 void TableTools::fitRows(int first, int last, bool reset) {

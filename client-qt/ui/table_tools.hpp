@@ -21,7 +21,8 @@ namespace shop::client::ui {
 /// - a context menu holding the actions given to addContextActions(), then the copy entries;
 /// - full ids and dates where the column is wide enough, their CompactTextRole where not
 ///   (CompactTextDelegate);
-/// - columns given to fitColumns() always as wide as their widest cell: never elided.
+/// - columns given to fitColumns() always as wide as their widest cell: never elided;
+/// - the header's context menu shows or hides each column (one stays shown).
 class TableTools final : public QObject {
     Q_OBJECT
 
@@ -46,11 +47,14 @@ class TableTools final : public QObject {
 
     QAction* copyRowsAction() const { return m_copyRows; }
     QAction* copyIdAction() const { return m_copyId; }
+    /// The header's "show this column" entries, one per column, checked while it is shown.
+    const QList<QAction*>& columnActions() const { return m_columnActions; }
 
   private:
     void copyRows();
     void copyId();
     void updateActions();
+    void updateColumnActions();
     /// Widens fitted columns for rows first..last (all rows when last < 0), and with `reset`
     /// starts their widths needed afresh.
     void fitRows(int first, int last, bool reset);
@@ -60,6 +64,7 @@ class TableTools final : public QObject {
     QAction* m_separator;
     QAction* m_copyId;
     QAction* m_copyRows;
+    QList<QAction*> m_columnActions;
     /// Fitted column -> the width its widest cell needs.
     QHash<int, int> m_needed;
 };
