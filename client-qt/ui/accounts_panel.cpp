@@ -12,7 +12,6 @@
 
 #include "core/account_model.hpp"
 #include "core/api_client.hpp"
-#include "core/table_roles.hpp"
 #include "ui/notification_bar.hpp"
 #include "ui/table_tools.hpp"
 
