@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/money_text.hpp"
+#include "core/table_roles.hpp"
 #include "core/time_text.hpp"
 
 namespace shop::client {
@@ -26,11 +28,48 @@ QVariant AccountModel::data(const QModelIndex& index, int role) const {
                 case UserIdColumn:
                     return account.userId;
                 case BalanceColumn:
-                    return account.balance;
+                    return moneyDisplayText(account.balance);
+                case CreatedColumn:
+                    return longTimeText(account.createdAt);
+                case UpdatedColumn:
+                    return longTimeText(account.updatedAt);
+                default:
+                    return {};
+            }
+        case CompactTextRole:
+            switch (index.column()) {
+                case UserIdColumn:
+                    return QString(account.userId.left(8) + u'\u2026');
                 case CreatedColumn:
                     return shortTimeText(account.createdAt);
                 case UpdatedColumn:
                     return shortTimeText(account.updatedAt);
+                default:
+                    return {};
+            }
+        case CopyRole:
+            switch (index.column()) {
+                case UserIdColumn:
+                    return account.userId;
+                case BalanceColumn:
+                    return account.balance;
+                case CreatedColumn:
+                    return rfc3339Text(account.createdAt);
+                case UpdatedColumn:
+                    return rfc3339Text(account.updatedAt);
+                default:
+                    return {};
+            }
+        case SortRole:
+            switch (index.column()) {
+                case UserIdColumn:
+                    return account.userId;
+                case BalanceColumn:
+                    return parseMoneyText(account.balance).value_or(0);
+                case CreatedColumn:
+                    return account.createdAt;
+                case UpdatedColumn:
+                    return account.updatedAt;
                 default:
                     return {};
             }
@@ -110,9 +149,7 @@ void AccountModel::append(const QList<Account>& accounts) {
 bool AccountModel::upsert(const Account& account) {
     const int row = rowOf(account.userId);
     if (row < 0) {
-        beginInsertRows({}, 0, 0);
-        m_accounts.prepend(account);
-        endInsertRows();
+        insertSorted(account);
         return true;
     }
     const Account& current = m_accounts.at(row);
@@ -135,6 +172,19 @@ int AccountModel::rowOf(const QString& userId) const {
         }
     }
     return -1;
+}
+
+void AccountModel::insertSorted(const Account& account) {
+    // Newest first, as GET /accounts lists them; among equal times (or none) the newcomer goes
+    // first, so an account just made is at the top.
+    const auto it = std::find_if(m_accounts.begin(), m_accounts.end(), [&](const Account& a) {
+        return !account.createdAt.isValid() || !a.createdAt.isValid() ||
+               a.createdAt <= account.createdAt;
+    });
+    const int row = static_cast<int>(it - m_accounts.begin());
+    beginInsertRows({}, row, row);
+    m_accounts.insert(row, account);
+    endInsertRows();
 }
 
 std::optional<Account> AccountModel::accountAt(int row) const {

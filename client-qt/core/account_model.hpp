@@ -8,8 +8,11 @@
 
 namespace shop::client {
 
-/// Accounts with their balances, in the order GET /accounts pages them, plus accounts created
-/// or changed here (an upsert replaces a row only with a newer `updated_at`).
+/// Accounts with their balances, newest first as GET /accounts pages them (each further page
+/// brings older accounts below), plus accounts created or changed here: a new one goes where its
+/// creation time puts it (at the top when just made), and an upsert replaces a row only with a
+/// newer `updated_at`. Display text for people (grouped money, local times); CopyRole and
+/// SortRole (core/table_roles.hpp) give the plain values.
 class AccountModel final : public QAbstractTableModel {
     Q_OBJECT
 
@@ -32,8 +35,8 @@ class AccountModel final : public QAbstractTableModel {
     void reset(const QList<Account>& accounts);
     /// Adds a further page; accounts already shown are updated instead of repeated.
     void append(const QList<Account>& accounts);
-    /// Updates the account's row, or adds it first when it is not shown. Returns false when the
-    /// row already holds the same or a later state.
+    /// Updates the account's row, or adds it by creation time (newest first) when it is not
+    /// shown. Returns false when the row already holds the same or a later state.
     bool upsert(const Account& account);
 
     /// The row of an account, or -1.
@@ -42,6 +45,8 @@ class AccountModel final : public QAbstractTableModel {
     std::optional<Account> accountAt(int row) const;
 
   private:
+    void insertSorted(const Account& account);
+
     QList<Account> m_accounts;
 };
 

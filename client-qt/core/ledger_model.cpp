@@ -3,6 +3,8 @@
 #include <QSet>
 
 #include "core/input_validation.hpp"
+#include "core/money_text.hpp"
+#include "core/table_roles.hpp"
 #include "core/time_text.hpp"
 
 namespace shop::client {
@@ -60,19 +62,72 @@ QVariant LedgerModel::data(const QModelIndex& index, int role) const {
         case Qt::DisplayRole:
             switch (index.column()) {
                 case CreatedColumn:
-                    return shortTimeText(entry.createdAt);
+                    return longTimeText(entry.createdAt);
                 case KindColumn:
                     return kindText(entry.kind);
                 case AmountColumn:
-                    return entry.isDebit() ? signedAmount(entry) : u'+' + entry.amount;
+                    return moneyDisplayText(entry.isDebit() ? signedAmount(entry)
+                                                            : u'+' + entry.amount);
+                case BalanceColumn:
+                    return moneyDisplayText(balanceAfter(index.row()));
+                case OrderColumn:
+                    return entry.orderId;
+                case RefundColumn:
+                    return entry.refundId;
+                case EntryIdColumn:
+                    return entry.entryId;
+                default:
+                    return {};
+            }
+        case CompactTextRole:
+            switch (index.column()) {
+                case CreatedColumn:
+                    return shortTimeText(entry.createdAt);
+                case OrderColumn:
+                    return entry.orderId.isEmpty() ? QString()
+                                                   : QString(entry.orderId.left(8) + u'\u2026');
+                case RefundColumn:
+                    return entry.refundId.isEmpty() ? QString()
+                                                    : QString(entry.refundId.left(8) + u'\u2026');
+                default:
+                    return {};
+            }
+        case CopyRole:
+            switch (index.column()) {
+                case CreatedColumn:
+                    return rfc3339Text(entry.createdAt);
+                case KindColumn:
+                    return entry.kind;
+                case AmountColumn:
+                    return signedAmount(entry);
                 case BalanceColumn:
                     return balanceAfter(index.row());
                 case OrderColumn:
-                    return entry.orderId.left(8);
+                    return entry.orderId;
                 case RefundColumn:
-                    return entry.refundId.left(8);
+                    return entry.refundId;
                 case EntryIdColumn:
                     return entry.entryId;
+                default:
+                    return {};
+            }
+        case SortRole:
+            switch (index.column()) {
+                case CreatedColumn:
+                    return entry.createdAt;
+                case KindColumn:
+                    return kindText(entry.kind);
+                case AmountColumn:
+                    return parseMoneyText(signedAmount(entry)).value_or(0);
+                case BalanceColumn:
+                    return m_balances.value(index.row()).value_or(0);
+                case OrderColumn:
+                    return entry.orderId;
+                case RefundColumn:
+                    return entry.refundId;
+                case EntryIdColumn:
+                    // Entry ids are numbers: 9 before 10.
+                    return entry.entryId.toLongLong();
                 default:
                     return {};
             }
@@ -201,11 +256,10 @@ QByteArray LedgerModel::toCsv() const {
     QByteArray csv("entry_id,created_at,kind,amount,balance_after,order_id,refund_id\r\n");
     for (int row = 0; row < rowCount(); ++row) {
         const LedgerEntry& entry = m_entries.at(row);
-        const QStringList fields{
-            entry.entryId,     entry.createdAt.toUTC().toString(Qt::ISODateWithMs),
-            entry.kind,        signedAmount(entry),
-            balanceAfter(row), entry.orderId,
-            entry.refundId};
+        const QStringList fields{entry.entryId,     rfc3339Text(entry.createdAt),
+                                 entry.kind,        signedAmount(entry),
+                                 balanceAfter(row), entry.orderId,
+                                 entry.refundId};
         for (qsizetype i = 0; i < fields.size(); ++i) {
             if (i > 0) {
                 csv += ',';

@@ -4,7 +4,8 @@
 
 #include <algorithm>
 
-#include "core/input_validation.hpp"
+#include "core/money_text.hpp"
+#include "core/table_roles.hpp"
 #include "core/time_text.hpp"
 
 namespace shop::client {
@@ -16,6 +17,15 @@ QString describeFailureReason(const QString& reason) {
         return OrderModel::tr("Account not found");
     }
     return reason;
+}
+
+int orderStatusRank(const QString& status) {
+    // The order of the life cycle: waiting, paid, paid and (partly) given back, refused.
+    static const QStringList kRanks{
+        QString::fromLatin1(status::kNew), QString::fromLatin1(status::kFinished),
+        QString::fromLatin1(status::kRefunded), QString::fromLatin1(status::kCancelled)};
+    const auto rank = kRanks.indexOf(status);
+    return rank < 0 ? static_cast<int>(kRanks.size()) : static_cast<int>(rank);
 }
 
 OrderModel::OrderModel(QObject* parent) : QAbstractTableModel(parent) {}
@@ -39,23 +49,83 @@ QVariant OrderModel::data(const QModelIndex& index, int role) const {
                 case StatusColumn:
                     return order.status;
                 case AmountColumn:
-                    return order.amount;
+                    return moneyDisplayText(order.amount);
                 case RefundedColumn:
                     // Blank when nothing was refunded, so the refunded rows stand out.
-                    return moneyMinor(order.refundedAmount).value_or(0) > 0 ? order.refundedAmount
-                                                                            : QString();
+                    return parseMoneyText(order.refundedAmount).value_or(0) > 0
+                               ? moneyDisplayText(order.refundedAmount)
+                               : QString();
                 case DescriptionColumn:
                     return order.description;
                 case ReasonColumn:
                     return describeFailureReason(order.failureReason);
                 case AccountColumn:
-                    return order.userId.left(8);
+                    return order.userId;
+                case CreatedColumn:
+                    return longTimeText(order.createdAt);
+                case UpdatedColumn:
+                    return longTimeText(order.updatedAt);
+                case OrderIdColumn:
+                    return order.orderId;
+                default:
+                    return {};
+            }
+        case CompactTextRole:
+            switch (index.column()) {
+                case AccountColumn:
+                    return QString(order.userId.left(8) + u'\u2026');
+                case OrderIdColumn:
+                    return QString(order.orderId.left(8) + u'\u2026');
                 case CreatedColumn:
                     return shortTimeText(order.createdAt);
                 case UpdatedColumn:
                     return shortTimeText(order.updatedAt);
+                default:
+                    return {};
+            }
+        case CopyRole:
+            switch (index.column()) {
+                case StatusColumn:
+                    return order.status;
+                case AmountColumn:
+                    return order.amount;
+                case RefundedColumn:
+                    return order.refundedAmount;
+                case DescriptionColumn:
+                    return order.description;
+                case ReasonColumn:
+                    return order.failureReason;
+                case AccountColumn:
+                    return order.userId;
+                case CreatedColumn:
+                    return rfc3339Text(order.createdAt);
+                case UpdatedColumn:
+                    return rfc3339Text(order.updatedAt);
                 case OrderIdColumn:
-                    return order.orderId.left(8);
+                    return order.orderId;
+                default:
+                    return {};
+            }
+        case SortRole:
+            switch (index.column()) {
+                case StatusColumn:
+                    return orderStatusRank(order.status);
+                case AmountColumn:
+                    return parseMoneyText(order.amount).value_or(0);
+                case RefundedColumn:
+                    return parseMoneyText(order.refundedAmount).value_or(0);
+                case DescriptionColumn:
+                    return order.description;
+                case ReasonColumn:
+                    return describeFailureReason(order.failureReason);
+                case AccountColumn:
+                    return order.userId;
+                case CreatedColumn:
+                    return order.createdAt;
+                case UpdatedColumn:
+                    return order.updatedAt;
+                case OrderIdColumn:
+                    return order.orderId;
                 default:
                     return {};
             }
@@ -70,7 +140,9 @@ QVariant OrderModel::data(const QModelIndex& index, int role) const {
                 case DescriptionColumn:
                     return order.description;
                 case RefundedColumn:
-                    return tr("%1 of %2 refunded").arg(order.refundedAmount, order.amount);
+                    return tr("%1 of %2 refunded")
+                        .arg(moneyDisplayText(order.refundedAmount),
+                             moneyDisplayText(order.amount));
                 case StatusColumn:
                     return tr("%1, version %2").arg(order.status).arg(order.version);
                 case CreatedColumn:

@@ -14,7 +14,9 @@ namespace shop::client {
 ///
 /// Rows change in place: an order that is already shown is only ever replaced by a newer
 /// `version` of itself (an older or equal version, from a late push or a slow page, is ignored),
-/// so a row never goes back from FINISHED to NEW. Display text only: colours are the view's job.
+/// so a row never goes back from FINISHED to NEW. Display text only (grouped money, full ids,
+/// local times; CopyRole and SortRole of core/table_roles.hpp give the plain values): colours
+/// are the view's job.
 ///
 /// The model also knows where paging continues. It keeps at most maxRows() rows, whether they
 /// come from pages or pushes: beyond it the oldest go, and when rows a page brought go,
@@ -107,6 +109,9 @@ class OrderModel final : public QAbstractTableModel {
     QString m_moreCursor;
     bool m_hasMore = false;
 };
+
+/// Where a wire status sorts: NEW, FINISHED, REFUNDED, CANCELLED, then anything else.
+int orderStatusRank(const QString& status);
 
 /// People's words for a failure reason ("Insufficient funds"); empty for none.
 QString describeFailureReason(const QString& reason);

@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "core/input_validation.hpp"
+#include "core/money_text.hpp"
+#include "core/table_roles.hpp"
 #include "core/time_text.hpp"
 
 namespace shop::client {
@@ -26,7 +28,31 @@ QVariant RefundModel::data(const QModelIndex& index, int role) const {
         case Qt::DisplayRole:
             switch (index.column()) {
                 case CreatedColumn:
+                    return longTimeText(refund.createdAt);
+                case AmountColumn:
+                    return moneyDisplayText(refund.amount);
+                case StatusColumn:
+                    return refund.status;
+                case ReasonColumn:
+                    return refund.reason;
+                case RefundIdColumn:
+                    return refund.refundId;
+                default:
+                    return {};
+            }
+        case CompactTextRole:
+            switch (index.column()) {
+                case CreatedColumn:
                     return shortTimeText(refund.createdAt);
+                case RefundIdColumn:
+                    return QString(refund.refundId.left(8) + u'\u2026');
+                default:
+                    return {};
+            }
+        case CopyRole:
+            switch (index.column()) {
+                case CreatedColumn:
+                    return rfc3339Text(refund.createdAt);
                 case AmountColumn:
                     return refund.amount;
                 case StatusColumn:
@@ -34,7 +60,23 @@ QVariant RefundModel::data(const QModelIndex& index, int role) const {
                 case ReasonColumn:
                     return refund.reason;
                 case RefundIdColumn:
-                    return refund.refundId.left(8);
+                    return refund.refundId;
+                default:
+                    return {};
+            }
+        case SortRole:
+            switch (index.column()) {
+                case CreatedColumn:
+                    return refund.createdAt;
+                case AmountColumn:
+                    return parseMoneyText(refund.amount).value_or(0);
+                case StatusColumn:
+                    // Pending first: what is still to happen.
+                    return refund.status == QLatin1StringView(refund_status::kCompleted) ? 1 : 0;
+                case ReasonColumn:
+                    return refund.reason;
+                case RefundIdColumn:
+                    return refund.refundId;
                 default:
                     return {};
             }

@@ -11,13 +11,26 @@ QString shortTimeText(const QDateTime& time, const QDate& today) {
                                  : local.toString(QStringLiteral("yyyy-MM-dd HH:mm"));
 }
 
+QString longTimeText(const QDateTime& time) {
+    if (!time.isValid()) {
+        return {};
+    }
+    return time.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+}
+
 QString fullTimeText(const QDateTime& time) {
     if (!time.isValid()) {
         return {};
     }
     return QStringLiteral("%1 (%2)").arg(
-        time.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz")),
-        time.toUTC().toString(Qt::ISODateWithMs));
+        time.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz")), rfc3339Text(time));
+}
+
+QString rfc3339Text(const QDateTime& time) {
+    if (!time.isValid()) {
+        return {};
+    }
+    return time.toUTC().toString(Qt::ISODateWithMs);
 }
 
 }  // namespace shop::client

@@ -1,6 +1,9 @@
 #include "core/timeline_model.hpp"
 
+#include "core/money_text.hpp"
 #include "core/order_model.hpp"
+#include "core/table_roles.hpp"
+#include "core/time_text.hpp"
 
 namespace shop::client {
 
@@ -29,11 +32,54 @@ QVariant TimelineModel::data(const QModelIndex& index, int role) const {
                 case StatusColumn:
                     return event.status;
                 case AmountColumn:
+                    return moneyDisplayText(event.amount);
+                case OrderColumn:
+                    return event.orderId;
+                case AccountColumn:
+                    return event.userId;
+                case ReasonColumn:
+                    return describeFailureReason(event.failureReason);
+                default:
+                    return {};
+            }
+        case CompactTextRole:
+            switch (index.column()) {
+                case OrderColumn:
+                    return QString(event.orderId.left(8) + u'\u2026');
+                case AccountColumn:
+                    return QString(event.userId.left(8) + u'\u2026');
+                default:
+                    return {};
+            }
+        case CopyRole:
+            switch (index.column()) {
+                case TimeColumn:
+                    return rfc3339Text(entry.receivedAt);
+                case StatusColumn:
+                    return event.status;
+                case AmountColumn:
                     return event.amount;
                 case OrderColumn:
-                    return event.orderId.left(8);
+                    return event.orderId;
                 case AccountColumn:
-                    return event.userId.left(8);
+                    return event.userId;
+                case ReasonColumn:
+                    return event.failureReason;
+                default:
+                    return {};
+            }
+        case SortRole:
+            switch (index.column()) {
+                case TimeColumn:
+                    return entry.receivedAt;
+                case StatusColumn:
+                    return orderStatusRank(event.status);
+                case AmountColumn:
+                    return parseMoneyText(event.amount).value_or(0);
+                case OrderColumn:
+                    return event.orderId;
+                case AccountColumn:
+                    return event.userId;
                 case ReasonColumn:
                     return describeFailureReason(event.failureReason);
                 default:

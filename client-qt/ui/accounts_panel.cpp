@@ -13,6 +13,7 @@
 #include "core/account_model.hpp"
 #include "core/api_client.hpp"
 #include "ui/notification_bar.hpp"
+#include "ui/table_tools.hpp"
 
 namespace shop::client::ui {
 
@@ -22,16 +23,17 @@ AccountsPanel::AccountsPanel(ApiClient* api, NotificationBar* notifications, QWi
       m_notifications(notifications),
       m_loadProblem(notifications->newId()),
       m_model(new AccountModel(this)),
-      m_proxy(new QSortFilterProxyModel(this)),
+      m_proxy(TableTools::sortProxy(m_model, this)),
       m_view(new QTableView(this)),
+      m_tools(nullptr),
       m_filter(new QLineEdit(this)),
       m_summary(new QLabel(this)),
       m_more(new QPushButton(tr("Load &more"), this)) {
-    m_proxy->setSourceModel(m_model);
     m_proxy->setFilterKeyColumn(AccountModel::UserIdColumn);
     m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
     m_view->setObjectName(QStringLiteral("accountsView"));
     m_view->setModel(m_proxy);
+    m_tools = new TableTools(m_view, AccountModel::UserIdRole, tr("user id"));
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->setAlternatingRowColors(true);
@@ -41,7 +43,10 @@ AccountsPanel::AccountsPanel(ApiClient* api, NotificationBar* notifications, QWi
     m_view->horizontalHeader()->setStretchLastSection(true);
     m_view->setColumnWidth(AccountModel::UserIdColumn, 272);
     m_view->setColumnWidth(AccountModel::BalanceColumn, 92);
+    m_view->setColumnWidth(AccountModel::CreatedColumn, 140);
+    // Shown from the header's context menu; pages come newest first by it anyway.
     m_view->setColumnHidden(AccountModel::CreatedColumn, true);
+    m_tools->fitColumns({AccountModel::BalanceColumn});
     m_filter->setObjectName(QStringLiteral("accountFilter"));
     m_filter->setPlaceholderText(tr("Find a loaded account by id…"));
     m_filter->setClearButtonEnabled(true);
@@ -62,8 +67,10 @@ AccountsPanel::AccountsPanel(ApiClient* api, NotificationBar* notifications, QWi
     layout->addWidget(m_view, 1);
     layout->addLayout(footer);
 
-    connect(m_filter, &QLineEdit::textChanged, m_proxy,
-            &QSortFilterProxyModel::setFilterFixedString);
+    connect(m_filter, &QLineEdit::textChanged, this, [this](const QString& text) {
+        m_proxy->setFilterFixedString(text.trimmed());
+        updateSummary();
+    });
     connect(m_more, &QPushButton::clicked, this, &AccountsPanel::loadMore);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this] {
         const auto account = currentAccount();
@@ -88,6 +95,10 @@ AccountsPanel::AccountsPanel(ApiClient* api, NotificationBar* notifications, QWi
         },
         Qt::QueuedConnection);
     updateSummary();
+}
+
+void AccountsPanel::addContextActions(const QList<QAction*>& actions) {
+    m_tools->addContextActions(actions);
 }
 
 void AccountsPanel::reload() {
@@ -215,9 +226,25 @@ void AccountsPanel::selectUserId(const QString& userId) {
 
 void AccountsPanel::updateSummary() {
     const int count = m_model->rowCount();
-    m_summary->setText(m_nextCursor.isEmpty()
-                           ? tr("%n account(s)", nullptr, count)
-                           : tr("%n account(s) loaded, more on the server", nullptr, count));
+    const QString filter = m_proxy->filterRegularExpression().pattern().isEmpty()
+                               ? QString()
+                               : m_filter->text().trimmed();
+    QString text;
+    if (filter.isEmpty()) {
+        text =
+            m_nextCursor.isEmpty()
+                ? tr("%n account(s)", nullptr, count)
+                : tr("The newest %n account(s) loaded, older ones on the server", nullptr, count);
+    } else {
+        text = (m_nextCursor.isEmpty()
+                    ? tr("%1 of %n account(s) match \u201c%2\u201d", nullptr, count)
+                    : tr("%1 of %n loaded account(s) match \u201c%2\u201d; older ones are not "
+                         "searched",
+                         nullptr, count))
+                   .arg(m_proxy->rowCount())
+                   .arg(filter);
+    }
+    m_summary->setText(text);
     m_more->setEnabled(!m_nextCursor.isEmpty() && !m_loading);
 }
 

@@ -7,6 +7,7 @@
 #include "core/api_types.hpp"
 #include "ui/notification_bar.hpp"
 
+class QAction;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -20,9 +21,12 @@ class ApiClient;
 
 namespace shop::client::ui {
 
-/// All accounts with their balances, paged in from GET /accounts ("Load more" fetches the next
-/// page), with a quick filter over the loaded rows. Failures go to the NotificationBar with a
-/// retry.
+class TableTools;
+
+/// All accounts with their balances, newest first as GET /accounts pages them ("Load more"
+/// fetches older ones), with a quick filter over the loaded rows. Sortable by any column, Ctrl+C
+/// copies the selected rows, balances never elided (TableTools). Failures go to the
+/// NotificationBar with a retry.
 class AccountsPanel final : public QWidget {
     Q_OBJECT
 
@@ -32,6 +36,12 @@ class AccountsPanel final : public QWidget {
     AccountModel* model() const { return m_model; }
     QTableView* view() const { return m_view; }
     QLineEdit* filterEdit() const { return m_filter; }
+    QLabel* summaryLabel() const { return m_summary; }
+    TableTools* tableTools() const { return m_tools; }
+
+    /// Adds entries (the window's Top up, New order, …) to the table's context menu, above
+    /// "Copy user id".
+    void addContextActions(const QList<QAction*>& actions);
 
     /// Loads the first page again (the selection is kept when the account is still there).
     void reload();
@@ -70,6 +80,7 @@ class AccountsPanel final : public QWidget {
     AccountModel* m_model;
     QSortFilterProxyModel* m_proxy;
     QTableView* m_view;
+    TableTools* m_tools;
     QLineEdit* m_filter;
     QLabel* m_summary;
     QPushButton* m_more;

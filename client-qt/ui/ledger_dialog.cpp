@@ -8,11 +8,14 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QSaveFile>
+#include <QSortFilterProxyModel>
 #include <QTableView>
 #include <QVBoxLayout>
 
 #include "core/api_client.hpp"
 #include "core/ledger_model.hpp"
+#include "core/money_text.hpp"
+#include "ui/table_tools.hpp"
 
 namespace shop::client::ui {
 
@@ -31,7 +34,8 @@ LedgerDialog::LedgerDialog(ApiClient* api, const QString& userId, QWidget* paren
     setWindowTitle(tr("History of %1").arg(userId));
     setMinimumSize(780, 420);
     m_view->setObjectName(QStringLiteral("ledgerView"));
-    m_view->setModel(m_model);
+    m_view->setModel(TableTools::sortProxy(m_model, this));
+    auto* tools = new TableTools(m_view, LedgerModel::EntryIdRole, tr("entry id"));
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_view->setAlternatingRowColors(true);
@@ -39,12 +43,13 @@ LedgerDialog::LedgerDialog(ApiClient* api, const QString& userId, QWidget* paren
     m_view->verticalHeader()->hide();
     m_view->verticalHeader()->setDefaultSectionSize(24);
     m_view->horizontalHeader()->setStretchLastSection(true);
-    m_view->setColumnWidth(LedgerModel::CreatedColumn, 130);
+    m_view->setColumnWidth(LedgerModel::CreatedColumn, 140);
     m_view->setColumnWidth(LedgerModel::KindColumn, 120);
     m_view->setColumnWidth(LedgerModel::AmountColumn, 96);
     m_view->setColumnWidth(LedgerModel::BalanceColumn, 110);
-    m_view->setColumnWidth(LedgerModel::OrderColumn, 82);
-    m_view->setColumnWidth(LedgerModel::RefundColumn, 82);
+    m_view->setColumnWidth(LedgerModel::OrderColumn, 96);
+    m_view->setColumnWidth(LedgerModel::RefundColumn, 96);
+    tools->fitColumns({LedgerModel::AmountColumn, LedgerModel::BalanceColumn});
     m_summary->setObjectName(QStringLiteral("ledgerSummary"));
     m_status->setObjectName(QStringLiteral("ledgerStatus"));
     m_status->setWordWrap(true);
@@ -204,7 +209,7 @@ void LedgerDialog::updateControls() {
                        ? tr("%n entry(ies) loaded, more on the server", nullptr, count)
                        : tr("%n entry(ies)", nullptr, count);
     if (!balance.isEmpty()) {
-        text += tr("; balance %1").arg(balance);
+        text += tr("; balance %1").arg(moneyDisplayText(balance));
     }
     m_summary->setText(text);
     m_more->setEnabled(m_model->hasMore() && !m_busy);

@@ -13,7 +13,7 @@ namespace shop::client::ui {
 
 LiveChart::LiveChart(QWidget* parent)
     : QWidget(parent),
-      m_counter(60),
+      m_counter(60, 5),
       m_chart(new QChart),
       m_view(new QChartView(m_chart, this)),
       m_finished(new QLineSeries(m_chart)),
@@ -21,8 +21,11 @@ LiveChart::LiveChart(QWidget* parent)
       m_x(new QValueAxis(m_chart)),
       m_y(new QValueAxis(m_chart)) {
     setObjectName(QStringLiteral("liveChart"));
-    m_finished->setName(tr("\u2714 finished / s"));
-    m_cancelled->setName(tr("\u2716 cancelled / s"));
+    // Pushes come in bursts: a count per second jumps between nothing and twice the rate, so
+    // each point is the average over the seconds before it.
+    m_finished->setName(tr("\u2714 finished / s (%1 s average)").arg(m_counter.smoothingSeconds()));
+    m_cancelled->setName(
+        tr("\u2716 cancelled / s (%1 s average)").arg(m_counter.smoothingSeconds()));
     m_finished->setPen(QPen(QColor(0x2e, 0x7d, 0x32), 2));
     // Dashed as well as red, so the two lines differ without colour.
     m_cancelled->setPen(QPen(QColor(0xc6, 0x28, 0x28), 2, Qt::DashLine));
@@ -60,22 +63,32 @@ void LiveChart::record(const QString& status) {
     m_counter.record(status, QDateTime::currentSecsSinceEpoch());
 }
 
+QList<QPointF> LiveChart::finishedPoints() const {
+    return m_finished->points();
+}
+
+QList<QPointF> LiveChart::cancelledPoints() const {
+    return m_cancelled->points();
+}
+
 void LiveChart::redraw() {
     const qint64 now = QDateTime::currentSecsSinceEpoch();
-    const QList<RateCounter::Bucket> buckets = m_counter.window(now);
-    QList<QPointF> finished;
-    QList<QPointF> cancelled;
-    finished.reserve(buckets.size());
-    cancelled.reserve(buckets.size());
-    int peak = 0;
     QPair<int, int> totals{0, 0};
-    for (const RateCounter::Bucket& bucket : buckets) {
-        const auto x = static_cast<qreal>(bucket.second - now);
-        finished.append(QPointF(x, bucket.finished));
-        cancelled.append(QPointF(x, bucket.cancelled));
-        peak = std::max({peak, bucket.finished, bucket.cancelled});
+    for (const RateCounter::Bucket& bucket : m_counter.window(now)) {
         totals.first += bucket.finished;
         totals.second += bucket.cancelled;
+    }
+    const QList<RateCounter::Rate> rates = m_counter.rates(now);
+    QList<QPointF> finished;
+    QList<QPointF> cancelled;
+    finished.reserve(rates.size());
+    cancelled.reserve(rates.size());
+    double peak = 0;
+    for (const RateCounter::Rate& rate : rates) {
+        const auto x = static_cast<qreal>(rate.second - now);
+        finished.append(QPointF(x, rate.finished));
+        cancelled.append(QPointF(x, rate.cancelled));
+        peak = std::max({peak, rate.finished, rate.cancelled});
     }
     m_finished->replace(finished);
     m_cancelled->replace(cancelled);

@@ -14,7 +14,9 @@ QT_END_NAMESPACE
 
 namespace shop::client::ui {
 
-/// Orders finished and cancelled per second over the last minute, redrawn every second.
+/// Orders finished and cancelled per second over the last minute, redrawn every second: two
+/// smoothed lines (RateCounter::rates(), a trailing average over a few seconds), so a steady
+/// rate reads as a level line rather than one-second spikes.
 class LiveChart final : public QWidget {
     Q_OBJECT
 
@@ -25,14 +27,17 @@ class LiveChart final : public QWidget {
     void record(const QString& status);
     /// Totals over the window: finished and cancelled.
     QPair<int, int> totals() const { return m_totals; }
+    /// The points drawn: (seconds before now, smoothed rate), oldest first.
+    QList<QPointF> finishedPoints() const;
+    QList<QPointF> cancelledPoints() const;
+    /// Draws what was recorded up to now (the timer does it every second).
+    void redraw();
 
   signals:
     /// After each redraw, with the totals over the window.
     void totalsChanged(int finished, int cancelled);
 
   private:
-    void redraw();
-
     RateCounter m_counter;
     QChart* m_chart;
     QChartView* m_view;

@@ -3,6 +3,7 @@
 #include <QDateTime>
 #include <QHeaderView>
 #include <QLabel>
+#include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -11,6 +12,7 @@
 #include "core/timeline_model.hpp"
 #include "ui/live_chart.hpp"
 #include "ui/status_delegate.hpp"
+#include "ui/table_tools.hpp"
 
 namespace shop::client::ui {
 
@@ -21,7 +23,8 @@ LivePanel::LivePanel(QWidget* parent)
       m_chart(new LiveChart(this)),
       m_totals(new QLabel(this)) {
     m_view->setObjectName(QStringLiteral("timelineView"));
-    m_view->setModel(m_timeline);
+    m_view->setModel(TableTools::sortProxy(m_timeline, this));
+    auto* tools = new TableTools(m_view, TimelineModel::OrderIdRole, tr("order id"));
     m_view->setItemDelegateForColumn(TimelineModel::StatusColumn, new StatusDelegate(m_view));
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setWordWrap(false);
@@ -30,6 +33,9 @@ LivePanel::LivePanel(QWidget* parent)
     m_view->horizontalHeader()->setStretchLastSection(true);
     m_view->setColumnWidth(TimelineModel::TimeColumn, 100);
     m_view->setColumnWidth(TimelineModel::StatusColumn, 130);
+    m_view->setColumnWidth(TimelineModel::OrderColumn, 96);
+    m_view->setColumnWidth(TimelineModel::AccountColumn, 96);
+    tools->fitColumns({TimelineModel::AmountColumn});
     m_totals->setObjectName(QStringLiteral("liveTotals"));
 
     auto* left = new QWidget(this);

@@ -41,8 +41,11 @@ namespace {
 constexpr auto kUsernameKey = "auth/username";
 constexpr auto kTimeoutKey = "network/timeoutMs";
 // Not "orders/header": the Refunded column moved every column after Amount, and a layout saved
-// before it (widths, the stretched Description) would land on the wrong columns.
-constexpr auto kOrdersHeaderKey = "orders/header-v2";
+// before it (widths, the stretched Description) would land on the wrong columns. Not
+// "orders/header-v2" nor "accounts/header": saved before the tables sorted, they hold a sort
+// indicator on the first column that restoring would apply (and widths fit for 8-character ids).
+constexpr auto kOrdersHeaderKey = "orders/header-v3";
+constexpr auto kAccountsHeaderKey = "accounts/header-v2";
 constexpr int kMessageMs = 8000;
 
 QString signedOutTitle() {
@@ -291,11 +294,9 @@ void MainWindow::createActions() {
         box->show();
     }));
 
-    // The same actions on the rows, by right click.
-    m_orders->view()->setContextMenuPolicy(Qt::ActionsContextMenu);
-    m_orders->view()->addActions({m_refundAction, m_refundsAction});
-    m_accounts->view()->setContextMenuPolicy(Qt::ActionsContextMenu);
-    m_accounts->view()->addActions(
+    // The same actions on the rows, by right click (with the panels' own: open, copy).
+    m_orders->addContextActions({m_refundAction, m_refundsAction});
+    m_accounts->addContextActions(
         {m_topUpAction, m_newOrderAction, m_historyAction, m_apiKeysAction});
 
     QToolBar* toolBar = addToolBar(tr("Main"));
@@ -752,7 +753,7 @@ void MainWindow::restoreLayout() {
         m_splitter->setSizes({480, 880});
     }
     m_accounts->view()->horizontalHeader()->restoreState(
-        settings.value(QStringLiteral("accounts/header")).toByteArray());
+        settings.value(QLatin1StringView(kAccountsHeaderKey)).toByteArray());
     m_orders->view()->horizontalHeader()->restoreState(
         settings.value(QLatin1StringView(kOrdersHeaderKey)).toByteArray());
     m_orders->setScope(settings.value(QStringLiteral("orders/scope")).toInt() == 1
@@ -766,7 +767,7 @@ void MainWindow::saveLayout() const {
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());
     settings.setValue(QStringLiteral("window/splitter"), m_splitter->saveState());
-    settings.setValue(QStringLiteral("accounts/header"),
+    settings.setValue(QLatin1StringView(kAccountsHeaderKey),
                       m_accounts->view()->horizontalHeader()->saveState());
     settings.setValue(QLatin1StringView(kOrdersHeaderKey),
                       m_orders->view()->horizontalHeader()->saveState());

@@ -8,6 +8,7 @@
 #include <QVBoxLayout>
 
 #include "core/input_validation.hpp"
+#include "core/money_text.hpp"
 #include "ui/amount_field.hpp"
 
 namespace shop::client::ui {
@@ -32,7 +33,7 @@ NewOrderDialog::NewOrderDialog(const QString& userId, const QString& balance, QW
 
     auto* form = new QFormLayout;
     form->addRow(tr("Account"), account);
-    form->addRow(tr("Balance"), new QLabel(balance, this));
+    form->addRow(tr("Balance"), new QLabel(moneyDisplayText(balance), this));
     form->addRow(tr("&Amount"), m_amount);
     form->addRow(tr("&Description"), m_description);
     form->addRow(QString(), m_descriptionError);

@@ -1,11 +1,13 @@
 #include "ui/orders_panel.hpp"
 
+#include <QAction>
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QPushButton>
+#include <QSortFilterProxyModel>
 #include <QTableView>
 #include <QVBoxLayout>
 #include <utility>
@@ -14,6 +16,7 @@
 #include "core/order_model.hpp"
 #include "ui/notification_bar.hpp"
 #include "ui/status_delegate.hpp"
+#include "ui/table_tools.hpp"
 
 namespace shop::client::ui {
 
@@ -23,13 +26,21 @@ OrdersPanel::OrdersPanel(ApiClient* api, NotificationBar* notifications, QWidget
       m_notifications(notifications),
       m_loadProblem(notifications->newId()),
       m_model(new OrderModel(this)),
+      m_proxy(TableTools::sortProxy(m_model, this)),
       m_view(new QTableView(this)),
+      m_tools(nullptr),
+      m_openDetails(new QAction(tr("&Open details"), this)),
       m_scope(new QComboBox(this)),
       m_status(new QComboBox(this)),
       m_summary(new QLabel(this)),
       m_more(new QPushButton(tr("Load m&ore"), this)) {
     m_view->setObjectName(QStringLiteral("ordersView"));
-    m_view->setModel(m_model);
+    m_view->setModel(m_proxy);
+    m_tools = new TableTools(m_view, OrderModel::OrderIdRole, tr("order id"));
+    m_openDetails->setObjectName(QStringLiteral("openOrderAction"));
+    m_openDetails->setShortcuts({QKeySequence(Qt::Key_Return), QKeySequence(Qt::Key_Enter)});
+    m_openDetails->setShortcutContext(Qt::WidgetShortcut);
+    m_tools->addContextActions({m_openDetails});
     m_view->setItemDelegateForColumn(OrderModel::StatusColumn, new StatusDelegate(m_view));
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setAlternatingRowColors(true);
@@ -44,10 +55,12 @@ OrdersPanel::OrdersPanel(ApiClient* api, NotificationBar* notifications, QWidget
     m_view->setColumnWidth(OrderModel::AmountColumn, 90);
     m_view->setColumnWidth(OrderModel::RefundedColumn, 90);
     m_view->setColumnWidth(OrderModel::ReasonColumn, 130);
-    m_view->setColumnWidth(OrderModel::AccountColumn, 82);
-    m_view->setColumnWidth(OrderModel::CreatedColumn, 82);
-    m_view->setColumnWidth(OrderModel::UpdatedColumn, 82);
-    m_view->setColumnWidth(OrderModel::OrderIdColumn, 82);
+    // Ids and times in full when dragged wider, else "3f2a6c1e…" and "14:03:27".
+    m_view->setColumnWidth(OrderModel::AccountColumn, 96);
+    m_view->setColumnWidth(OrderModel::CreatedColumn, 120);
+    m_view->setColumnWidth(OrderModel::UpdatedColumn, 120);
+    m_view->setColumnWidth(OrderModel::OrderIdColumn, 96);
+    m_tools->fitColumns({OrderModel::AmountColumn, OrderModel::RefundedColumn});
 
     m_scope->setObjectName(QStringLiteral("ordersScope"));
     m_scope->addItem(tr("Selected account"));
@@ -81,25 +94,43 @@ OrdersPanel::OrdersPanel(ApiClient* api, NotificationBar* notifications, QWidget
 
     connect(m_scope, &QComboBox::currentIndexChanged, this, &OrdersPanel::reload);
     connect(m_status, &QComboBox::currentIndexChanged, this, &OrdersPanel::reload);
+    connect(m_status, &QComboBox::currentIndexChanged, this, &OrdersPanel::updateSummary);
+    connect(m_scope, &QComboBox::currentIndexChanged, this, &OrdersPanel::updateSummary);
     connect(m_more, &QPushButton::clicked, this, &OrdersPanel::loadMore);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &OrdersPanel::currentOrderChanged);
-    connect(m_model, &QAbstractItemModel::dataChanged, this,
+    // Rows of the view, so through the proxy: sorted, the current row is not the model's.
+    connect(m_proxy, &QAbstractItemModel::dataChanged, this,
             [this](const QModelIndex& topLeft, const QModelIndex& bottomRight) {
                 const int current = m_view->selectionModel()->currentIndex().row();
                 if (current >= topLeft.row() && current <= bottomRight.row()) {
                     emit currentOrderChanged();
                 }
             });
-    connect(m_model, &QAbstractItemModel::modelReset, this, &OrdersPanel::currentOrderChanged);
-    connect(m_model, &QAbstractItemModel::rowsRemoved, this, &OrdersPanel::currentOrderChanged);
+    connect(m_proxy, &QAbstractItemModel::modelReset, this, &OrdersPanel::currentOrderChanged);
+    connect(m_proxy, &QAbstractItemModel::rowsRemoved, this, &OrdersPanel::currentOrderChanged);
+    connect(this, &OrdersPanel::currentOrderChanged, this, &OrdersPanel::updateOpenDetails);
     connect(m_view, &QAbstractItemView::doubleClicked, this, [this](const QModelIndex& index) {
         emit orderActivated(index.data(OrderModel::OrderIdRole).toString());
+    });
+    connect(m_openDetails, &QAction::triggered, this, [this] {
+        if (const auto order = currentOrder()) {
+            emit orderActivated(order->orderId);
+        }
     });
     connect(m_model, &QAbstractItemModel::rowsInserted, this, &OrdersPanel::updateSummary);
     connect(m_model, &QAbstractItemModel::rowsRemoved, this, &OrdersPanel::updateSummary);
     connect(m_model, &QAbstractItemModel::modelReset, this, &OrdersPanel::updateSummary);
     updateSummary();
+    updateOpenDetails();
+}
+
+void OrdersPanel::addContextActions(const QList<QAction*>& actions) {
+    m_tools->addContextActions(actions);
+}
+
+void OrdersPanel::updateOpenDetails() {
+    m_openDetails->setEnabled(currentOrder().has_value());
 }
 
 void OrdersPanel::setSelectedAccount(const QString& userId) {
@@ -282,7 +313,7 @@ void OrdersPanel::addCreated(const Order& order) {
 
 std::optional<Order> OrdersPanel::currentOrder() const {
     const QModelIndex current = m_view->selectionModel()->currentIndex();
-    return current.isValid() ? m_model->orderAt(current.row()) : std::nullopt;
+    return current.isValid() ? m_model->orderAt(m_proxy->mapToSource(current).row()) : std::nullopt;
 }
 
 void OrdersPanel::write(const Order& order) {
@@ -313,7 +344,10 @@ void OrdersPanel::updateSummary() {
         scope() == Scope::Everyone
             ? tr("everyone")
             : (m_selectedAccount.isEmpty() ? tr("no account selected")
-                                           : tr("account %1").arg(m_selectedAccount.left(8)));
+                                           : tr("account %1\u2026").arg(m_selectedAccount.left(8)));
+    if (!statusFilterValue().isEmpty()) {
+        whose += tr(" \u00b7 status %1").arg(statusFilterValue());
+    }
     QString text;
     if (!m_model->hasMore()) {
         text = tr("%n order(s) of %1", nullptr, count).arg(whose);

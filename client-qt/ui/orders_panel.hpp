@@ -10,9 +10,11 @@
 #include "core/requests.hpp"
 #include "ui/notification_bar.hpp"
 
+class QAction;
 class QComboBox;
 class QLabel;
 class QPushButton;
+class QSortFilterProxyModel;
 class QTableView;
 
 namespace shop::client {
@@ -21,12 +23,17 @@ class ApiClient;
 
 namespace shop::client::ui {
 
+class TableTools;
+
 /// Order history, newest first: of the selected account or of everyone, optionally one status
 /// only. Rows change in place from live pushes (never to an older version); an order that is
 /// pushed but not shown yet is shown from the frame when it fits the filter (read over REST
 /// only when the frame lacks its description or creation time). A page answers for the
 /// moment it was read: orders placed or fetched and pushes received while it loaded are applied
-/// again over it, so it never drops or undoes them.
+/// again over it, so it never drops or undoes them. Sortable by any column (pages and pushes
+/// land where the sort puts them), Ctrl+C copies the selected rows, amounts never elided
+/// (TableTools); a double-click or "Open details" in the context menu asks for the order's
+/// details (orderActivated()).
 class OrdersPanel final : public QWidget {
     Q_OBJECT
 
@@ -38,6 +45,14 @@ class OrdersPanel final : public QWidget {
     OrderModel* model() const { return m_model; }
     QTableView* view() const { return m_view; }
     QComboBox* statusFilter() const { return m_status; }
+    QLabel* summaryLabel() const { return m_summary; }
+    TableTools* tableTools() const { return m_tools; }
+    /// "Open details" of the context menu: emits orderActivated() for the current order.
+    QAction* openDetailsAction() const { return m_openDetails; }
+
+    /// Adds entries (the window's Refund…, Refunds…) to the table's context menu, below "Open
+    /// details" and above "Copy order id".
+    void addContextActions(const QList<QAction*>& actions);
 
     /// The account whose orders are shown in the SelectedAccount scope.
     void setSelectedAccount(const QString& userId);
@@ -70,7 +85,7 @@ class OrdersPanel final : public QWidget {
     void loaded();
     /// The current row moved to another order, or the current order changed (e.g. by a push).
     void currentOrderChanged();
-    /// A row was double-clicked (or Enter pressed on it).
+    /// A row was double-clicked, or "Open details" chosen for it (context menu, or Enter).
     void orderActivated(const QString& orderId);
 
   private:
@@ -85,6 +100,7 @@ class OrdersPanel final : public QWidget {
     /// After a page: writes and pushes that came while it loaded, again.
     void replayNewerThanLoad();
     void updateSummary();
+    void updateOpenDetails();
 
     static constexpr int kPageSize = 100;
 
@@ -93,7 +109,10 @@ class OrdersPanel final : public QWidget {
     /// The one notification of this list not loading: a load that fails again replaces it.
     NotificationBar::ProblemId m_loadProblem;
     OrderModel* m_model;
+    QSortFilterProxyModel* m_proxy;
     QTableView* m_view;
+    TableTools* m_tools;
+    QAction* m_openDetails;
     QComboBox* m_scope;
     QComboBox* m_status;
     QLabel* m_summary;

@@ -10,6 +10,7 @@
 
 #include "core/api_client.hpp"
 #include "core/input_validation.hpp"
+#include "core/money_text.hpp"
 #include "core/refund_model.hpp"
 #include "ui/amount_field.hpp"
 #include "ui/refunds_view.hpp"
@@ -54,7 +55,7 @@ RefundDialog::RefundDialog(ApiClient* api, const Order& order, QWidget* parent)
     auto* form = new QFormLayout;
     form->addRow(tr("Order"), orderId);
     form->addRow(tr("Account"), account);
-    form->addRow(tr("Order amount"), new QLabel(order.amount, this));
+    form->addRow(tr("Order amount"), new QLabel(moneyDisplayText(order.amount), this));
     form->addRow(tr("Still refundable"), m_refundable);
     form->addRow(tr("&Amount"), m_amount);
     form->addRow(tr("R&eason"), reasonBox);
@@ -91,7 +92,7 @@ RefundDialog::RefundDialog(ApiClient* api, const Order& order, QWidget* parent)
 }
 
 void RefundDialog::applyRemainder(const QString& remainder) {
-    m_refundable->setText(remainder);
+    m_refundable->setText(moneyDisplayText(remainder));
     m_amount->setMaximum(remainder, tr("still refundable"));
     if (!m_amountEdited) {
         m_amount->lineEdit()->setText(remainder);

@@ -6,12 +6,14 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
+#include <QSortFilterProxyModel>
 #include <QTableView>
 #include <QVBoxLayout>
 
 #include "core/api_client.hpp"
-#include "core/input_validation.hpp"
+#include "core/money_text.hpp"
 #include "core/refund_model.hpp"
+#include "ui/table_tools.hpp"
 
 namespace shop::client::ui {
 
@@ -26,7 +28,8 @@ RefundsView::RefundsView(ApiClient* api, const QString& orderId, QWidget* parent
       m_reload(new QPushButton(tr("Re&load"), this)) {
     setObjectName(QStringLiteral("refundsView"));
     m_view->setObjectName(QStringLiteral("refundsTable"));
-    m_view->setModel(m_model);
+    m_view->setModel(TableTools::sortProxy(m_model, this));
+    auto* tools = new TableTools(m_view, RefundModel::RefundIdRole, tr("refund id"));
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_view->setAlternatingRowColors(true);
@@ -34,10 +37,11 @@ RefundsView::RefundsView(ApiClient* api, const QString& orderId, QWidget* parent
     m_view->verticalHeader()->hide();
     m_view->horizontalHeader()->setSectionResizeMode(RefundModel::ReasonColumn,
                                                      QHeaderView::Stretch);
-    m_view->setColumnWidth(RefundModel::CreatedColumn, 130);
+    m_view->setColumnWidth(RefundModel::CreatedColumn, 140);
     m_view->setColumnWidth(RefundModel::AmountColumn, 80);
     m_view->setColumnWidth(RefundModel::StatusColumn, 96);
-    m_view->setColumnWidth(RefundModel::RefundIdColumn, 82);
+    m_view->setColumnWidth(RefundModel::RefundIdColumn, 96);
+    tools->fitColumns({RefundModel::AmountColumn});
     m_view->setMinimumHeight(110);
     m_summary->setObjectName(QStringLiteral("refundsSummary"));
     m_status->setObjectName(QStringLiteral("refundsStatus"));
@@ -95,7 +99,7 @@ void RefundsView::updateSummary() {
     const qint64 completed = m_model->completedMinor();
     const qint64 pending = m_model->requestedMinor() - completed;
     m_summary->setText(tr("%n refund(s): %1 completed, %2 pending", nullptr, count)
-                           .arg(moneyText(completed), moneyText(pending)));
+                           .arg(moneyDisplayText(completed), moneyDisplayText(pending)));
 }
 
 RefundsDialog::RefundsDialog(ApiClient* api, const Order& order, QWidget* parent)
@@ -107,7 +111,7 @@ RefundsDialog::RefundsDialog(ApiClient* api, const Order& order, QWidget* parent
     orderId->setTextInteractionFlags(Qt::TextSelectableByMouse);
     auto* form = new QFormLayout;
     form->addRow(tr("Order"), orderId);
-    form->addRow(tr("Amount"), new QLabel(order.amount, this));
+    form->addRow(tr("Amount"), new QLabel(moneyDisplayText(order.amount), this));
     form->addRow(tr("Status"), new QLabel(order.status, this));
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
     auto* layout = new QVBoxLayout(this);

@@ -6,6 +6,7 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 
+#include "core/money_text.hpp"
 #include "ui/amount_field.hpp"
 
 namespace shop::client::ui {
@@ -22,7 +23,7 @@ TopUpDialog::TopUpDialog(const QString& userId, const QString& balance, QWidget*
     account->setTextInteractionFlags(Qt::TextSelectableByMouse);
     auto* form = new QFormLayout;
     form->addRow(tr("Account"), account);
-    form->addRow(tr("Balance"), new QLabel(balance, this));
+    form->addRow(tr("Balance"), new QLabel(moneyDisplayText(balance), this));
     form->addRow(tr("&Amount"), m_amount);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(form);

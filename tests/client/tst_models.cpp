@@ -11,6 +11,7 @@
 #include "core/order_model.hpp"
 #include "core/rate_counter.hpp"
 #include "core/refund_model.hpp"
+#include "core/table_roles.hpp"
 #include "core/timeline_model.hpp"
 
 using namespace shop::client;
@@ -208,8 +209,13 @@ void tst_Models::orderModelDisplay() {
              QStringLiteral("Status"));
     QCOMPARE(model.data(model.index(0, OrderModel::AmountColumn)).toString(),
              QStringLiteral("10.00"));
+    // The whole id, and its start for a column too narrow for it.
     QCOMPARE(model.data(model.index(0, OrderModel::OrderIdColumn)).toString(),
-             QStringLiteral("01234567"));
+             QStringLiteral("0123456789abcdef"));
+    QCOMPARE(model.data(model.index(0, OrderModel::OrderIdColumn), CompactTextRole).toString(),
+             QStringLiteral("01234567\u2026"));
+    QCOMPARE(model.data(model.index(0, OrderModel::OrderIdColumn), CopyRole).toString(),
+             QStringLiteral("0123456789abcdef"));
     QCOMPARE(model.data(model.index(0, OrderModel::OrderIdColumn), Qt::ToolTipRole).toString(),
              QStringLiteral("0123456789abcdef"));
     QCOMPARE(model.data(model.index(0, OrderModel::ReasonColumn)).toString(), QString());
