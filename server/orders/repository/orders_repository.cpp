@@ -82,6 +82,10 @@ std::vector<OrderRow> page(pg::Transaction& tx, const OrderFilter& filter, int l
     if (filter.status) {
         sql += " AND status = " + next(std::string(domain::toString(*filter.status)));
     }
+    if (filter.orderIds) {
+        sql += " AND order_id BETWEEN " + next(filter.orderIds->low) + "::uuid AND " +
+               next(filter.orderIds->high) + "::uuid";
+    }
     if (before) {
         sql += " AND (created_at, order_id) < (to_timestamp(0) + " +
                next(std::to_string(before->micros)) + " * interval '1 microsecond', " +
