@@ -63,18 +63,23 @@ std::optional<AccountRow> find(pg::Transaction& tx, const std::string& userId) {
 std::vector<AccountRow> page(pg::Transaction& tx, int limit,
                              const std::optional<service::Cursor>& before,
                              const std::optional<domain::UuidRange>& ids) {
-    // Each combination becomes its own statement (so its own cached plan): without a prefix the
-    // page is read backwards from accounts_page_idx; with one, `user_id BETWEEN` is a range of
-    // the primary key, which narrows even a 4-character prefix to 1/65536 of the ids.
-    std::string sql = "SELECT " + columns() + " FROM accounts WHERE true";
+    // Each combination becomes its own statement (so its own cached plan). Without a prefix the
+    // page is read backwards from accounts_page_idx. With one, the ids' range is read from the
+    // primary key first, which narrows even a 4-character prefix to 1/65536 of the ids, and only
+    // those are sorted: MATERIALIZED keeps the planner from folding the range into the outer
+    // query, where a generic plan walked the whole page index backwards, testing every entry.
     std::vector<pg::Param> params;
     auto next = [&params](pg::Param value) {
         params.push_back(std::move(value));
         return "$" + std::to_string(params.size());
     };
+    std::string sql;
     if (ids) {
-        sql +=
-            " AND user_id BETWEEN " + next(ids->low) + "::uuid AND " + next(ids->high) + "::uuid";
+        sql = "WITH matched AS MATERIALIZED (SELECT * FROM accounts WHERE user_id BETWEEN " +
+              next(ids->low) + "::uuid AND " + next(ids->high) + "::uuid) SELECT " + columns() +
+              " FROM matched WHERE true";
+    } else {
+        sql = "SELECT " + columns() + " FROM accounts WHERE true";
     }
     if (before) {
         sql += " AND (created_at, user_id) < (to_timestamp(0) + " +
