@@ -179,6 +179,9 @@ TEST_F(OpenApiTest, RealAnswersAndFramesMatchTheDocument) {
     EXPECT_EQ(post("/accounts", "/accounts", "[" + std::string(70 * 1024, ' ') + "]").status, 413);
     EXPECT_EQ(get("/accounts", "/accounts?limit=1").status, 200);
     EXPECT_EQ(get("/accounts", "/accounts?limit=0").status, 400);
+    EXPECT_EQ(get("/accounts", "/accounts?id_prefix=" + user.substr(0, 13) + "&limit=5").status,
+              200);
+    EXPECT_EQ(get("/accounts", "/accounts?id_prefix=" + user.substr(0, 3)).status, 400);
     EXPECT_EQ(get("/accounts/{user_id}", "/accounts/" + user).status, 200);
     EXPECT_EQ(get("/accounts/{user_id}", "/accounts/" + domain::newUuid()).status, 404);
     EXPECT_EQ(get("/accounts/{user_id}", "/accounts/not-a-uuid").status, 400);
@@ -280,6 +283,9 @@ TEST_F(OpenApiTest, RealAnswersAndFramesMatchTheDocument) {
     EXPECT_EQ(get("/orders", "/orders?user_id=" + user + "&limit=1").status, 200);
     EXPECT_EQ(get("/orders", "/orders?status=CANCELLED&limit=5").status, 200);
     EXPECT_EQ(get("/orders", "/orders?status=LOST").status, 400);
+    EXPECT_EQ(get("/orders", "/orders?user_id=" + user + "&id_prefix=" + order.substr(0, 9)).status,
+              200);
+    EXPECT_EQ(get("/orders", "/orders?id_prefix=" + order.substr(0, 8) + "0").status, 400);
 
     // WebSocket endpoints: the error frames, and a plain GET.
     for (const std::string& target :

@@ -189,5 +189,61 @@ TEST(NewUuid, DiffersAcrossProcessesForkedAfterFirstUse) {
     EXPECT_NE(second, parent);
 }
 
+TEST(UuidPrefixRange, PadsToTheLowestAndHighestIdWithThatPrefix) {
+    struct Row {
+        std::string_view prefix, low, high;
+    };
+    const Row rows[] = {
+        // The shortest prefix.
+        {"6f1c", "6f1c0000-0000-0000-0000-000000000000", "6f1cffff-ffff-ffff-ffff-ffffffffffff"},
+        // Ending right before a dash, and right after it.
+        {"6f1c2a9e", "6f1c2a9e-0000-0000-0000-000000000000",
+         "6f1c2a9e-ffff-ffff-ffff-ffffffffffff"},
+        {"6f1c2a9e-", "6f1c2a9e-0000-0000-0000-000000000000",
+         "6f1c2a9e-ffff-ffff-ffff-ffffffffffff"},
+        {"6f1c2a9e-4b3d-4c1e-9a7f", "6f1c2a9e-4b3d-4c1e-9a7f-000000000000",
+         "6f1c2a9e-4b3d-4c1e-9a7f-ffffffffffff"},
+        {"6f1c2a9e-4b3d-4c1e-9a7f-0", "6f1c2a9e-4b3d-4c1e-9a7f-000000000000",
+         "6f1c2a9e-4b3d-4c1e-9a7f-0fffffffffff"},
+        // Upper case is the same prefix.
+        {"6F1C2A9E-4B", "6f1c2a9e-4b00-0000-0000-000000000000",
+         "6f1c2a9e-4bff-ffff-ffff-ffffffffffff"},
+        // A whole id is the range of that one id.
+        {"6f1c2a9e-4b3d-4c1e-9a7f-0B5D8E2C1A3F", "6f1c2a9e-4b3d-4c1e-9a7f-0b5d8e2c1a3f",
+         "6f1c2a9e-4b3d-4c1e-9a7f-0b5d8e2c1a3f"},
+    };
+    for (const auto& row : rows) {
+        SCOPED_TRACE(row.prefix);
+        const std::optional<UuidRange> range = uuidPrefixRange(row.prefix);
+        ASSERT_TRUE(range.has_value());
+        EXPECT_EQ(range->low, row.low);
+        EXPECT_EQ(range->high, row.high);
+        EXPECT_EQ(normalizeUuid(range->low), range->low);
+        EXPECT_EQ(normalizeUuid(range->high), range->high);
+    }
+}
+
+TEST(UuidPrefixRange, RejectsWhatNoIdStartsWith) {
+    const std::string_view rows[] = {
+        "",
+        "6f1",                                    // too short
+        "6f1c2a9e-4b3d-4c1e-9a7f-0b5d8e2c1a3f0",  // too long
+        "6f1g",                                   // not hex
+        "6f1c 2a9",                               // whitespace
+        " 6f1c",
+        "6f1c%",
+        "6f1c2a9e4b3d",  // a digit where the dash belongs
+        "6f1c-2a9e",     // a dash where a digit belongs
+        "----",
+        "6f1c2a9e--",
+        "{6f1c2a9e}",
+        "6f1c2a9e-4b3d-4c1e-9a7f-0b5d8e2c1a3f-",
+    };
+    for (const auto prefix : rows) {
+        SCOPED_TRACE(prefix);
+        EXPECT_FALSE(uuidPrefixRange(prefix).has_value());
+    }
+}
+
 }  // namespace
 }  // namespace shop::domain

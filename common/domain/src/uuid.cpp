@@ -61,6 +61,35 @@ std::optional<std::string> normalizeUuid(std::string_view text) {
     return result;
 }
 
+std::optional<UuidRange> uuidPrefixRange(std::string_view prefix) {
+    if (prefix.size() < kMinUuidPrefix || prefix.size() > kMaxUuidPrefix) {
+        return std::nullopt;
+    }
+    UuidRange range{std::string(kUuidLength, '-'), std::string(kUuidLength, '-')};
+    for (std::size_t i = 0; i < kUuidLength; ++i) {
+        if (isDashPosition(i)) {
+            if (i < prefix.size() && prefix[i] != '-') {
+                return std::nullopt;
+            }
+            continue;
+        }
+        if (i >= prefix.size()) {
+            range.low[i] = '0';
+            range.high[i] = 'f';
+            continue;
+        }
+        char c = prefix[i];
+        if (c >= 'A' && c <= 'F') {
+            c = static_cast<char>(c - 'A' + 'a');
+        } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+            return std::nullopt;
+        }
+        range.low[i] = c;
+        range.high[i] = c;
+    }
+    return range;
+}
+
 std::string newUuid() {
     // The kernel, not a per-thread engine: nothing to seed, nothing a fork() could copy into two
     // processes that would then draw the same ids.

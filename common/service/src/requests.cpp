@@ -37,4 +37,18 @@ std::string uuidParam(const http::Request& request, std::string_view name) {
     return *id;
 }
 
+std::optional<domain::UuidRange> idPrefixParam(const http::Request& request) {
+    const auto prefix = request.queryParam("id_prefix");
+    if (!prefix || prefix->empty()) {
+        return std::nullopt;
+    }
+    auto range = domain::uuidPrefixRange(*prefix);
+    if (!range) {
+        throw ApiError(ErrorCode::BadRequest,
+                       "id_prefix must be the first 4 to 36 characters of an id as written "
+                       "(hex digits, with dashes only where 8-4-4-4-12 puts them)");
+    }
+    return range;
+}
+
 }  // namespace shop::service

@@ -74,6 +74,7 @@ http::Response listOrders(pg::Pool& pool, const http::Request& request) {
                            "status must be NEW, FINISHED, CANCELLED or REFUNDED");
         }
     }
+    filter.orderIds = service::idPrefixParam(request);
     const auto page = service::readPageRequest(request);
     pg::Transaction tx(pool);
     auto rows = orders_repository::page(tx, filter, page.limit + 1, page.after);

@@ -9,6 +9,7 @@
 
 #include "shop/domain/money.hpp"
 #include "shop/domain/order_status.hpp"
+#include "shop/domain/uuid.hpp"
 #include "shop/pg/transaction.hpp"
 #include "shop/service/pagination.hpp"
 
@@ -52,6 +53,8 @@ struct BatchSettleOutcome {
 struct OrderFilter {
     std::optional<std::string> userId;
     std::optional<domain::OrderStatus> status;
+    /// Only the orders whose id is in this range (an id prefix's, found through the primary key).
+    std::optional<domain::UuidRange> orderIds;
 };
 
 /// All SQL of the orders table, with $n parameters only.

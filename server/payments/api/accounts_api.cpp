@@ -52,9 +52,10 @@ http::Response createAccount(pg::Pool& pool, const http::Request& request) {
 }
 
 http::Response listAccounts(pg::Pool& pool, const http::Request& request) {
+    const auto ids = service::idPrefixParam(request);
     const auto page = service::readPageRequest(request);
     pg::Transaction tx(pool);
-    auto rows = accounts_repository::page(tx, page.limit + 1, page.after);
+    auto rows = accounts_repository::page(tx, page.limit + 1, page.after, ids);
     tx.commit();
     return http::Response::data(
         200, service::pageJson(rows, page.limit, writeAccount, [](const AccountRow& row) {

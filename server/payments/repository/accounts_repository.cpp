@@ -61,17 +61,33 @@ std::optional<AccountRow> find(pg::Transaction& tx, const std::string& userId) {
 }
 
 std::vector<AccountRow> page(pg::Transaction& tx, int limit,
-                             const std::optional<service::Cursor>& after) {
-    if (!after) {
-        static const std::string kSql =
-            "SELECT " + columns() + " FROM accounts ORDER BY created_at, user_id LIMIT $1";
-        return rowsOf(tx.exec(kSql, limit));
+                             const std::optional<service::Cursor>& before,
+                             const std::optional<domain::UuidRange>& ids) {
+    // Each combination becomes its own statement (so its own cached plan). Without a prefix the
+    // page is read backwards from accounts_page_idx. With one, the ids' range is read from the
+    // primary key first, which narrows even a 4-character prefix to 1/65536 of the ids, and only
+    // those are sorted: MATERIALIZED keeps the planner from folding the range into the outer
+    // query, where a generic plan walked the whole page index backwards, testing every entry.
+    std::vector<pg::Param> params;
+    auto next = [&params](pg::Param value) {
+        params.push_back(std::move(value));
+        return "$" + std::to_string(params.size());
+    };
+    std::string sql;
+    if (ids) {
+        sql = "WITH matched AS MATERIALIZED (SELECT * FROM accounts WHERE user_id BETWEEN " +
+              next(ids->low) + "::uuid AND " + next(ids->high) + "::uuid) SELECT " + columns() +
+              " FROM matched WHERE true";
+    } else {
+        sql = "SELECT " + columns() + " FROM accounts WHERE true";
     }
-    static const std::string kSql = "SELECT " + columns() +
-                                    " FROM accounts WHERE (created_at, user_id) > "
-                                    "(to_timestamp(0) + $2 * interval '1 microsecond', $3::uuid) "
-                                    "ORDER BY created_at, user_id LIMIT $1";
-    return rowsOf(tx.exec(kSql, limit, after->micros, after->id));
+    if (before) {
+        sql += " AND (created_at, user_id) < (to_timestamp(0) + " +
+               next(std::to_string(before->micros)) + " * interval '1 microsecond', " +
+               next(before->id) + "::uuid)";
+    }
+    sql += " ORDER BY created_at DESC, user_id DESC LIMIT " + next(std::to_string(limit));
+    return rowsOf(tx.execParams(sql, params));
 }
 
 std::optional<AccountRow> credit(pg::Transaction& tx, const std::string& userId,

@@ -9,6 +9,7 @@
 
 #include "shop/domain/money.hpp"
 #include "shop/domain/order_status.hpp"
+#include "shop/domain/uuid.hpp"
 #include "shop/pg/transaction.hpp"
 #include "shop/service/pagination.hpp"
 
@@ -50,9 +51,11 @@ namespace accounts_repository {
 std::optional<AccountRow> insert(pg::Transaction& tx, const std::string& userId,
                                  domain::Minor balance);
 std::optional<AccountRow> find(pg::Transaction& tx, const std::string& userId);
-/// Up to `limit` accounts after the cursor, oldest first.
+/// Up to `limit` accounts older than the cursor, newest first; only those whose user id is in
+/// `ids` when given (an id prefix's range: found through the primary key).
 std::vector<AccountRow> page(pg::Transaction& tx, int limit,
-                             const std::optional<service::Cursor>& after);
+                             const std::optional<service::Cursor>& before,
+                             const std::optional<domain::UuidRange>& ids = std::nullopt);
 /// Adds `amount`; nullopt when there is no such account.
 std::optional<AccountRow> credit(pg::Transaction& tx, const std::string& userId,
                                  domain::Minor amount);
