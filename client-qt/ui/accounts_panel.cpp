@@ -4,7 +4,6 @@
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
-#include <QLineEdit>
 #include <QPushButton>
 #include <QSortFilterProxyModel>
 #include <QTableView>
@@ -24,12 +23,9 @@ AccountsPanel::AccountsPanel(ApiClient* api, NotificationBar* notifications, QWi
       m_model(new AccountModel(this)),
       m_proxy(new QSortFilterProxyModel(this)),
       m_view(new QTableView(this)),
-      m_filter(new QLineEdit(this)),
       m_summary(new QLabel(this)),
       m_more(new QPushButton(tr("Load &more"), this)) {
     m_proxy->setSourceModel(m_model);
-    m_proxy->setFilterKeyColumn(AccountModel::UserIdColumn);
-    m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
     m_view->setObjectName(QStringLiteral("accountsView"));
     m_view->setModel(m_proxy);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -42,9 +38,6 @@ AccountsPanel::AccountsPanel(ApiClient* api, NotificationBar* notifications, QWi
     m_view->setColumnWidth(AccountModel::UserIdColumn, 272);
     m_view->setColumnWidth(AccountModel::BalanceColumn, 92);
     m_view->setColumnHidden(AccountModel::CreatedColumn, true);
-    m_filter->setObjectName(QStringLiteral("accountFilter"));
-    m_filter->setPlaceholderText(tr("Find a loaded account by id…"));
-    m_filter->setClearButtonEnabled(true);
     m_summary->setObjectName(QStringLiteral("accountsSummary"));
     m_more->setObjectName(QStringLiteral("accountsLoadMore"));
     m_more->setEnabled(false);
@@ -52,7 +45,6 @@ AccountsPanel::AccountsPanel(ApiClient* api, NotificationBar* notifications, QWi
     auto* title = new QLabel(tr("<b>Accounts</b>"), this);
     auto* header = new QHBoxLayout;
     header->addWidget(title);
-    header->addWidget(m_filter, 1);
     auto* footer = new QHBoxLayout;
     footer->addWidget(m_summary, 1);
     footer->addWidget(m_more);
@@ -62,8 +54,6 @@ AccountsPanel::AccountsPanel(ApiClient* api, NotificationBar* notifications, QWi
     layout->addWidget(m_view, 1);
     layout->addLayout(footer);
 
-    connect(m_filter, &QLineEdit::textChanged, m_proxy,
-            &QSortFilterProxyModel::setFilterFixedString);
     connect(m_more, &QPushButton::clicked, this, &AccountsPanel::loadMore);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this] {
         const auto account = currentAccount();

@@ -8,7 +8,6 @@
 #include "ui/notification_bar.hpp"
 
 class QLabel;
-class QLineEdit;
 class QPushButton;
 class QSortFilterProxyModel;
 class QTableView;
@@ -21,8 +20,8 @@ class ApiClient;
 namespace shop::client::ui {
 
 /// All accounts with their balances, paged in from GET /accounts ("Load more" fetches the next
-/// page), with a quick filter over the loaded rows. Failures go to the NotificationBar with a
-/// retry.
+/// page). Failures go to the NotificationBar with a retry. (An account that is not loaded is
+/// found on the server with the main window's SearchBox.)
 class AccountsPanel final : public QWidget {
     Q_OBJECT
 
@@ -31,7 +30,6 @@ class AccountsPanel final : public QWidget {
 
     AccountModel* model() const { return m_model; }
     QTableView* view() const { return m_view; }
-    QLineEdit* filterEdit() const { return m_filter; }
 
     /// Loads the first page again (the selection is kept when the account is still there).
     void reload();
@@ -67,7 +65,6 @@ class AccountsPanel final : public QWidget {
     AccountModel* m_model;
     QSortFilterProxyModel* m_proxy;
     QTableView* m_view;
-    QLineEdit* m_filter;
     QLabel* m_summary;
     QPushButton* m_more;
     QString m_nextCursor;
