@@ -102,7 +102,6 @@ OrderDetailDialog::OrderDetailDialog(ApiClient* api, AuthSession* auth, OrderHis
     m_orderIdLabel->setText(orderId);
     m_description->setWordWrap(true);
     m_requestIdSource->setWordWrap(true);
-    m_requestIdSource->setStyleSheet(QStringLiteral("color: palette(placeholder-text);"));
     m_loadStatus->setWordWrap(true);
     m_refundButton->setObjectName(QStringLiteral("detailRefund"));
     m_refundButton->setAutoDefault(false);

@@ -73,6 +73,10 @@ void SearchBox::setDebounce(std::chrono::milliseconds delay) {
 void SearchBox::focusSearch() {
     m_edit->setFocus(Qt::ShortcutFocusReason);
     m_edit->selectAll();
+    // What the text last found, again (the popup closes when the box loses focus).
+    if (!m_edit->text().trimmed().isEmpty() && !m_message->text().isEmpty()) {
+        placePopup();
+    }
 }
 
 void SearchBox::textChanged() {
@@ -207,9 +211,6 @@ bool SearchBox::eventFilter(QObject* watched, QEvent* event) {
     }
     if (event->type() == QEvent::FocusOut && !m_popup->underMouse()) {
         hidePopup();
-    } else if (event->type() == QEvent::FocusIn && !m_edit->text().trimmed().isEmpty() &&
-               !m_message->text().isEmpty()) {
-        placePopup();
     } else if (event->type() == QEvent::KeyPress) {
         const auto* key = static_cast<QKeyEvent*>(event);
         switch (key->key()) {
