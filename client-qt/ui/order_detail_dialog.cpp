@@ -3,12 +3,12 @@
 #include <QClipboard>
 #include <QDialogButtonBox>
 #include <QFormLayout>
-#include <QGroupBox>
 #include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
+#include <QSplitter>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
@@ -95,13 +95,12 @@ OrderDetailDialog::OrderDetailDialog(ApiClient* api, AuthSession* auth, OrderHis
       m_copyUserId(copyButton("copyUserId", tr("Copy the whole user id"), this)),
       m_copyRequestId(copyButton("copyRequestId", tr("Copy the request id"), this)),
       m_refundButton(new QPushButton(tr("Re&fund…"), this)),
-      m_reload(new QPushButton(tr("Re&load"), this)) {
+      m_reload(new QPushButton(tr("Reload &order"), this)) {
     setObjectName(QStringLiteral("orderDetailDialog"));
     setWindowTitle(tr("Order %1").arg(orderId.left(8)));
     setMinimumWidth(680);
     m_orderIdLabel->setText(orderId);
     m_description->setWordWrap(true);
-    m_requestIdSource->setWordWrap(true);
     m_loadStatus->setWordWrap(true);
     m_refundButton->setObjectName(QStringLiteral("detailRefund"));
     m_refundButton->setAutoDefault(false);
@@ -118,14 +117,14 @@ OrderDetailDialog::OrderDetailDialog(ApiClient* api, AuthSession* auth, OrderHis
     m_historyView->verticalHeader()->hide();
     m_historyView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_historyView->horizontalHeader()->setSectionResizeMode(StatusColumn, QHeaderView::Stretch);
-    m_historyView->setMinimumHeight(110);
+    m_historyView->setMinimumHeight(80);
 
     auto* requestIdBox = new QVBoxLayout;
     requestIdBox->setSpacing(2);
     requestIdBox->addLayout(withButton(m_requestId, m_copyRequestId));
     requestIdBox->addWidget(m_requestIdSource);
     auto* form = new QFormLayout;
-    form->setFieldGrowthPolicy(QFormLayout::ExpandingFieldsGrow);
+    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     form->addRow(tr("Order id"), withButton(m_orderIdLabel, m_copyOrderId));
     form->addRow(tr("Account (user id)"), withButton(m_userId, m_copyUserId));
     form->addRow(tr("Amount"), m_amount);
@@ -137,12 +136,16 @@ OrderDetailDialog::OrderDetailDialog(ApiClient* api, AuthSession* auth, OrderHis
     form->addRow(tr("Updated"), m_updated);
     form->addRow(tr("Request id"), requestIdBox);
 
-    auto* historyBox = new QGroupBox(tr("Status changes pushed to this client"), this);
+    auto* historyBox = new QWidget(this);
     auto* historyLayout = new QVBoxLayout(historyBox);
+    historyLayout->setContentsMargins(0, 6, 0, 0);
+    historyLayout->addWidget(new QLabel(tr("<b>Status changes pushed to this client</b>"), this));
     historyLayout->addWidget(m_historyView, 1);
     historyLayout->addWidget(m_historySummary);
-    auto* refundsBox = new QGroupBox(tr("Refunds"), this);
+    auto* refundsBox = new QWidget(this);
     auto* refundsLayout = new QVBoxLayout(refundsBox);
+    refundsLayout->setContentsMargins(0, 6, 0, 0);
+    refundsLayout->addWidget(new QLabel(tr("<b>Refunds</b>"), this));
     refundsLayout->addWidget(m_refunds, 1);
 
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
@@ -151,8 +154,13 @@ OrderDetailDialog::OrderDetailDialog(ApiClient* api, AuthSession* auth, OrderHis
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addWidget(m_loadStatus);
-    layout->addWidget(historyBox, 1);
-    layout->addWidget(refundsBox, 1);
+    // History and refunds share what height there is; the operator moves the line between them.
+    auto* lists = new QSplitter(Qt::Vertical, this);
+    lists->setObjectName(QStringLiteral("detailSplitter"));
+    lists->setChildrenCollapsible(false);
+    lists->addWidget(historyBox);
+    lists->addWidget(refundsBox);
+    layout->addWidget(lists, 1);
     layout->addWidget(buttons);
 
     auto copy = [](QLabel* label) {
@@ -304,18 +312,21 @@ void OrderDetailDialog::updateRequestId() {
     const QString placed = m_orderHistory->placedRequestId(m_orderId);
     if (!placed.isEmpty()) {
         m_requestId->setText(placed);
-        m_requestIdSource->setText(
-            tr("X-Request-Id of the answer to the POST /orders that placed this order from this "
-               "client: the services logged the order's creation under it."));
+        m_requestIdSource->setText(tr("of the POST /orders that placed it from this client"));
+        m_requestIdSource->setToolTip(
+            tr("The X-Request-Id of the answer that created this order: the services logged its "
+               "creation under it."));
     } else if (!m_loadRequestId.isEmpty()) {
         m_requestId->setText(m_loadRequestId);
-        m_requestIdSource->setText(
-            tr("X-Request-Id of the GET /orders/%1 that read the order here (it was not placed "
-               "from this client in this session)")
-                .arg(m_orderId.left(8) + QStringLiteral("…")));
+        m_requestIdSource->setText(tr("of the GET /orders/{id} that read it here"));
+        m_requestIdSource->setToolTip(
+            tr("The X-Request-Id of the answer that last read this order here. The order was not "
+               "placed from this client in this session, so the request that created it is not "
+               "known here."));
     } else {
         m_requestId->setText(QString());
-        m_requestIdSource->setText(tr("None yet: the order has not been read."));
+        m_requestIdSource->setText(tr("none yet: the order has not been read"));
+        m_requestIdSource->setToolTip(QString());
     }
     m_copyRequestId->setEnabled(!m_requestId->text().isEmpty());
 }
