@@ -161,7 +161,7 @@ void SearchBox::showResult(const IdSearchResult& result) {
         lines << tr("The newest matches; more ids start with %1: type more of it.")
                      .arg(quoted(result.prefix));
     } else {
-        lines << tr("%n match(es) for %1: Enter or a click opens one.", nullptr,
+        lines << tr("%n match(es) for %1: Enter or a click picks one.", nullptr,
                     static_cast<int>(found))
                      .arg(quoted(result.prefix));
     }

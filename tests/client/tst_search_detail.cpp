@@ -35,6 +35,7 @@
 #include "ui/new_order_dialog.hpp"
 #include "ui/order_detail_dialog.hpp"
 #include "ui/orders_panel.hpp"
+#include "ui/refund_dialog.hpp"
 #include "ui/refunds_view.hpp"
 #include "ui/search_box.hpp"
 #include "ui/sign_in_dialog.hpp"
@@ -456,7 +457,14 @@ void tst_SearchDetail::detailShowsEveryField() {
              qPrintable(field("detailRequestIdSource")));
     // Its refunds, and Refund… for a FINISHED order and a signed-in operator.
     QCOMPARE(detail->refundsView()->orderId(), kOrderId);
-    QVERIFY(detail->findChild<QPushButton*>(QStringLiteral("detailRefund"))->isEnabled());
+    auto* refund = detail->findChild<QPushButton*>(QStringLiteral("detailRefund"));
+    QVERIFY(refund->isEnabled());
+    refund->click();
+    ui::RefundDialog* refundDialog = nullptr;
+    QTRY_VERIFY((refundDialog = visibleDialog<ui::RefundDialog>(detail)) != nullptr);
+    QCOMPARE(refundDialog->refundsView()->orderId(), kOrderId);
+    refundDialog->reject();
+    QTRY_VERIFY(visibleDialog<ui::RefundDialog>(detail) == nullptr);
     closeDetails();
 }
 
