@@ -241,7 +241,7 @@ void ApiClient::call(const Request& request, QObject* context, ApiCallback<T> do
                            raw.value().requestId));
             return;
         }
-        done(std::move(*value));
+        done(ApiResult<T>(std::move(*value), raw.value().requestId));
     });
 }
 
@@ -259,11 +259,22 @@ void ApiClient::requestToken(const QString& username, const QString& password, Q
 
 void ApiClient::listAccounts(int limit, const QString& cursor, QObject* context,
                              ApiCallback<Page<Account>> done) {
+    AccountsQuery query;
+    query.limit = limit;
+    query.cursor = cursor;
+    listAccounts(query, context, std::move(done));
+}
+
+void ApiClient::listAccounts(const AccountsQuery& query, QObject* context,
+                             ApiCallback<Page<Account>> done) {
     Request request;
     request.path = {QStringLiteral("accounts")};
-    request.query.addQueryItem(QStringLiteral("limit"), QString::number(limit));
-    if (!cursor.isEmpty()) {
-        request.query.addQueryItem(QStringLiteral("cursor"), cursor);
+    if (!query.idPrefix.isEmpty()) {
+        request.query.addQueryItem(QStringLiteral("id_prefix"), query.idPrefix);
+    }
+    request.query.addQueryItem(QStringLiteral("limit"), QString::number(query.limit));
+    if (!query.cursor.isEmpty()) {
+        request.query.addQueryItem(QStringLiteral("cursor"), query.cursor);
     }
     call<Page<Account>>(request, context, std::move(done),
                         [](const Answer& answer) { return wire::accountPage(answer.data); });
@@ -323,6 +334,9 @@ void ApiClient::listOrders(const OrdersQuery& query, QObject* context,
     }
     if (!query.status.isEmpty()) {
         request.query.addQueryItem(QStringLiteral("status"), query.status);
+    }
+    if (!query.idPrefix.isEmpty()) {
+        request.query.addQueryItem(QStringLiteral("id_prefix"), query.idPrefix);
     }
     request.query.addQueryItem(QStringLiteral("limit"), QString::number(query.limit));
     if (!query.cursor.isEmpty()) {

@@ -34,7 +34,8 @@ struct Readiness {
 /// INVALID_RESPONSE). Nothing is thrown. Each request carries a fresh X-Request-Id, the Bearer
 /// token when one is set, and its Idempotency-Key when it has one; a request with no complete
 /// answer within timeout() is aborted and reported as TIMEOUT. When `context` is given and is
-/// destroyed before the answer arrives, the callback is not called.
+/// destroyed before the answer arrives, the callback is not called. A value comes with the
+/// answer's X-Request-Id (ApiResult::requestId()).
 class ApiClient final : public QObject {
     Q_OBJECT
 
@@ -58,8 +59,11 @@ class ApiClient final : public QObject {
     void requestToken(const QString& username, const QString& password, QObject* context,
                       ApiCallback<TokenGrant> done);
 
-    /// GET /accounts?limit=&cursor= (cursor empty for the first page).
+    /// GET /accounts?limit=&cursor= (cursor empty for the first page), newest first.
     void listAccounts(int limit, const QString& cursor, QObject* context,
+                      ApiCallback<Page<Account>> done);
+    /// GET /accounts with the query's filters (an id prefix), newest first.
+    void listAccounts(const AccountsQuery& query, QObject* context,
                       ApiCallback<Page<Account>> done);
     /// GET /accounts/{userId}.
     void getAccount(const QString& userId, QObject* context, ApiCallback<Account> done);

@@ -56,14 +56,26 @@ struct RefundRequest {
     }
 };
 
-/// GET /orders: `userId` empty for every user, `status` empty for every status.
+/// GET /orders: `userId` empty for every user, `status` empty for every status, `idPrefix`
+/// empty for every order id (else 4..36 characters the order id starts with, see checkIdPrefix).
 struct OrdersQuery {
     QString userId;
     QString status;
     int limit = 50;
     QString cursor;
+    QString idPrefix;
 
     bool operator==(const OrdersQuery&) const = default;
+};
+
+/// GET /accounts: `idPrefix` empty for every account, else 4..36 characters the user id starts
+/// with (see checkIdPrefix).
+struct AccountsQuery {
+    int limit = 50;
+    QString cursor;
+    QString idPrefix;
+
+    bool operator==(const AccountsQuery&) const = default;
 };
 
 }  // namespace shop::client

@@ -4,7 +4,6 @@
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
-#include <QLineEdit>
 #include <QPushButton>
 #include <QSortFilterProxyModel>
 #include <QTableView>
@@ -26,11 +25,8 @@ AccountsPanel::AccountsPanel(ApiClient* api, NotificationBar* notifications, QWi
       m_proxy(TableTools::sortProxy(m_model, this)),
       m_view(new QTableView(this)),
       m_tools(nullptr),
-      m_filter(new QLineEdit(this)),
       m_summary(new QLabel(this)),
       m_more(new QPushButton(tr("Load &more"), this)) {
-    m_proxy->setFilterKeyColumn(AccountModel::UserIdColumn);
-    m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
     m_view->setObjectName(QStringLiteral("accountsView"));
     m_view->setModel(m_proxy);
     m_tools = new TableTools(m_view, AccountModel::UserIdRole, tr("user id"));
@@ -47,9 +43,6 @@ AccountsPanel::AccountsPanel(ApiClient* api, NotificationBar* notifications, QWi
     // Shown from the header's context menu; pages come newest first by it anyway.
     m_view->setColumnHidden(AccountModel::CreatedColumn, true);
     m_tools->fitColumns({AccountModel::BalanceColumn});
-    m_filter->setObjectName(QStringLiteral("accountFilter"));
-    m_filter->setPlaceholderText(tr("Find a loaded account by id…"));
-    m_filter->setClearButtonEnabled(true);
     m_summary->setObjectName(QStringLiteral("accountsSummary"));
     m_more->setObjectName(QStringLiteral("accountsLoadMore"));
     m_more->setEnabled(false);
@@ -57,7 +50,6 @@ AccountsPanel::AccountsPanel(ApiClient* api, NotificationBar* notifications, QWi
     auto* title = new QLabel(tr("<b>Accounts</b>"), this);
     auto* header = new QHBoxLayout;
     header->addWidget(title);
-    header->addWidget(m_filter, 1);
     auto* footer = new QHBoxLayout;
     footer->addWidget(m_summary, 1);
     footer->addWidget(m_more);
@@ -67,10 +59,6 @@ AccountsPanel::AccountsPanel(ApiClient* api, NotificationBar* notifications, QWi
     layout->addWidget(m_view, 1);
     layout->addLayout(footer);
 
-    connect(m_filter, &QLineEdit::textChanged, this, [this](const QString& text) {
-        m_proxy->setFilterFixedString(text.trimmed());
-        updateSummary();
-    });
     connect(m_more, &QPushButton::clicked, this, &AccountsPanel::loadMore);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this] {
         const auto account = currentAccount();
@@ -226,24 +214,10 @@ void AccountsPanel::selectUserId(const QString& userId) {
 
 void AccountsPanel::updateSummary() {
     const int count = m_model->rowCount();
-    const QString filter = m_proxy->filterRegularExpression().pattern().isEmpty()
-                               ? QString()
-                               : m_filter->text().trimmed();
-    QString text;
-    if (filter.isEmpty()) {
-        text =
-            m_nextCursor.isEmpty()
-                ? tr("%n account(s)", nullptr, count)
-                : tr("The newest %n account(s) loaded, older ones on the server", nullptr, count);
-    } else {
-        text = (m_nextCursor.isEmpty()
-                    ? tr("%1 of %n account(s) match \u201c%2\u201d", nullptr, count)
-                    : tr("%1 of %n loaded account(s) match \u201c%2\u201d; older ones are not "
-                         "searched",
-                         nullptr, count))
-                   .arg(m_proxy->rowCount())
-                   .arg(filter);
-    }
+    const QString text =
+        m_nextCursor.isEmpty()
+            ? tr("%n account(s)", nullptr, count)
+            : tr("The newest %n account(s) loaded, older ones on the server", nullptr, count);
     m_summary->setText(text);
     m_more->setEnabled(!m_nextCursor.isEmpty() && !m_loading);
 }

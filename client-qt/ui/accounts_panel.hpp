@@ -9,7 +9,6 @@
 
 class QAction;
 class QLabel;
-class QLineEdit;
 class QPushButton;
 class QSortFilterProxyModel;
 class QTableView;
@@ -24,9 +23,9 @@ namespace shop::client::ui {
 class TableTools;
 
 /// All accounts with their balances, newest first as GET /accounts pages them ("Load more"
-/// fetches older ones), with a quick filter over the loaded rows. Sortable by any column, Ctrl+C
-/// copies the selected rows, balances never elided (TableTools). Failures go to the
-/// NotificationBar with a retry.
+/// fetches older ones). Sortable by any column, Ctrl+C copies the selected rows, balances never
+/// elided (TableTools). Failures go to the NotificationBar with a retry. (An account that is not
+/// loaded is found on the server with the main window's SearchBox.)
 class AccountsPanel final : public QWidget {
     Q_OBJECT
 
@@ -35,7 +34,6 @@ class AccountsPanel final : public QWidget {
 
     AccountModel* model() const { return m_model; }
     QTableView* view() const { return m_view; }
-    QLineEdit* filterEdit() const { return m_filter; }
     QLabel* summaryLabel() const { return m_summary; }
     TableTools* tableTools() const { return m_tools; }
 
@@ -81,7 +79,6 @@ class AccountsPanel final : public QWidget {
     QSortFilterProxyModel* m_proxy;
     QTableView* m_view;
     TableTools* m_tools;
-    QLineEdit* m_filter;
     QLabel* m_summary;
     QPushButton* m_more;
     QString m_nextCursor;

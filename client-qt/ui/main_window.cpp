@@ -20,6 +20,7 @@
 #include "core/auth_session.hpp"
 #include "core/event_stream.hpp"
 #include "core/health_monitor.hpp"
+#include "core/order_history.hpp"
 #include "ui/accounts_panel.hpp"
 #include "ui/api_keys_dialog.hpp"
 #include "ui/connection_status.hpp"
@@ -28,9 +29,11 @@
 #include "ui/new_account_dialog.hpp"
 #include "ui/new_order_dialog.hpp"
 #include "ui/notification_bar.hpp"
+#include "ui/order_detail_dialog.hpp"
 #include "ui/orders_panel.hpp"
 #include "ui/refund_dialog.hpp"
 #include "ui/refunds_view.hpp"
+#include "ui/search_box.hpp"
 #include "ui/settings_dialog.hpp"
 #include "ui/sign_in_dialog.hpp"
 #include "ui/top_up_dialog.hpp"
@@ -96,6 +99,8 @@ MainWindow::MainWindow(const ClientServices& services, const ClientOptions& opti
 
     m_connection =
         new ConnectionStatus(statusBar(), services.health, services.stream, services.auth, this);
+    m_orderHistory = new OrderHistory(this);
+    m_search = new SearchBox(services.api, this);
     createActions();
 
     connect(m_accounts, &AccountsPanel::currentAccountChanged, this, [this](const QString& id) {
@@ -118,9 +123,17 @@ MainWindow::MainWindow(const ClientServices& services, const ClientOptions& opti
         }
     });
     connect(m_orders, &OrdersPanel::orderActivated, this,
-            [this](const QString& orderId) { showRefunds(orderId); });
+            [this](const QString& orderId) { showOrder(orderId); });
+    connect(m_search, &SearchBox::accountChosen, this, [this](const Account& account) {
+        // Found on the server: shown and selected even when no loaded page had it.
+        m_accounts->upsert(account, true);
+        m_accounts->view()->setFocus();
+    });
+    connect(m_search, &SearchBox::orderChosen, this,
+            [this](const Order& order) { showOrder(order.orderId, order); });
     connect(services.auth, &AuthSession::stateChanged, this, &MainWindow::updateActions);
     connect(services.stream, &EventStream::orderEvent, this, [this](const OrderEvent& event) {
+        m_orderHistory->record(event);
         m_orders->applyEvent(event);
         m_live->addEvent(event);
         followPlacedOrder(event.orderId, event.status, event.failureReason);
@@ -216,11 +229,8 @@ void MainWindow::createActions() {
     accounts->addAction(m_apiKeysAction);
     accounts->addAction(m_historyAction);
     accounts->addSeparator();
-    accounts->addAction(
-        make(tr("&Find account"), QStringLiteral("findAccountAction"), QKeySequence::Find, [this] {
-            m_accounts->filterEdit()->setFocus();
-            m_accounts->filterEdit()->selectAll();
-        }));
+    accounts->addAction(make(tr("&Find an account or order by id"), QStringLiteral("findAction"),
+                             QKeySequence::Find, [this] { m_search->focusSearch(); }));
     accounts->addAction(make(tr("Load &more accounts"), QStringLiteral("moreAccountsAction"),
                              QKeySequence(), [this] { m_accounts->loadMore(); }));
 
@@ -309,6 +319,13 @@ void MainWindow::createActions() {
     toolBar->addSeparator();
     toolBar->addAction(refresh);
     toolBar->addAction(m_apiKeysAction);
+    auto* spacer = new QWidget(toolBar);
+    spacer->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
+    toolBar->addWidget(spacer);
+    toolBar->addWidget(m_search);
+    m_search->lineEdit()->setToolTip(
+        tr("Find an account or order by (the start of) its id, on the server (%1)")
+            .arg(QKeySequence(QKeySequence::Find).toString(QKeySequence::NativeText)));
     for (QAction* action : toolBar->actions()) {
         if (!action->shortcut().isEmpty()) {
             action->setToolTip(QStringLiteral("%1 (%2)").arg(
@@ -502,6 +519,24 @@ void MainWindow::showRefunds(const QString& orderId) {
         return;
     }
     auto* dialog = new RefundsDialog(m_services.api, *order, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+}
+
+void MainWindow::showOrder(const QString& orderId, const std::optional<Order>& known) {
+    for (OrderDetailDialog* open : findChildren<OrderDetailDialog*>()) {
+        if (open->orderId() == orderId && open->isVisible()) {
+            open->raise();
+            open->activateWindow();
+            return;
+        }
+    }
+    std::optional<Order> order = known;
+    if (!order) {
+        order = m_orders->model()->orderAt(m_orders->model()->rowOf(orderId));
+    }
+    auto* dialog = new OrderDetailDialog(m_services.api, m_services.auth, m_orderHistory, orderId,
+                                         order, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->show();
 }
@@ -704,6 +739,7 @@ void MainWindow::submitOrder(const NewOrderRequest& request, NotificationBar::Pr
             m_notifications->clear(problem);
             m_decidedFailures.remove(static_cast<int>(Operation::NewOrder), problem);
             noteSuccess(Operation::NewOrder);
+            m_orderHistory->notePlaced(result.value().orderId, result.requestId());
             m_orders->addCreated(result.value());
             m_placedMessage = tr("Order %1 placed: %2, waiting for the payment")
                                   .arg(result.value().orderId, result.value().status);

@@ -5,7 +5,9 @@
 #include <QPointer>
 #include <QSet>
 #include <QTimer>
+#include <optional>
 
+#include "core/api_types.hpp"
 #include "core/client_options.hpp"
 #include "core/requests.hpp"
 #include "ui/notification_bar.hpp"
@@ -19,6 +21,7 @@ class ApiClient;
 class AuthSession;
 class EventStream;
 class HealthMonitor;
+class OrderHistory;
 }  // namespace shop::client
 
 namespace shop::client::ui {
@@ -27,6 +30,7 @@ class AccountsPanel;
 class ConnectionStatus;
 class LivePanel;
 class OrdersPanel;
+class SearchBox;
 class SignInDialog;
 
 /// The core objects the window works with; none is owned by the window.
@@ -56,6 +60,8 @@ class MainWindow final : public QMainWindow {
     OrdersPanel* ordersPanel() const { return m_orders; }
     LivePanel* livePanel() const { return m_live; }
     NotificationBar* notifications() const { return m_notifications; }
+    SearchBox* searchBox() const { return m_search; }
+    OrderHistory* orderHistory() const { return m_orderHistory; }
 
     /// Opens the dialogs of the main actions (also on their menu entries and shortcuts).
     void newAccount();
@@ -66,6 +72,9 @@ class MainWindow final : public QMainWindow {
     void refundOrder();
     /// Shows the refunds of the current order, or of `orderId` when given.
     void showRefunds(const QString& orderId = {});
+    /// Opens the detail view of an order, or raises it when it is open already; `known` (else
+    /// the order's row, if shown) is shown until the order is read.
+    void showOrder(const QString& orderId, const std::optional<Order>& known = {});
     /// Shows the selected account's history (its ledger).
     void showHistory();
     /// Opens Settings (over `over` when given, e.g. the sign-in dialog). A new gateway URL is
@@ -122,6 +131,8 @@ class MainWindow final : public QMainWindow {
     QSplitter* m_splitter;
     QDockWidget* m_liveDock;
     ConnectionStatus* m_connection = nullptr;
+    OrderHistory* m_orderHistory = nullptr;
+    SearchBox* m_search = nullptr;
     QPointer<SignInDialog> m_signIn;
     bool m_working = false;
     bool m_probing = false;

@@ -59,6 +59,8 @@ class tst_ApiClient : public QObject {
     void noAuthorizationHeaderWithoutToken();
     void retryReusesIdempotencyKey();
     void ordersQueryParameters();
+    void idPrefixQueries();
+    void valueCarriesTheAnswersRequestId();
     void unauthorizedSignal();
     void callbackSkippedWhenContextDies();
     void readinessReportsFailingChecks();
@@ -319,6 +321,64 @@ void tst_ApiClient::ordersQueryParameters() {
     QCOMPARE(sent.queryItemValue(QStringLiteral("status")), query.status);
     QCOMPARE(sent.queryItemValue(QStringLiteral("limit")), QStringLiteral("25"));
     QCOMPARE(sent.queryItemValue(QStringLiteral("cursor"), QUrl::FullyDecoded), query.cursor);
+}
+
+void tst_ApiClient::idPrefixQueries() {
+    m_network->setHandler([](const SentRequest&) {
+        return FakeResponse::json(200, R"({"data":{"items":[],"next_cursor":null}})");
+    });
+    AccountsQuery accounts;
+    accounts.limit = 8;
+    accounts.idPrefix = QStringLiteral("9a1b-2c");
+    std::optional<ApiResult<Page<Account>>> accountPage;
+    m_api->listAccounts(accounts, nullptr,
+                        [&](const ApiResult<Page<Account>>& r) { accountPage = r; });
+    QVERIFY(await(accountPage).ok());
+    OrdersQuery orders;
+    orders.idPrefix = QStringLiteral("5e5e");
+    std::optional<ApiResult<Page<Order>>> orderPage;
+    m_api->listOrders(orders, nullptr, [&](const ApiResult<Page<Order>>& r) { orderPage = r; });
+    QVERIFY(await(orderPage).ok());
+
+    QCOMPARE(m_network->sent().size(), 2);
+    const SentRequest& first = m_network->sent().at(0);
+    QCOMPARE(first.url.path(), QStringLiteral("/accounts"));
+    QCOMPARE(QUrlQuery(first.url).queryItemValue(QStringLiteral("id_prefix")),
+             QStringLiteral("9a1b-2c"));
+    QCOMPARE(QUrlQuery(first.url).queryItemValue(QStringLiteral("limit")), QStringLiteral("8"));
+    const SentRequest& second = m_network->sent().at(1);
+    QCOMPARE(second.url.path(), QStringLiteral("/orders"));
+    QCOMPARE(QUrlQuery(second.url).queryItemValue(QStringLiteral("id_prefix")),
+             QStringLiteral("5e5e"));
+    QVERIFY(!QUrlQuery(second.url).hasQueryItem(QStringLiteral("user_id")));
+    // Without a prefix, no id_prefix parameter at all.
+    std::optional<ApiResult<Page<Account>>> plain;
+    m_api->listAccounts(50, QString(), nullptr,
+                        [&](const ApiResult<Page<Account>>& r) { plain = r; });
+    QVERIFY(await(plain).ok());
+    QVERIFY(!QUrlQuery(m_network->sent().at(2).url).hasQueryItem(QStringLiteral("id_prefix")));
+}
+
+void tst_ApiClient::valueCarriesTheAnswersRequestId() {
+    bool withHeader = true;
+    m_network->setHandler([&withHeader](const SentRequest&) {
+        FakeResponse response = FakeResponse::json(200, kAccountJson);
+        if (withHeader) {
+            response.headers.append({QByteArrayLiteral("X-Request-Id"), "rid-from-gateway"});
+        }
+        return response;
+    });
+    const QString userId = QStringLiteral("3f2b6c1e-8a4d-4e8f-9b1a-2c3d4e5f6a7b");
+    std::optional<ApiResult<Account>> result;
+    m_api->getAccount(userId, nullptr, [&](const ApiResult<Account>& r) { result = r; });
+    QCOMPARE(await(result).requestId(), QStringLiteral("rid-from-gateway"));
+    // An answer without the header: the id the request was sent with.
+    withHeader = false;
+    result.reset();
+    m_api->getAccount(userId, nullptr, [&](const ApiResult<Account>& r) { result = r; });
+    QCOMPARE(await(result).requestId(),
+             QString::fromLatin1(m_network->sent().last().header("X-Request-Id")));
+    QVERIFY(!result->requestId().isEmpty());
 }
 
 void tst_ApiClient::unauthorizedSignal() {

@@ -29,6 +29,7 @@
 #include "ui/ledger_dialog.hpp"
 #include "ui/main_window.hpp"
 #include "ui/notification_bar.hpp"
+#include "ui/order_detail_dialog.hpp"
 #include "ui/orders_panel.hpp"
 #include "ui/refund_dialog.hpp"
 #include "ui/refunds_view.hpp"
@@ -385,14 +386,14 @@ void tst_MainWindow::refundAndHistoryActions() {
     QCOMPARE(orders->currentOrder()->status, QStringLiteral("REFUNDED"));
     QVERIFY(!refund->isEnabled());
 
-    // Double click shows the order's refunds.
+    // Double click opens the order's details, its refunds among them.
     const QModelIndex paid = orders->model()->index(
         orders->model()->rowOf(QStringLiteral("o-paid")), OrderModel::AmountColumn);
     emit orders->view()->doubleClicked(paid);
-    ui::RefundsDialog* list = nullptr;
-    QTRY_VERIFY((list = visibleDialog<ui::RefundsDialog>(m_window.get())) != nullptr);
-    QCOMPARE(list->refundsView()->orderId(), QStringLiteral("o-paid"));
-    list->close();
+    ui::OrderDetailDialog* detail = nullptr;
+    QTRY_VERIFY((detail = visibleDialog<ui::OrderDetailDialog>(m_window.get())) != nullptr);
+    QCOMPARE(detail->refundsView()->orderId(), QStringLiteral("o-paid"));
+    detail->close();
 
     QVERIFY(history->isEnabled());
     history->trigger();

@@ -4,8 +4,9 @@
 // order the balance cannot cover turns CANCELLED; refund the paid order in full and watch it
 // turn REFUNDED from a push, its account credited and the REFUND entry on top of the account's
 // history; create an API key for the account in the API keys dialog, see it listed, and revoke
-// it. Driven through the dialogs as a person would, by
-// typing into their fields and clicking their buttons.
+// it; find the order and the account by the start of their ids with the search box (GET
+// /orders?id_prefix= and GET /accounts?id_prefix=), the order opening in its detail window. Driven
+// through the dialogs as a person would, by typing into their fields and clicking their buttons.
 #include <QApplication>
 #include <QDialogButtonBox>
 #include <QFontMetrics>
@@ -13,6 +14,7 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QMessageBox>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -42,9 +44,11 @@
 #include "ui/main_window.hpp"
 #include "ui/new_account_dialog.hpp"
 #include "ui/new_order_dialog.hpp"
+#include "ui/order_detail_dialog.hpp"
 #include "ui/orders_panel.hpp"
 #include "ui/refund_dialog.hpp"
 #include "ui/refunds_view.hpp"
+#include "ui/search_box.hpp"
 #include "ui/sign_in_dialog.hpp"
 #include "ui/top_up_dialog.hpp"
 
@@ -136,6 +140,7 @@ class tst_MainWindowE2e : public QObject {
     void uncoveredOrderTurnsCancelled();
     void refundTurnsTheOrderRefundedAndShowsInHistory();
     void apiKeyCreatedListedAndRevoked();
+    void searchFindsByPartialId();
     void cleanupTestCase();
 
   private:
@@ -463,6 +468,65 @@ void tst_MainWindowE2e::apiKeyCreatedListedAndRevoked() {
     QVERIFY(keys->keyAt(0)->isRevoked());
     QVERIFY(keys->keyAt(0)->revokedAt >= keys->keyAt(0)->createdAt);
     dialog->close();
+}
+
+void tst_MainWindowE2e::searchFindsByPartialId() {
+    OrderModel* orders = m_window->ordersPanel()->model();
+    const int row = orderRow(*orders, m_userId, QStringLiteral("30.50"));
+    QVERIFY(row >= 0);
+    const QString orderId = orders->orderAt(row)->orderId;
+    ui::SearchBox* search = m_window->searchBox();
+    QListWidget* results = search->results();
+    auto rowWith = [results](const QString& text) {
+        for (int i = 0; i < results->count(); ++i) {
+            if (results->item(i)->text().contains(text)) {
+                return i;
+            }
+        }
+        return -1;
+    };
+
+    // The first 13 characters of the order id (dash included), in capitals: the order is
+    // listed with its status and amount, and Enter on it opens its details.
+    m_window->findChild<QAction*>(QStringLiteral("findAction"))->trigger();
+    QTest::keyClicks(search->lineEdit(), orderId.left(13).toUpper());
+    QTRY_VERIFY2_WITH_TIMEOUT(rowWith(orderId) >= 0, qPrintable(search->message()->text()), 10000);
+    const QString orderText = results->item(rowWith(orderId))->text();
+    QVERIFY2(orderText.contains(QLatin1StringView("REFUNDED")) &&
+                 orderText.contains(QLatin1StringView("30.50")),
+             qPrintable(orderText));
+    results->setCurrentRow(rowWith(orderId));
+    QTest::keyClick(search->lineEdit(), Qt::Key_Return);
+    ui::OrderDetailDialog* detail = nullptr;
+    QTRY_VERIFY((detail = visibleDialog<ui::OrderDetailDialog>(m_window.get())) != nullptr);
+    QCOMPARE(detail->orderId(), orderId);
+    auto* status = detail->findChild<QLabel*>(QStringLiteral("detailStatus"));
+    QTRY_COMPARE_WITH_TIMEOUT(status->text(), QStringLiteral("REFUNDED"), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        !detail->findChild<QLabel*>(QStringLiteral("detailRequestId"))->text().isEmpty(), 10000);
+    // Its refund, read from the gateway.
+    QTRY_COMPARE_WITH_TIMEOUT(detail->refundsView()->model()->rowCount(), 1, 10000);
+    detail->close();
+
+    // The first 8 characters of the user id: the account with its balance; choosing it selects
+    // it in the accounts list.
+    m_window->accountsPanel()->view()->selectionModel()->clearCurrentIndex();
+    QVERIFY(!m_window->accountsPanel()->currentAccount().has_value());
+    search->focusSearch();
+    search->lineEdit()->setText(m_userId.left(8));
+    QTRY_VERIFY2_WITH_TIMEOUT(rowWith(m_userId) >= 0, qPrintable(search->message()->text()), 10000);
+    QVERIFY2(results->item(rowWith(m_userId))->text().contains(QLatin1StringView("105.00")),
+             qPrintable(results->item(rowWith(m_userId))->text()));
+    results->setCurrentRow(rowWith(m_userId));
+    QTest::keyClick(search->lineEdit(), Qt::Key_Return);
+    QTRY_VERIFY(m_window->accountsPanel()->currentAccount().has_value());
+    QCOMPARE(m_window->accountsPanel()->currentAccount()->userId, m_userId);
+
+    // A prefix no canonical id can have (the ninth character of one is a dash): said so.
+    search->lineEdit()->setText(QStringLiteral("fffffffff"));
+    QTRY_COMPARE_WITH_TIMEOUT(
+        search->message()->text(),
+        QStringLiteral("No account or order starts with \u201cfffffffff\u201d."), 10000);
 }
 
 void tst_MainWindowE2e::cleanupTestCase() {

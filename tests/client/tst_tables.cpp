@@ -144,7 +144,7 @@ class tst_Tables : public QObject {
     void sortedOrdersPageInWhereTheSortPutsThem();
     void idsAndTimesShowInFullWhereThereIsRoom();
     void sortedOrdersStillFindTheCurrentOrderAndTakePushes();
-    void accountsSortByBalanceAndFilterSaysSo();
+    void accountsSortByBalanceAndCreation();
     void ctrlCCopiesTheSelectedRowsAsPlainText();
     void countsNameTheFilter();
     void orderContextMenuAndDoubleClick();
@@ -414,7 +414,7 @@ void tst_Tables::sortedOrdersStillFindTheCurrentOrderAndTakePushes() {
     QCOMPARE(panel.currentOrder()->orderId, QStringLiteral("o-1"));
 }
 
-void tst_Tables::accountsSortByBalanceAndFilterSaysSo() {
+void tst_Tables::accountsSortByBalanceAndCreation() {
     FakeNetwork network;
     network.setHandler(lists(kAccounts, {}));
     ApiClient api(&network);
@@ -434,10 +434,7 @@ void tst_Tables::accountsSortByBalanceAndFilterSaysSo() {
     view->selectRow(0);
     QCOMPARE(panel.currentAccount()->userId, kThirdUser);
 
-    panel.filterEdit()->setText(QStringLiteral("9a8b"));
-    QCOMPARE(view->model()->rowCount(), 1);
-    QCOMPARE(panel.summaryLabel()->text(),
-             QStringLiteral("1 of 3 account(s) match \u201c9a8b\u201d"));
+    QCOMPARE(panel.summaryLabel()->text(), QStringLiteral("3 account(s)"));
 }
 
 void tst_Tables::ctrlCCopiesTheSelectedRowsAsPlainText() {
