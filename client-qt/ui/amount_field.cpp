@@ -21,7 +21,9 @@ AmountField::AmountField(const QString& field, bool positive, bool optional, QWi
     m_message->setObjectName(QStringLiteral("amountError"));
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addLayout(withMessage(m_edit, m_message));
+    layout->setSpacing(2);
+    layout->addWidget(m_edit);
+    layout->addWidget(m_message);
     setFocusProxy(m_edit);
     connect(m_edit, &QLineEdit::textChanged, this, &AmountField::revalidate);
     m_valid = check().ok();

@@ -1,6 +1,7 @@
 #include "ui/form_field.hpp"
 
 #include <QFontMetrics>
+#include <QFormLayout>
 #include <QLineEdit>
 #include <QStyle>
 #include <QStyleOptionFrame>
@@ -58,13 +59,17 @@ QSize FieldMessage::minimumSizeHint() const {
     return sizeHint();
 }
 
-QLayout* withMessage(QWidget* field, FieldMessage* message) {
+void addRowWithMessage(QFormLayout* form, const QString& label, QWidget* field,
+                       FieldMessage* message) {
     auto* box = new QVBoxLayout;
     box->setContentsMargins(0, 0, 0, 0);
     box->setSpacing(2);
     box->addWidget(field);
     box->addWidget(message);
-    return box;
+    // A row's label for a layout has no buddy of its own: without one, "&Reason" shows its "&".
+    auto* title = new QLabel(label, field->parentWidget());
+    title->setBuddy(field);
+    form->addRow(title, box);
 }
 
 void reserveTextRoom(QLineEdit* edit, const QString& text) {

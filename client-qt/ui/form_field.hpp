@@ -2,7 +2,7 @@
 
 #include <QLabel>
 
-class QLayout;
+class QFormLayout;
 class QLineEdit;
 
 namespace shop::client::ui {
@@ -36,8 +36,10 @@ class FieldMessage final : public QLabel {
     Kind m_kind = Kind::Hint;
 };
 
-/// `field` with its message line right under it, as one cell of a form.
-QLayout* withMessage(QWidget* field, FieldMessage* message);
+/// Adds a row to `form`: `label`, whose mnemonic moves the focus to `field`, and `field` with
+/// `message` right under it.
+void addRowWithMessage(QFormLayout* form, const QString& label, QWidget* field,
+                       FieldMessage* message);
 
 /// Makes `edit` at least wide enough to show all of `text` (when empty, its placeholder text)
 /// in the current style and font.

@@ -31,7 +31,7 @@ NewAccountDialog::NewAccountDialog(QWidget* parent)
     m_buttons->button(QDialogButtonBox::Ok)->setText(tr("Create"));
 
     auto* form = new QFormLayout;
-    form->addRow(tr("&User id"), withMessage(m_userId, m_userIdError));
+    addRowWithMessage(form, tr("&User id"), m_userId, m_userIdError);
     form->addRow(tr("Opening &balance"), m_balance);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(form);

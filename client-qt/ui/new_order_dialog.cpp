@@ -42,7 +42,7 @@ NewOrderDialog::NewOrderDialog(const QString& userId, const QString& balance, QW
     form->addRow(tr("Account"), account);
     form->addRow(tr("Balance"), new QLabel(balanceShown, this));
     form->addRow(tr("&Amount"), m_amount);
-    form->addRow(tr("&Description"), withMessage(m_description, m_descriptionError));
+    addRowWithMessage(form, tr("&Description"), m_description, m_descriptionError);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addWidget(m_buttons);

@@ -52,7 +52,7 @@ RefundDialog::RefundDialog(ApiClient* api, const Order& order, QWidget* parent)
     form->addRow(tr("Order amount"), new QLabel(order.amount, this));
     form->addRow(tr("Still refundable"), m_refundable);
     form->addRow(tr("&Amount"), m_amount);
-    form->addRow(tr("R&eason"), withMessage(m_reason, m_reasonError));
+    addRowWithMessage(form, tr("R&eason"), m_reason, m_reasonError);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addWidget(m_error);
