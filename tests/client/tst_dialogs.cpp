@@ -130,6 +130,7 @@ class tst_Dialogs : public QObject {
     void newOrderAboveTheBalanceWarns();
     void disabledOkSaysWhy();
     void amountsAndIdsAreTrimmed();
+    void refundOnItsWaySaysSo();
     void sizeStaysWhenMessagesComeAndGo_data();
     void sizeStaysWhenMessagesComeAndGo();
 
@@ -276,6 +277,41 @@ void tst_Dialogs::amountsAndIdsAreTrimmed() {
     QVERIFY(okButton(&account)->isEnabled());
     QCOMPARE(account.request().userId, kUser);
     QCOMPARE(account.request().openingBalance, QStringLiteral("5.00"));
+}
+
+void tst_Dialogs::refundOnItsWaySaysSo() {
+    Order order;
+    order.orderId = kOrderId;
+    order.userId = kUser;
+    order.amount = QStringLiteral("25.00");
+    order.status = QStringLiteral("FINISHED");
+    order.refundedAmount = QStringLiteral("0.00");
+    m_network->setHandler([](const SentRequest& sent) {
+        if (sent.method == "POST") {
+            return FakeResponse::heldBack(FakeResponse::json(
+                202,
+                R"({"data":{"refund_id":"r-1","order_id":")" + kOrderId.toUtf8() +
+                    R"(","user_id":")" + kUser.toUtf8() +
+                    R"(","amount":"25.00","reason":"damaged","status":"PENDING",)"
+                    R"("created_at":"2025-11-22T10:05:00Z","updated_at":"2025-11-22T10:05:00Z"}})"));
+        }
+        return FakeResponse::json(200, R"({"data":{"order_id":")" + kOrderId.toUtf8() +
+                                           R"(","user_id":")" + kUser.toUtf8() +
+                                           R"(","items":[]}})");
+    });
+    ui::RefundDialog dialog(m_api.get(), order);
+    dialog.show();
+    QTest::keyClicks(edit(&dialog, "reasonEdit"), QStringLiteral(" damaged  "));
+    QCOMPARE(dialog.pendingRequest().reason, QStringLiteral("damaged"));
+    QSignalSpy requested(&dialog, &ui::RefundDialog::refundRequested);
+    okButton(&dialog)->click();
+    // Disabled while the refund is on its way, and the button says so.
+    QVERIFY(!okButton(&dialog)->isEnabled());
+    QCOMPARE(okButton(&dialog)->text(), QStringLiteral("Sending…"));
+    QTRY_COMPARE(m_network->heldCount(), 1);
+    QVERIFY(m_network->releaseHeld());
+    QTRY_COMPARE(requested.count(), 1);
+    QVERIFY(!dialog.isVisible());  // accepted: closed
 }
 
 void tst_Dialogs::sizeStaysWhenMessagesComeAndGo_data() {
