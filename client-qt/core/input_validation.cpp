@@ -20,7 +20,8 @@ FieldCheck failed(QString message) {
 
 FieldCheck checkAmount(const QString& text, bool positive, const QString& field) {
     std::string error;
-    const std::string utf8 = text.toStdString();
+    // Space around a pasted or typed amount is no mistake; space inside one is.
+    const std::string utf8 = text.trimmed().toStdString();
     const auto minor = domain::parseMoney(utf8, error, field.toStdString());
     if (!minor) {
         return failed(QString::fromStdString(error));
@@ -32,7 +33,10 @@ FieldCheck checkAmount(const QString& text, bool positive, const QString& field)
 }
 
 FieldCheck checkDescription(const QString& text) {
-    const QList<uint> codePoints = text.toUcs4();
+    // What is sent is trimmed: the server would store "   " as a description, which describes
+    // nothing, so blank is empty here.
+    const QString trimmed = text.trimmed();
+    const QList<uint> codePoints = trimmed.toUcs4();
     // The same order of checks as the orders service, so the messages agree.
     for (const uint c : codePoints) {
         if (c < 0x20 || c == 0x7f) {
@@ -40,17 +44,18 @@ FieldCheck checkDescription(const QString& text) {
         }
     }
     if (codePoints.isEmpty()) {
-        return failed(QStringLiteral("description must not be empty"));
+        return failed(QStringLiteral("a description is required"));
     }
     if (codePoints.size() > kMaxDescriptionChars) {
         return failed(
             QStringLiteral("description must be at most %1 characters").arg(kMaxDescriptionChars));
     }
-    return FieldCheck{text, QString()};
+    return FieldCheck{trimmed, QString()};
 }
 
 FieldCheck checkRefundReason(const QString& text) {
-    const QList<uint> codePoints = text.toUcs4();
+    const QString trimmed = text.trimmed();
+    const QList<uint> codePoints = trimmed.toUcs4();
     // The same checks, in the same order, as the orders service's.
     for (const uint c : codePoints) {
         if (c < 0x20 || c == 0x7f) {
@@ -60,7 +65,7 @@ FieldCheck checkRefundReason(const QString& text) {
     if (codePoints.size() > kMaxReasonChars) {
         return failed(QStringLiteral("reason must be at most %1 characters").arg(kMaxReasonChars));
     }
-    return FieldCheck{text, QString()};
+    return FieldCheck{trimmed, QString()};
 }
 
 std::optional<qint64> moneyMinor(const QString& text) {
@@ -77,10 +82,11 @@ QString moneyText(qint64 minor) {
 }
 
 FieldCheck checkUserId(const QString& text, bool optional) {
-    if (text.isEmpty()) {
+    const QString trimmed = text.trimmed();
+    if (trimmed.isEmpty()) {
         return optional ? FieldCheck{} : failed(QStringLiteral("user id is required"));
     }
-    const auto normalized = domain::normalizeUuid(text.toStdString());
+    const auto normalized = domain::normalizeUuid(trimmed.toStdString());
     if (!normalized) {
         return failed(
             QStringLiteral("user id must be a UUID such as "

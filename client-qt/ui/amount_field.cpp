@@ -1,8 +1,9 @@
 #include "ui/amount_field.hpp"
 
-#include <QLabel>
 #include <QLineEdit>
 #include <QVBoxLayout>
+
+#include "ui/form_field.hpp"
 
 namespace shop::client::ui {
 
@@ -12,27 +13,25 @@ AmountField::AmountField(const QString& field, bool positive, bool optional, QWi
       m_positive(positive),
       m_optional(optional),
       m_edit(new QLineEdit(this)),
-      m_error(new QLabel(this)) {
+      m_message(new FieldMessage(this)) {
     m_edit->setObjectName(QStringLiteral("amountEdit"));
     m_edit->setPlaceholderText(optional ? tr("optional, e.g. 100.00") : tr("e.g. 19.99"));
     m_edit->setAlignment(Qt::AlignRight);
-    m_error->setObjectName(QStringLiteral("amountError"));
-    m_error->setStyleSheet(QStringLiteral("color: #b71c1c;"));
-    // One line, so the dialog widens to show all of it: a wrapping label's extra lines are not
-    // part of a top-level layout's minimum size, and the dialog clipped them.
-    m_error->hide();
+    reserveTextRoom(m_edit);
+    m_message->setObjectName(QStringLiteral("amountError"));
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(2);
     layout->addWidget(m_edit);
-    layout->addWidget(m_error);
+    layout->addWidget(m_message);
     setFocusProxy(m_edit);
     connect(m_edit, &QLineEdit::textChanged, this, &AmountField::revalidate);
     m_valid = check().ok();
+    revalidate();
 }
 
 FieldCheck AmountField::check() const {
-    const QString text = m_edit->text();
+    const QString text = m_edit->text().trimmed();
     if (text.isEmpty()) {
         return m_optional ? FieldCheck{} : FieldCheck{QString(), tr("%1 is required").arg(m_field)};
     }
@@ -57,13 +56,33 @@ void AmountField::setMaximum(const QString& maximum, const QString& what) {
     revalidate();
 }
 
+void AmountField::setWarningAbove(const QString& limit, const QString& warning) {
+    m_warningLimit = limit;
+    m_warning = warning;
+    revalidate();
+}
+
+bool AmountField::isOverWarningLimit(const FieldCheck& verdict) const {
+    if (!verdict.ok() || m_warning.isEmpty()) {
+        return false;
+    }
+    const auto value = moneyMinor(verdict.value);
+    const auto limit = moneyMinor(m_warningLimit);
+    return value && limit && *value > *limit;
+}
+
 void AmountField::revalidate() {
     const FieldCheck verdict = check();
-    // An empty required field is not an error to shout about while the person is still typing.
-    const bool show = !verdict.ok() && !m_edit->text().isEmpty();
-    m_error->setText(show ? verdict.error : QString());
-    m_error->setVisible(show);
-    m_edit->setStyleSheet(show ? QStringLiteral("border: 1px solid #b71c1c;") : QString());
+    const bool typed = !m_edit->text().isEmpty();
+    if (!verdict.ok()) {
+        // Nothing typed yet is no mistake, but the field still says what it needs.
+        m_message->setMessage(typed ? FieldMessage::Kind::Error : FieldMessage::Kind::Hint,
+                              verdict.error);
+    } else if (isOverWarningLimit(verdict)) {
+        m_message->setMessage(FieldMessage::Kind::Warning, m_warning);
+    } else {
+        m_message->clearMessage();
+    }
     if (verdict.ok() != m_valid) {
         m_valid = verdict.ok();
         emit validityChanged(m_valid);

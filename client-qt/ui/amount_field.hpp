@@ -4,13 +4,15 @@
 
 #include "core/input_validation.hpp"
 
-class QLabel;
 class QLineEdit;
 
 namespace shop::client::ui {
 
-/// A money input that accepts exactly what the API accepts and says what is wrong right under
-/// the field while typing, so nothing invalid is ever sent.
+class FieldMessage;
+
+/// A money input that accepts exactly what the API accepts (whitespace around the amount
+/// trimmed) and says right under the field, while typing, what is wrong or still missing, so
+/// nothing invalid is ever sent and a disabled OK is never unexplained.
 class AmountField final : public QWidget {
     Q_OBJECT
 
@@ -26,6 +28,9 @@ class AmountField final : public QWidget {
     /// API's); `what` says what the limit is ("still refundable") in the message. Revalidates.
     void setMaximum(const QString& maximum, const QString& what = {});
     QString maximum() const { return m_maximum; }
+    /// Above `limit` (normalized money text) an amount is still accepted, but `warning` shows
+    /// under the field; an empty `warning` removes it. Revalidates.
+    void setWarningAbove(const QString& limit, const QString& warning);
     QLineEdit* lineEdit() const { return m_edit; }
 
   signals:
@@ -33,14 +38,17 @@ class AmountField final : public QWidget {
 
   private:
     void revalidate();
+    bool isOverWarningLimit(const FieldCheck& verdict) const;
 
     QString m_field;
     bool m_positive;
     bool m_optional;
     QString m_maximum;
     QString m_maximumWhat;
+    QString m_warningLimit;
+    QString m_warning;
     QLineEdit* m_edit;
-    QLabel* m_error;
+    FieldMessage* m_message;
     bool m_valid = false;
 };
 

@@ -5,15 +5,16 @@
 #include "core/requests.hpp"
 
 class QDialogButtonBox;
-class QLabel;
 class QLineEdit;
 
 namespace shop::client::ui {
 
 class AmountField;
+class FieldMessage;
 
-/// Collects a new account: an optional user id (a random one when blank) and an optional
-/// opening balance, both checked inline. OK is enabled only for valid input.
+/// Collects a new account: an optional user id (a random one when blank; whitespace around it
+/// trimmed) and an optional opening balance, both checked inline. OK is enabled only for valid
+/// input, and the field at fault says why it is not.
 class NewAccountDialog final : public QDialog {
     Q_OBJECT
 
@@ -27,7 +28,7 @@ class NewAccountDialog final : public QDialog {
     void revalidate();
 
     QLineEdit* m_userId;
-    QLabel* m_userIdError;
+    FieldMessage* m_userIdError;
     AmountField* m_balance;
     QDialogButtonBox* m_buttons;
 };

@@ -5,15 +5,17 @@
 #include "core/requests.hpp"
 
 class QDialogButtonBox;
-class QLabel;
 class QLineEdit;
 
 namespace shop::client::ui {
 
 class AmountField;
+class FieldMessage;
 
-/// Collects an order for one account: an amount > 0 and a description of 1..500 characters,
-/// both checked inline.
+/// Collects an order for one account: an amount > 0 and a description of 1..500 characters
+/// (trimmed; a blank one is "required"), both checked inline. An amount above the account's
+/// `balance` (money text) is accepted with a warning: the payment will be refused unless the
+/// account is topped up first.
 class NewOrderDialog final : public QDialog {
     Q_OBJECT
 
@@ -29,7 +31,7 @@ class NewOrderDialog final : public QDialog {
     QString m_userId;
     AmountField* m_amount;
     QLineEdit* m_description;
-    QLabel* m_descriptionError;
+    FieldMessage* m_descriptionError;
     QDialogButtonBox* m_buttons;
 };
 

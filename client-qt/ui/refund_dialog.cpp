@@ -13,6 +13,7 @@
 #include "core/money_text.hpp"
 #include "core/refund_model.hpp"
 #include "ui/amount_field.hpp"
+#include "ui/form_field.hpp"
 #include "ui/refunds_view.hpp"
 
 namespace shop::client::ui {
@@ -23,7 +24,7 @@ RefundDialog::RefundDialog(ApiClient* api, const Order& order, QWidget* parent)
       m_order(order),
       m_amount(new AmountField(QStringLiteral("amount"), true, false, this)),
       m_reason(new QLineEdit(this)),
-      m_reasonError(new QLabel(this)),
+      m_reasonError(new FieldMessage(this)),
       m_refundable(new QLabel(this)),
       m_error(new QLabel(this)),
       m_refunds(new RefundsView(api, order.orderId, this)),
@@ -31,12 +32,10 @@ RefundDialog::RefundDialog(ApiClient* api, const Order& order, QWidget* parent)
     setObjectName(QStringLiteral("refundDialog"));
     setWindowTitle(tr("Refund order %1").arg(order.orderId.left(8)));
     setMinimumWidth(620);
-    m_buttons->button(QDialogButtonBox::Ok)->setText(tr("&Refund"));
     m_reason->setObjectName(QStringLiteral("reasonEdit"));
     m_reason->setPlaceholderText(tr("optional, at most 200 characters"));
+    reserveTextRoom(m_reason);
     m_reasonError->setObjectName(QStringLiteral("reasonError"));
-    m_reasonError->setStyleSheet(QStringLiteral("color: #b71c1c;"));
-    m_reasonError->hide();
     m_refundable->setObjectName(QStringLiteral("refundableLabel"));
     m_error->setObjectName(QStringLiteral("refundError"));
     m_error->setStyleSheet(QStringLiteral("color: #b71c1c;"));
@@ -48,17 +47,13 @@ RefundDialog::RefundDialog(ApiClient* api, const Order& order, QWidget* parent)
     orderId->setTextInteractionFlags(Qt::TextSelectableByMouse);
     auto* account = new QLabel(order.userId, this);
     account->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    auto* reasonBox = new QVBoxLayout;
-    reasonBox->setSpacing(2);
-    reasonBox->addWidget(m_reason);
-    reasonBox->addWidget(m_reasonError);
     auto* form = new QFormLayout;
     form->addRow(tr("Order"), orderId);
     form->addRow(tr("Account"), account);
     form->addRow(tr("Order amount"), new QLabel(moneyDisplayText(order.amount), this));
     form->addRow(tr("Still refundable"), m_refundable);
     form->addRow(tr("&Amount"), m_amount);
-    form->addRow(tr("R&eason"), reasonBox);
+    addRowWithMessage(form, tr("R&eason"), m_reason, m_reasonError);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addWidget(m_error);
@@ -76,8 +71,7 @@ RefundDialog::RefundDialog(ApiClient* api, const Order& order, QWidget* parent)
     connect(m_amount, &AmountField::validityChanged, this, &RefundDialog::updateButtons);
     connect(m_reason, &QLineEdit::textChanged, this, [this] {
         const FieldCheck verdict = checkRefundReason(m_reason->text());
-        m_reasonError->setText(verdict.error);
-        m_reasonError->setVisible(!verdict.ok());
+        m_reasonError->setMessage(FieldMessage::Kind::Error, verdict.error);
         updateButtons();
     });
     connect(m_refunds, &RefundsView::loaded, this, [this](bool ok) {
@@ -100,8 +94,8 @@ void RefundDialog::applyRemainder(const QString& remainder) {
 }
 
 RefundRequest RefundDialog::pendingRequest() const {
-    RefundRequest request =
-        RefundRequest::make(m_order.orderId, m_amount->check().value, m_reason->text());
+    RefundRequest request = RefundRequest::make(m_order.orderId, m_amount->check().value,
+                                                checkRefundReason(m_reason->text()).value);
     if (m_retryable && m_retryable->sameRefundAs(request)) {
         return *m_retryable;
     }
@@ -151,8 +145,10 @@ void RefundDialog::showFailure(const ApiError& error) {
 }
 
 void RefundDialog::updateButtons() {
-    m_buttons->button(QDialogButtonBox::Ok)
-        ->setEnabled(!m_busy && m_amount->isValid() && checkRefundReason(m_reason->text()).ok());
+    QPushButton* ok = m_buttons->button(QDialogButtonBox::Ok);
+    ok->setEnabled(!m_busy && m_amount->isValid() && checkRefundReason(m_reason->text()).ok());
+    // Invalid input says why under its field; a refund on its way says so on the button.
+    ok->setText(m_busy ? tr("Sending…") : tr("&Refund"));
 }
 
 }  // namespace shop::client::ui

@@ -18,6 +18,7 @@ struct ApiError;
 namespace shop::client::ui {
 
 class AmountField;
+class FieldMessage;
 class RefundsView;
 
 /// Refunds (part of) a FINISHED order: the amount, prefilled with what is still refundable and
@@ -55,7 +56,7 @@ class RefundDialog final : public QDialog {
     Order m_order;
     AmountField* m_amount;
     QLineEdit* m_reason;
-    QLabel* m_reasonError;
+    FieldMessage* m_reasonError;
     QLabel* m_refundable;
     QLabel* m_error;
     RefundsView* m_refunds;

@@ -6,8 +6,8 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 
-#include "core/money_text.hpp"
 #include "ui/amount_field.hpp"
+#include "ui/form_field.hpp"
 
 namespace shop::client::ui {
 
@@ -18,12 +18,13 @@ TopUpDialog::TopUpDialog(const QString& userId, const QString& balance, QWidget*
       m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this)) {
     setObjectName(QStringLiteral("topUpDialog"));
     setWindowTitle(tr("Top up"));
+    setMinimumWidth(460);
     m_buttons->button(QDialogButtonBox::Ok)->setText(tr("Top up"));
     auto* account = new QLabel(userId, this);
     account->setTextInteractionFlags(Qt::TextSelectableByMouse);
     auto* form = new QFormLayout;
     form->addRow(tr("Account"), account);
-    form->addRow(tr("Balance"), new QLabel(moneyDisplayText(balance), this));
+    form->addRow(tr("Balance"), new QLabel(moneyShown(balance), this));
     form->addRow(tr("&Amount"), m_amount);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(form);

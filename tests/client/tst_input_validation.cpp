@@ -78,8 +78,17 @@ void tst_InputValidation::amounts_data() {
                                           << "after the decimal point";
     QTest::newRow("comma") << "5,00" << true << ""
                            << "decimal number";
-    QTest::newRow("surrounding space") << " 5" << true << ""
-                                       << "whitespace";
+    QTest::newRow("leading space trimmed") << " 10" << true << "10.00"
+                                           << "";
+    QTest::newRow("surrounding whitespace trimmed") << "\t19.99 \n"
+                                                    << true << "19.99"
+                                                    << "";
+    QTest::newRow("space inside") << "1 0" << true << ""
+                                  << "must not contain whitespace";
+    QTest::newRow("space inside, trimmed around") << " 1 0 " << true << ""
+                                                  << "must not contain whitespace";
+    QTest::newRow("blank") << "   " << true << ""
+                           << "must not be empty";
     QTest::newRow("letters") << "ten" << true << ""
                              << "decimal number";
     QTest::newRow("empty") << "" << true << ""
@@ -102,46 +111,67 @@ void tst_InputValidation::amounts() {
 
 void tst_InputValidation::descriptions_data() {
     QTest::addColumn<QString>("text");
-    QTest::addColumn<bool>("ok");
-    QTest::newRow("plain") << "a book" << true;
-    QTest::newRow("one character") << "x" << true;
-    QTest::newRow("500 characters") << QString(500, u'a') << true;
-    QTest::newRow("500 non-ASCII characters") << QString(500, QChar(0x00e9)) << true;
-    QTest::newRow("500 characters outside the BMP")
-        << QString::fromUcs4(QList<char32_t>(500, U'\U0001F600').constData(), 500) << true;
-    QTest::newRow("501 characters") << QString(501, u'a') << false;
-    QTest::newRow("empty") << "" << false;
-    QTest::newRow("newline") << "two\nlines" << false;
-    QTest::newRow("tab") << "a\tb" << false;
-    QTest::newRow("DEL") << QStringLiteral("a\x7f") << false;
+    QTest::addColumn<QString>("value");  // empty: refused
+    QTest::addColumn<QString>("error");
+    const QString required = QStringLiteral("a description is required");
+    QTest::newRow("plain") << "a book"
+                           << "a book" << QString();
+    QTest::newRow("one character") << "x"
+                                   << "x" << QString();
+    QTest::newRow("500 characters") << QString(500, u'a') << QString(500, u'a') << QString();
+    QTest::newRow("500 non-ASCII characters")
+        << QString(500, QChar(0x00e9)) << QString(500, QChar(0x00e9)) << QString();
+    const QString emoji = QString::fromUcs4(QList<char32_t>(500, U'\U0001F600').constData(), 500);
+    QTest::newRow("500 characters outside the BMP") << emoji << emoji << QString();
+    QTest::newRow("501 characters")
+        << QString(501, u'a') << QString() << "description must be at most 500 characters";
+    QTest::newRow("500 characters and space around")
+        << "  " + QString(500, u'a') + " " << QString(500, u'a') << QString();
+    QTest::newRow("trimmed, inner space kept") << "  a  book\t"
+                                               << "a  book" << QString();
+    QTest::newRow("empty") << "" << QString() << required;
+    QTest::newRow("blank") << "   " << QString() << required;
+    QTest::newRow("only a tab") << "\t" << QString() << required;
+    QTest::newRow("newline") << "two\nlines" << QString()
+                             << "description must not contain control characters";
+    QTest::newRow("tab") << "a\tb" << QString()
+                         << "description must not contain control characters";
+    QTest::newRow("DEL") << QStringLiteral("a\x7f") << QString()
+                         << "description must not contain control characters";
 }
 
 void tst_InputValidation::descriptions() {
     QFETCH(QString, text);
-    QFETCH(bool, ok);
+    QFETCH(QString, value);
+    QFETCH(QString, error);
     const FieldCheck check = checkDescription(text);
-    QCOMPARE(check.ok(), ok);
-    QCOMPARE(check.error.isEmpty(), ok);
+    QCOMPARE(check.ok(), !value.isEmpty());
+    QCOMPARE(check.value, value);
+    QCOMPARE(check.error, error);
 }
 
 void tst_InputValidation::refundReasons_data() {
     QTest::addColumn<QString>("text");
     QTest::addColumn<bool>("ok");
-    QTest::newRow("none") << "" << true;
-    QTest::newRow("plain") << "damaged in transit" << true;
-    QTest::newRow("200 characters") << QString(200, u'a') << true;
-    QTest::newRow("200 characters outside the BMP")
-        << QString::fromUcs4(QList<char32_t>(200, U'\U0001F600').constData(), 200) << true;
-    QTest::newRow("201 characters") << QString(201, u'a') << false;
-    QTest::newRow("newline") << "two\nlines" << false;
+    QTest::addColumn<QString>("value");
+    QTest::newRow("none") << "" << true << "";
+    QTest::newRow("blank is none") << "   " << true << "";
+    QTest::newRow("plain") << "damaged in transit" << true << "damaged in transit";
+    QTest::newRow("trimmed") << " damaged " << true << "damaged";
+    QTest::newRow("200 characters") << QString(200, u'a') << true << QString(200, u'a');
+    const QString emoji = QString::fromUcs4(QList<char32_t>(200, U'\U0001F600').constData(), 200);
+    QTest::newRow("200 characters outside the BMP") << emoji << true << emoji;
+    QTest::newRow("201 characters") << QString(201, u'a') << false << "";
+    QTest::newRow("newline") << "two\nlines" << false << "";
 }
 
 void tst_InputValidation::refundReasons() {
     QFETCH(QString, text);
     QFETCH(bool, ok);
+    QFETCH(QString, value);
     const FieldCheck check = checkRefundReason(text);
     QCOMPARE(check.ok(), ok);
-    QCOMPARE(check.value, ok ? text : QString());
+    QCOMPARE(check.value, value);
 }
 
 void tst_InputValidation::moneyInMinorUnits() {
@@ -165,7 +195,12 @@ void tst_InputValidation::userIds_data() {
                                << "3f2b6c1e-8a4d-4e8f-9b1a-2c3d4e5f6a7b" << true;
     QTest::newRow("upper case normalized") << "3F2B6C1E-8A4D-4E8F-9B1A-2C3D4E5F6A7B" << false
                                            << "3f2b6c1e-8a4d-4e8f-9b1a-2c3d4e5f6a7b" << true;
+    QTest::newRow("space around trimmed") << " 3f2b6c1e-8a4d-4e8f-9b1a-2c3d4e5f6a7b\t" << false
+                                          << "3f2b6c1e-8a4d-4e8f-9b1a-2c3d4e5f6a7b" << true;
+    QTest::newRow("space inside") << "3f2b6c1e-8a4d-4e8f-9b1a 2c3d4e5f6a7b" << false << "" << false;
     QTest::newRow("blank optional") << "" << true << "" << true;
+    QTest::newRow("spaces optional") << "   " << true << "" << true;
+    QTest::newRow("spaces required") << "   " << false << "" << false;
     QTest::newRow("blank required") << "" << false << "" << false;
     QTest::newRow("braces") << "{3f2b6c1e-8a4d-4e8f-9b1a-2c3d4e5f6a7b}" << true << "" << false;
     QTest::newRow("not a uuid") << "alice" << true << "" << false;
