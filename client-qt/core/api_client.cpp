@@ -140,9 +140,10 @@ void ApiClient::send(const Request& request, QObject* context, RawCallback done)
 
     const bool hasContext = context != nullptr;
     QPointer<QObject> guard(context);
+    const QString sentToken = m_accessToken;
     connect(
         reply, &QNetworkReply::finished, this,
-        [this, reply, timer, request, requestId, timeout, hasContext, guard,
+        [this, reply, timer, request, requestId, timeout, hasContext, guard, sentToken,
          done = std::move(done)] {
             timer->stop();
             reply->deleteLater();
@@ -156,7 +157,10 @@ void ApiClient::send(const Request& request, QObject* context, RawCallback done)
             }
 
             auto finish = [&](const ApiResult<Answer>& result) {
-                if (!result.ok() && result.error().httpStatus == 401 && request.authenticated) {
+                // Only a 401 to the token in use ends the session: one to a request sent
+                // before a sign-in (with no token, or the previous one) says nothing of it.
+                if (!result.ok() && result.error().httpStatus == 401 && request.authenticated &&
+                    sentToken == m_accessToken) {
                     emit unauthorized(result.error());
                 }
                 if (hasContext && guard.isNull()) {

@@ -107,7 +107,8 @@ class ApiClient final : public QObject {
 
   signals:
     /// A request that needs authentication was answered 401: the token is missing, expired or
-    /// revoked. The request's own callback gets the error as well.
+    /// revoked. Not emitted when the token changed since the request was sent (its answer says
+    /// nothing of the new one). The request's own callback gets the error as well.
     void unauthorized(const shop::client::ApiError& error);
     /// After every request: true when the gateway answered at all, false when it could not be
     /// reached (a timeout says neither).

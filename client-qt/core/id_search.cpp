@@ -45,6 +45,20 @@ FieldCheck checkIdPrefix(const QString& text) {
                           .arg(prefix.size());
         return check;
     }
+    // As the gateway checks it: dashes exactly where 8-4-4-4-12 puts them.
+    for (qsizetype i = 0; i < prefix.size(); ++i) {
+        const bool dashHere = i == 8 || i == 13 || i == 18 || i == 23;
+        if (dashHere != (prefix[i] == u'-')) {
+            check.error = dashHere ? IdSearch::tr(
+                                         "An id has a dash after its first %1 "
+                                         "characters (8-4-4-4-12 digits).")
+                                         .arg(i)
+                                   : IdSearch::tr(
+                                         "An id has dashes only between groups of "
+                                         "8-4-4-4-12 digits.");
+            return check;
+        }
+    }
     check.value = prefix;
     return check;
 }

@@ -70,4 +70,9 @@ QString OrderHistory::placedRequestId(const QString& orderId) const {
     return it == m_orders.constEnd() ? QString() : it->placedRequestId;
 }
 
+void OrderHistory::clear() {
+    m_orders.clear();
+    m_seen.clear();
+}
+
 }  // namespace shop::client

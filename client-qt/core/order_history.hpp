@@ -51,6 +51,9 @@ class OrderHistory final : public QObject {
     /// client; empty when it was not placed here (or was forgotten).
     QString placedRequestId(const QString& orderId) const;
 
+    /// Forgets everything (the session that received it ended).
+    void clear();
+
     /// How many orders are held.
     int orderCount() const { return static_cast<int>(m_orders.size()); }
 

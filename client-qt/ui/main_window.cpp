@@ -20,6 +20,7 @@
 #include "core/auth_session.hpp"
 #include "core/event_stream.hpp"
 #include "core/health_monitor.hpp"
+#include "core/money_text.hpp"
 #include "core/order_history.hpp"
 #include "ui/accounts_panel.hpp"
 #include "ui/api_keys_dialog.hpp"
@@ -424,6 +425,16 @@ void MainWindow::clearData() {
     m_balancesToRefresh.clear();
     m_balanceTimer.stop();
     m_placedOrderId.clear();
+    m_search->lineEdit()->clear();
+    m_orderHistory->clear();
+    // Windows opened on what the ended session read (an order's details, a history, refunds,
+    // API keys, a half-filled action) would go on showing it: they close too.
+    const auto windows = findChildren<QDialog*>(Qt::FindDirectChildrenOnly);
+    for (QDialog* window : windows) {
+        if (window != m_signIn && qobject_cast<SettingsDialog*>(window) == nullptr) {
+            window->close();
+        }
+    }
     updateActions();
 }
 
@@ -502,10 +513,11 @@ void MainWindow::refundOrder() {
     auto* dialog = new RefundDialog(m_services.api, *order, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &RefundDialog::refundRequested, this, [this](const Refund& refund) {
-        statusBar()->showMessage(tr("Refund of %1 for order %2 requested: %3, the order follows "
-                                    "once the account is credited")
-                                     .arg(refund.amount, refund.orderId, refund.status),
-                                 kMessageMs);
+        statusBar()->showMessage(
+            tr("Refund of %1 for order %2 requested: %3, the order follows "
+               "once the account is credited")
+                .arg(moneyDisplayText(refund.amount), refund.orderId, refund.status),
+            kMessageMs);
     });
     dialog->open();
 }
@@ -650,9 +662,10 @@ void MainWindow::submitNewAccount(const NewAccountRequest& request,
                 m_decidedFailures.remove(static_cast<int>(Operation::NewAccount), problem);
                 noteSuccess(Operation::NewAccount);
                 m_accounts->upsert(result.value(), true);
-                statusBar()->showMessage(tr("Account %1 created, balance %2")
-                                             .arg(result.value().userId, result.value().balance),
-                                         kMessageMs);
+                statusBar()->showMessage(
+                    tr("Account %1 created, balance %2")
+                        .arg(result.value().userId, moneyDisplayText(result.value().balance)),
+                    kMessageMs);
                 return;
             }
             const ApiError& error = result.error();
@@ -676,7 +689,8 @@ void MainWindow::submitNewAccount(const NewAccountRequest& request,
                         statusBar()->showMessage(
                             tr("Account %1 exists, balance %2: the attempt that got no answer "
                                "created it, unless it was there before")
-                                .arg(account.value().userId, account.value().balance),
+                                .arg(account.value().userId,
+                                     moneyDisplayText(account.value().balance)),
                             kMessageMs);
                     });
                 return;
@@ -691,40 +705,41 @@ void MainWindow::submitTopUp(const TopUpRequest& request, NotificationBar::Probl
     if (problem == 0) {
         problem = m_notifications->newId();
     }
-    const QString title =
-        tr("Top-up of %1 for %2 failed:").arg(request.amount, request.userId.left(8));
-    statusBar()->showMessage(tr("Topping up %1 by %2…").arg(request.userId, request.amount));
-    m_services.api->topUp(request, this,
-                          [this, request, problem, title](const ApiResult<Account>& result) {
-                              if (!result.ok()) {
-                                  statusBar()->clearMessage();
-                                  noteFailure(Operation::TopUp, problem, result.error(), true);
-                                  // Retry sends the very same request, Idempotency-Key included:
-                                  // credited once.
-                                  m_notifications->showError(
-                                      problem, title, result.error(),
-                                      [this, request, problem] { submitTopUp(request, problem); });
-                                  return;
-                              }
-                              m_notifications->clear(problem);
-                              m_decidedFailures.remove(static_cast<int>(Operation::TopUp), problem);
-                              noteSuccess(Operation::TopUp);
-                              m_accounts->upsert(result.value(), false);
-                              statusBar()->showMessage(
-                                  tr("Topped up %1 by %2: balance %3")
-                                      .arg(request.userId, request.amount, result.value().balance),
-                                  kMessageMs);
-                          });
+    const QString title = tr("Top-up of %1 for %2 failed:")
+                              .arg(moneyDisplayText(request.amount), request.userId.left(8));
+    statusBar()->showMessage(
+        tr("Topping up %1 by %2…").arg(request.userId, moneyDisplayText(request.amount)));
+    m_services.api->topUp(
+        request, this, [this, request, problem, title](const ApiResult<Account>& result) {
+            if (!result.ok()) {
+                statusBar()->clearMessage();
+                noteFailure(Operation::TopUp, problem, result.error(), true);
+                // Retry sends the very same request, Idempotency-Key included:
+                // credited once.
+                m_notifications->showError(
+                    problem, title, result.error(),
+                    [this, request, problem] { submitTopUp(request, problem); });
+                return;
+            }
+            m_notifications->clear(problem);
+            m_decidedFailures.remove(static_cast<int>(Operation::TopUp), problem);
+            noteSuccess(Operation::TopUp);
+            m_accounts->upsert(result.value(), false);
+            statusBar()->showMessage(tr("Topped up %1 by %2: balance %3")
+                                         .arg(request.userId, moneyDisplayText(request.amount),
+                                              moneyDisplayText(result.value().balance)),
+                                     kMessageMs);
+        });
 }
 
 void MainWindow::submitOrder(const NewOrderRequest& request, NotificationBar::ProblemId problem) {
     if (problem == 0) {
         problem = m_notifications->newId();
     }
-    const QString title =
-        tr("Order of %1 for %2 failed:").arg(request.amount, request.userId.left(8));
+    const QString title = tr("Order of %1 for %2 failed:")
+                              .arg(moneyDisplayText(request.amount), request.userId.left(8));
     statusBar()->showMessage(
-        tr("Placing an order of %1 for %2…").arg(request.amount, request.userId));
+        tr("Placing an order of %1 for %2…").arg(moneyDisplayText(request.amount), request.userId));
     m_services.api->createOrder(
         request, this, [this, request, problem, title](const ApiResult<Order>& result) {
             if (!result.ok()) {

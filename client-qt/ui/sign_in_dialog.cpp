@@ -9,6 +9,7 @@
 #include <QVBoxLayout>
 
 #include "core/auth_session.hpp"
+#include "ui/form_field.hpp"
 
 namespace shop::client::ui {
 
@@ -52,7 +53,12 @@ SignInDialog::SignInDialog(AuthSession* session, const QUrl& gatewayUrl, const Q
     auto* gatewayRow = new QHBoxLayout;
     gatewayRow->addWidget(m_gateway, 1);
     gatewayRow->addWidget(m_settings);
+    // The fields take the dialog's width and never shrink below a long user name or password.
+    const QString roomFor = QStringLiteral("operator.name@example.org");
+    reserveTextRoom(m_username, roomFor);
+    reserveTextRoom(m_password, roomFor);
     auto* form = new QFormLayout;
+    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     form->addRow(tr("Gateway"), gatewayRow);
     form->addRow(tr("&Username"), m_username);
     form->addRow(tr("&Password"), m_password);

@@ -397,6 +397,13 @@ void tst_ApiClient::unauthorizedSignal() {
                         [&](const ApiResult<TokenGrant>& r) { token = r; });
     QCOMPARE(await(token).error().code, QStringLiteral("UNAUTHORIZED"));
     QCOMPARE(spy.count(), 1);
+
+    // A 401 to a request sent before a new sign-in says nothing of the new token.
+    std::optional<ApiResult<Order>> stale;
+    m_api->getOrder(QStringLiteral("o-1"), nullptr, [&](const ApiResult<Order>& r) { stale = r; });
+    m_api->setAccessToken(QStringLiteral("renewed"));
+    QCOMPARE(await(stale).error().httpStatus, 401);
+    QCOMPARE(spy.count(), 1);
 }
 
 void tst_ApiClient::callbackSkippedWhenContextDies() {

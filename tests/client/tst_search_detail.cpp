@@ -265,7 +265,11 @@ void tst_SearchDetail::checksPrefixes_data() {
     QTest::newRow("four hex digits")
         << QStringLiteral("9a1b") << QStringLiteral("9a1b") << QString();
     QTest::newRow("upper case, spaces around")
-        << QStringLiteral("  9A1B-2C \n") << QStringLiteral("9a1b-2c") << QString();
+        << QStringLiteral("  9A1B2C3D-E \n") << QStringLiteral("9a1b2c3d-e") << QString();
+    QTest::newRow("dash missing") << QStringLiteral("fffffffff") << QString()
+                                  << QStringLiteral("dash after its first 8 characters");
+    QTest::newRow("dash misplaced")
+        << QStringLiteral("9a1b-2c") << QString() << QStringLiteral("dashes only between groups");
     QTest::newRow("whole id") << kOrderId << kOrderId << QString();
     QTest::newRow("three") << QStringLiteral("9a1") << QString()
                            << QStringLiteral("at least 4 characters");

@@ -8,6 +8,7 @@
 // cancelled, a refused stream that connects again); the title, the status bar and About. All
 // over a fake network, with a fresh window for each test.
 #include <QApplication>
+#include <QDialog>
 #include <QDialogButtonBox>
 #include <QLabel>
 #include <QLineEdit>
@@ -28,6 +29,7 @@
 #include "core/auth_session.hpp"
 #include "core/event_stream.hpp"
 #include "core/health_monitor.hpp"
+#include "core/order_history.hpp"
 #include "core/order_model.hpp"
 #include "core/timeline_model.hpp"
 #include "support/fake_network.hpp"
@@ -39,6 +41,7 @@
 #include "ui/new_order_dialog.hpp"
 #include "ui/notification_bar.hpp"
 #include "ui/orders_panel.hpp"
+#include "ui/search_box.hpp"
 #include "ui/settings_dialog.hpp"
 #include "ui/sign_in_dialog.hpp"
 
@@ -79,6 +82,15 @@ T* visibleDialog(QWidget* parent) {
         }
     }
     return nullptr;
+}
+
+// The window's dialogs on screen, but for the sign-in.
+int visibleWindows(QWidget* parent) {
+    int count = 0;
+    for (QDialog* dialog : parent->findChildren<QDialog*>(Qt::FindDirectChildrenOnly)) {
+        count += dialog->isVisible() && qobject_cast<ui::SignInDialog*>(dialog) == nullptr;
+    }
+    return count;
 }
 
 QAction* action(QWidget* window, const char* name) {
@@ -308,9 +320,20 @@ void tst_WindowState::signOutClearsTheWindowAndDisablesActions() {
         QVERIFY2(action(h.window.get(), qPrintable(name))->isEnabled(), qPrintable(name));
     }
 
+    // Windows opened on the session's data, and a search typed in it.
+    h.window->showOrder(kOrder);
+    h.window->showHistory();
+    QTRY_COMPARE(visibleWindows(h.window.get()), 2);
+    h.window->searchBox()->lineEdit()->setText(kOrder.left(8));
+    QCOMPARE(h.window->orderHistory()->orderCount(), 1);
+
     action(h.window.get(), "signOutAction")->trigger();
     QCOMPARE(h.auth.state(), AuthSession::State::SignedOut);
     // Nothing read under the session stays on screen...
+    QCOMPARE(visibleWindows(h.window.get()), 0);
+    QVERIFY(h.window->searchBox()->lineEdit()->text().isEmpty());
+    QVERIFY(!h.window->searchBox()->popup()->isVisible());
+    QCOMPARE(h.window->orderHistory()->orderCount(), 0);
     QCOMPARE(h.window->accountsPanel()->model()->rowCount(), 0);
     QVERIFY(!h.window->accountsPanel()->currentAccount());
     QCOMPARE(orders->model()->rowCount(), 0);
@@ -624,12 +647,25 @@ void tst_WindowState::unreachableGatewaySignInPointsToSettings() {
     QTRY_VERIFY(unreachable->isVisible());
     QVERIFY(unreachable->text().contains(QLatin1StringView("http://gateway.test")));
     QVERIFY(unreachable->text().contains(QLatin1StringView("Settings")));
-    dialog->findChild<QLineEdit*>(QStringLiteral("usernameEdit"))->setText(QStringLiteral("op"));
-    dialog->findChild<QLineEdit*>(QStringLiteral("passwordEdit"))->setText(QStringLiteral("pw"));
+    auto* username = dialog->findChild<QLineEdit*>(QStringLiteral("usernameEdit"));
+    auto* password = dialog->findChild<QLineEdit*>(QStringLiteral("passwordEdit"));
+    // The fields hold a long name whole, and keep their width when messages come.
+    const int room =
+        username->fontMetrics().horizontalAdvance(QStringLiteral("operator.name@example.org"));
+    QVERIFY2(username->width() > room && password->width() > room,
+             qPrintable(QStringLiteral("%1 and %2 px for %3 px of text")
+                            .arg(username->width())
+                            .arg(password->width())
+                            .arg(room)));
+    const int fieldWidth = username->width();
+    username->setText(QStringLiteral("op"));
+    password->setText(QStringLiteral("pw"));
     dialog->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok)->click();
     auto* error = dialog->findChild<QLabel*>(QStringLiteral("signInError"));
     QTRY_VERIFY(error->isVisible());
     QVERIFY(unreachable->isVisible());
+    QTRY_COMPARE(username->width(), fieldWidth);
+    QCOMPARE(password->width(), fieldWidth);
 
     // Settings from the dialog: another URL, and the same dialog signs in there.
     dialog->findChild<QPushButton*>(QStringLiteral("signInSettings"))->click();
