@@ -36,6 +36,8 @@ class RateCounter final {
     /// second s, the counts of s - smoothingSeconds + 1 .. s summed and divided by
     /// smoothingSeconds (so a steady 10 per second reads 10 however the pushes bunch up).
     QList<Rate> rates(qint64 nowSecond);
+    /// Forgets every count.
+    void clear() { m_buckets.clear(); }
     /// The window's length in seconds.
     int windowSeconds() const { return m_windowSeconds; }
     /// How many seconds each rate averages over.

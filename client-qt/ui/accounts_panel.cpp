@@ -123,45 +123,52 @@ void AccountsPanel::loadPage(const QString& cursor) {
     m_more->setEnabled(false);
     const int generation = m_generation;
     const QString title = tr("Loading accounts failed:");
-    m_api->listAccounts(kPageSize, cursor, this,
-                        [this, cursor, generation, title](const ApiResult<Page<Account>>& result) {
-                            if (generation != m_generation) {
-                                return;  // a reload started since; its answer decides
-                            }
-                            m_loading = false;
-                            if (!result.ok()) {
-                                m_more->setEnabled(!m_nextCursor.isEmpty());
-                                m_notifications->showError(m_loadProblem, title, result.error(),
-                                                           [this, cursor] {
-                                                               if (cursor.isEmpty()) {
-                                                                   reload();
-                                                               } else {
-                                                                   loadPage(cursor);
-                                                               }
-                                                           });
-                                emit loaded();
-                                return;
-                            }
-                            m_notifications->clear(m_loadProblem);
-                            m_nextCursor = result.value().nextCursor;
-                            if (cursor.isEmpty()) {
-                                const QString selected = m_lastSelected;
-                                m_model->reset(result.value().items);
-                                for (const Account& newer : m_newerThanLoad) {
-                                    m_model->upsert(newer);
-                                }
-                                m_newerThanLoad.clear();
-                                if (!selected.isEmpty() && m_model->rowOf(selected) >= 0) {
-                                    selectUserId(selected);
-                                } else if (m_model->rowCount() > 0) {
-                                    m_view->selectRow(0);
-                                }
-                            } else {
-                                m_model->append(result.value().items);
-                            }
-                            updateSummary();
-                            emit loaded();
-                        });
+    m_api->listAccounts(
+        kPageSize, cursor, this,
+        [this, cursor, generation, title](const ApiResult<Page<Account>>& result) {
+            if (generation != m_generation) {
+                return;  // a reload started since; its answer decides
+            }
+            m_loading = false;
+            if (!result.ok()) {
+                m_more->setEnabled(!m_nextCursor.isEmpty());
+                m_notifications->showError(m_loadProblem, title, result.error(), [this, cursor] {
+                    if (cursor.isEmpty()) {
+                        reload();
+                    } else {
+                        loadPage(cursor);
+                    }
+                });
+                emit loaded();
+                return;
+            }
+            m_notifications->clear(m_loadProblem);
+            m_nextCursor = result.value().nextCursor;
+            if (cursor.isEmpty()) {
+                const QString selected = m_lastSelected;
+                // The selected account stays, even when it is older than the
+                // first page (found by the search): a reload must not move the
+                // selection under the operator's next action.
+                const std::optional<Account> kept = m_model->accountAt(m_model->rowOf(selected));
+                m_model->reset(result.value().items);
+                for (const Account& newer : m_newerThanLoad) {
+                    m_model->upsert(newer);
+                }
+                m_newerThanLoad.clear();
+                if (kept && m_model->rowOf(selected) < 0) {
+                    m_model->upsert(*kept);
+                }
+                if (!selected.isEmpty() && m_model->rowOf(selected) >= 0) {
+                    selectUserId(selected);
+                } else if (m_model->rowCount() > 0) {
+                    m_view->selectRow(0);
+                }
+            } else {
+                m_model->append(result.value().items);
+            }
+            updateSummary();
+            emit loaded();
+        });
 }
 
 void AccountsPanel::refreshAccount(const QString& userId) {
@@ -169,9 +176,10 @@ void AccountsPanel::refreshAccount(const QString& userId) {
         return;
     }
     m_refreshing.insert(userId);
-    m_api->getAccount(userId, this, [this, userId](const ApiResult<Account>& result) {
+    const int generation = m_generation;
+    m_api->getAccount(userId, this, [this, userId, generation](const ApiResult<Account>& result) {
         m_refreshing.remove(userId);
-        if (result.ok()) {
+        if (result.ok() && generation == m_generation) {  // not read before a clear()
             write(result.value());
         }
     });

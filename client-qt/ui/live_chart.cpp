@@ -71,6 +71,11 @@ QList<QPointF> LiveChart::cancelledPoints() const {
     return m_cancelled->points();
 }
 
+void LiveChart::clear() {
+    m_counter.clear();
+    redraw();
+}
+
 void LiveChart::redraw() {
     const qint64 now = QDateTime::currentSecsSinceEpoch();
     QPair<int, int> totals{0, 0};

@@ -30,6 +30,8 @@ class LiveChart final : public QWidget {
     /// The points drawn: (seconds before now, smoothed rate), oldest first.
     QList<QPointF> finishedPoints() const;
     QList<QPointF> cancelledPoints() const;
+    /// Forgets what was recorded and draws the empty window.
+    void clear();
     /// Draws what was recorded up to now (the timer does it every second).
     void redraw();
 

@@ -70,6 +70,7 @@ LivePanel::LivePanel(QWidget* parent)
 
 void LivePanel::clear() {
     m_timeline->clear();
+    m_chart->clear();
 }
 
 void LivePanel::addEvent(const OrderEvent& event) {

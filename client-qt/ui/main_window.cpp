@@ -418,6 +418,7 @@ void MainWindow::applyGateway(const QUrl& url) {
 }
 
 void MainWindow::clearData() {
+    ++m_dataGeneration;
     m_orders->setActive(false);
     m_accounts->clear();
     m_orders->clear();
@@ -512,14 +513,16 @@ void MainWindow::refundOrder() {
     }
     auto* dialog = new RefundDialog(m_services.api, *order, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &RefundDialog::refundRequested, this, [this](const Refund& refund) {
-        statusBar()->showMessage(
-            tr("Refund of %1 for order %2 requested: %3, the order follows "
-               "once the account is credited")
-                .arg(moneyDisplayText(refund.amount), refund.orderId, refund.status),
-            kMessageMs);
-    });
+    connect(dialog, &RefundDialog::refundRequested, this, &MainWindow::noteRefundRequested);
     dialog->open();
+}
+
+void MainWindow::noteRefundRequested(const Refund& refund) {
+    statusBar()->showMessage(
+        tr("Refund of %1 for order %2 requested: %3, the order follows "
+           "once the account is credited")
+            .arg(moneyDisplayText(refund.amount), refund.orderId, refund.status),
+        kMessageMs);
 }
 
 void MainWindow::showRefunds(const QString& orderId) {
@@ -550,6 +553,7 @@ void MainWindow::showOrder(const QString& orderId, const std::optional<Order>& k
     auto* dialog = new OrderDetailDialog(m_services.api, m_services.auth, m_orderHistory, orderId,
                                          order, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &OrderDetailDialog::refundRequested, this, &MainWindow::noteRefundRequested);
     dialog->show();
 }
 
@@ -592,6 +596,8 @@ void MainWindow::openSettings(QWidget* over) {
         m_services.auth->signOut();
         m_working = false;
         clearData();
+        // A retry of a failure there would go to the new gateway: the failures go with it.
+        m_notifications->clearAllBut(m_signedOutProblem);
         applyGateway(url);
         m_services.health->checkNow();
         statusBar()->showMessage(tr("Now using the gateway at %1").arg(url.toString()), kMessageMs);
@@ -654,14 +660,17 @@ void MainWindow::submitNewAccount(const NewAccountRequest& request,
     }
     const QString title = tr("Creating account %1 failed:").arg(request.userId.left(8));
     statusBar()->showMessage(tr("Creating account %1…").arg(request.userId));
+    const quint64 generation = m_dataGeneration;
     m_services.api->createAccount(
         request, this,
-        [this, request, unanswered, problem, title](const ApiResult<Account>& result) {
+        [this, request, unanswered, problem, title, generation](const ApiResult<Account>& result) {
             if (result.ok()) {
                 m_notifications->clear(problem);
                 m_decidedFailures.remove(static_cast<int>(Operation::NewAccount), problem);
                 noteSuccess(Operation::NewAccount);
-                m_accounts->upsert(result.value(), true);
+                if (generation == m_dataGeneration) {  // else the window was emptied since
+                    m_accounts->upsert(result.value(), true);
+                }
                 statusBar()->showMessage(
                     tr("Account %1 created, balance %2")
                         .arg(result.value().userId, moneyDisplayText(result.value().balance)),
@@ -678,14 +687,17 @@ void MainWindow::submitNewAccount(const NewAccountRequest& request,
             if (unanswered && error.httpStatus == 409) {
                 m_services.api->getAccount(
                     request.userId, this,
-                    [this, problem, title, error, retry](const ApiResult<Account>& account) {
+                    [this, problem, title, error, retry,
+                     generation](const ApiResult<Account>& account) {
                         if (!account.ok()) {
                             statusBar()->clearMessage();
                             m_notifications->showError(problem, title, error, retry);
                             return;
                         }
                         m_notifications->clear(problem);
-                        m_accounts->upsert(account.value(), true);
+                        if (generation == m_dataGeneration) {
+                            m_accounts->upsert(account.value(), true);
+                        }
                         statusBar()->showMessage(
                             tr("Account %1 exists, balance %2: the attempt that got no answer "
                                "created it, unless it was there before")
@@ -709,8 +721,10 @@ void MainWindow::submitTopUp(const TopUpRequest& request, NotificationBar::Probl
                               .arg(moneyDisplayText(request.amount), request.userId.left(8));
     statusBar()->showMessage(
         tr("Topping up %1 by %2…").arg(request.userId, moneyDisplayText(request.amount)));
+    const quint64 generation = m_dataGeneration;
     m_services.api->topUp(
-        request, this, [this, request, problem, title](const ApiResult<Account>& result) {
+        request, this,
+        [this, request, problem, title, generation](const ApiResult<Account>& result) {
             if (!result.ok()) {
                 statusBar()->clearMessage();
                 noteFailure(Operation::TopUp, problem, result.error(), true);
@@ -724,7 +738,9 @@ void MainWindow::submitTopUp(const TopUpRequest& request, NotificationBar::Probl
             m_notifications->clear(problem);
             m_decidedFailures.remove(static_cast<int>(Operation::TopUp), problem);
             noteSuccess(Operation::TopUp);
-            m_accounts->upsert(result.value(), false);
+            if (generation == m_dataGeneration) {
+                m_accounts->upsert(result.value(), false);
+            }
             statusBar()->showMessage(tr("Topped up %1 by %2: balance %3")
                                          .arg(request.userId, moneyDisplayText(request.amount),
                                               moneyDisplayText(result.value().balance)),
@@ -740,8 +756,9 @@ void MainWindow::submitOrder(const NewOrderRequest& request, NotificationBar::Pr
                               .arg(moneyDisplayText(request.amount), request.userId.left(8));
     statusBar()->showMessage(
         tr("Placing an order of %1 for %2…").arg(moneyDisplayText(request.amount), request.userId));
+    const quint64 generation = m_dataGeneration;
     m_services.api->createOrder(
-        request, this, [this, request, problem, title](const ApiResult<Order>& result) {
+        request, this, [this, request, problem, title, generation](const ApiResult<Order>& result) {
             if (!result.ok()) {
                 statusBar()->clearMessage();
                 noteFailure(Operation::NewOrder, problem, result.error(), true);
@@ -754,6 +771,12 @@ void MainWindow::submitOrder(const NewOrderRequest& request, NotificationBar::Pr
             m_notifications->clear(problem);
             m_decidedFailures.remove(static_cast<int>(Operation::NewOrder), problem);
             noteSuccess(Operation::NewOrder);
+            if (generation != m_dataGeneration) {  // the window was emptied since
+                statusBar()->showMessage(
+                    tr("Order %1 placed: %2").arg(result.value().orderId, result.value().status),
+                    kMessageMs);
+                return;
+            }
             m_orderHistory->notePlaced(result.value().orderId, result.requestId());
             m_orders->addCreated(result.value());
             m_placedMessage = tr("Order %1 placed: %2, waiting for the payment")

@@ -118,6 +118,8 @@ class MainWindow final : public QMainWindow {
     void submitTopUp(const TopUpRequest& request, NotificationBar::ProblemId problem);
     void submitOrder(const NewOrderRequest& request, NotificationBar::ProblemId problem);
     void refreshBalanceSoon(const QString& userId);
+    /// Says in the status bar that a refund was asked for (from either refund dialog).
+    void noteRefundRequested(const Refund& refund);
     void probeSession();
 
     ClientServices m_services;
@@ -140,6 +142,9 @@ class MainWindow final : public QMainWindow {
     QString m_placedOrderId;  ///< the order the status bar says is waiting for its payment
     QString m_placedMessage;  ///< that message, to tell whether it still shows
     QSet<QString> m_balancesToRefresh;
+    /// Grows each time the window is emptied (sign-out, another gateway): an answer to a
+    /// request sent before does not put what it read back on screen.
+    quint64 m_dataGeneration = 0;
     QTimer m_balanceTimer;
 
     QAction* m_newAccountAction = nullptr;

@@ -76,6 +76,11 @@ void NotificationBar::clear(ProblemId id) {
     refresh();
 }
 
+void NotificationBar::clearAllBut(ProblemId keep) {
+    m_entries.removeIf([&](const Entry& entry) { return entry.id != keep; });
+    refresh();
+}
+
 void NotificationBar::dismissCurrent() {
     if (!m_entries.isEmpty()) {
         m_entries.removeLast();

@@ -43,6 +43,9 @@ class NotificationBar final : public QFrame {
                           const QString& actionText = {}, Retry action = {});
     /// Removes problem `id`, if shown (e.g. after its operation succeeded).
     void clear(ProblemId id);
+    /// Removes every problem but `keep` (their retries belonged to what is gone, e.g. another
+    /// gateway).
+    void clearAllBut(ProblemId keep);
     /// Removes the shown problem (Dismiss); the one before it, if any, is shown next.
     void dismissCurrent();
     /// How many problems are waiting, the shown one included.

@@ -14,6 +14,7 @@
 
 #include "core/api_client.hpp"
 #include "core/auth_session.hpp"
+#include "core/money_text.hpp"
 #include "core/order_model.hpp"
 #include "core/time_text.hpp"
 #include "ui/refund_dialog.hpp"
@@ -233,8 +234,8 @@ void OrderDetailDialog::showOrder(const Order& order) {
     m_order = order;
     m_userId->setText(order.userId);
     m_copyUserId->setEnabled(!order.userId.isEmpty());
-    m_amount->setText(order.amount);
-    m_refunded->setText(order.refundedAmount);
+    m_amount->setText(moneyDisplayText(order.amount));
+    m_refunded->setText(moneyDisplayText(order.refundedAmount));
     m_description->setText(order.description);
     m_status->setText(statusText(order.status, order.failureReason));
     m_version->setText(QString::number(order.version));
@@ -292,7 +293,7 @@ void OrderDetailDialog::addHistoryRow(const OrderHistoryEntry& entry) {
     };
     set(VersionColumn, QString::number(event.version));
     set(StatusColumn, statusText(event.status, event.failureReason));
-    set(RefundedColumn, event.refundedAmount);
+    set(RefundedColumn, moneyDisplayText(event.refundedAmount));
     set(UpdatedColumn, preciseTime(event.updatedAt), fullTimeText(event.updatedAt));
     set(ReceivedColumn, preciseTime(entry.receivedAt), fullTimeText(entry.receivedAt));
     updateHistorySummary();

@@ -11,6 +11,7 @@
 #include <algorithm>
 
 #include "core/api_client.hpp"
+#include "core/money_text.hpp"
 #include "core/order_model.hpp"
 
 namespace shop::client::ui {
@@ -129,7 +130,8 @@ void SearchBox::showResult(const IdSearchResult& result) {
     for (qsizetype i = 0; i < result.accounts.size(); ++i) {
         const Account& account = result.accounts.at(i);
         auto* item = new QListWidgetItem(
-            tr("Account  %1    balance %2").arg(account.userId, account.balance), m_results);
+            tr("Account  %1    balance %2").arg(account.userId, moneyDisplayText(account.balance)),
+            m_results);
         item->setData(kKindRole, kAccountKind);
         item->setData(kIndexRole, static_cast<int>(i));
         item->setToolTip(tr("Select this account in the accounts list"));
@@ -141,7 +143,8 @@ void SearchBox::showResult(const IdSearchResult& result) {
             status += QStringLiteral(" (%1)").arg(describeFailureReason(order.failureReason));
         }
         auto* item = new QListWidgetItem(
-            tr("Order  %1    %2    %3").arg(order.orderId, status, order.amount), m_results);
+            tr("Order  %1    %2    %3").arg(order.orderId, status, moneyDisplayText(order.amount)),
+            m_results);
         item->setData(kKindRole, kOrderKind);
         item->setData(kIndexRole, static_cast<int>(i));
         item->setToolTip(tr("Open this order's details (account %1)").arg(order.userId));
@@ -211,6 +214,11 @@ bool SearchBox::eventFilter(QObject* watched, QEvent* event) {
     }
     if (event->type() == QEvent::FocusOut && !m_popup->underMouse()) {
         hidePopup();
+    } else if (event->type() == QEvent::ShortcutOverride &&
+               static_cast<QKeyEvent*>(event)->key() == Qt::Key_Escape && m_popup->isVisible()) {
+        // Escape closes this popup first, not the window's shortcut (the bar's message).
+        event->accept();
+        return true;
     } else if (event->type() == QEvent::KeyPress) {
         const auto* key = static_cast<QKeyEvent*>(event);
         switch (key->key()) {

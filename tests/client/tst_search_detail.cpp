@@ -27,6 +27,7 @@
 #include "core/event_stream.hpp"
 #include "core/health_monitor.hpp"
 #include "core/id_search.hpp"
+#include "core/money_text.hpp"
 #include "core/order_history.hpp"
 #include "core/order_model.hpp"
 #include "support/fake_network.hpp"
@@ -321,14 +322,25 @@ void tst_SearchDetail::prefixSearchListsBothKinds() {
 
     // The account with its balance, the order with its status and amount.
     const QString account = results->item(0)->text();
-    QVERIFY2(account.contains(kFarUser) && account.contains(QLatin1StringView("1234.50")),
-             qPrintable(account));
+    // Money as every table shows it (grouped per locale).
+    QVERIFY2(
+        account.contains(kFarUser) && account.contains(moneyDisplayText(QStringLiteral("1234.50"))),
+        qPrintable(account));
     const QString order = results->item(1)->text();
     QVERIFY2(order.contains(kOrderId) && order.contains(QLatin1StringView("FINISHED")) &&
                  order.contains(QLatin1StringView("30.00")),
              qPrintable(order));
     QVERIFY2(search()->message()->text().contains(QLatin1StringView("2 match(es)")),
              qPrintable(search()->message()->text()));
+
+    // Escape closes the popup, not the window's message in the bar (its shortcut).
+    ui::NotificationBar* bar = m_window->notifications();
+    bar->showMessage(bar->newId(), QStringLiteral("Something failed:"), QStringLiteral("why"));
+    QVERIFY(bar->isVisible());
+    QTest::keyClick(search()->lineEdit(), Qt::Key_Escape);
+    QVERIFY(!search()->popup()->isVisible());
+    QCOMPARE(bar->currentTitle(), QStringLiteral("Something failed:"));
+    bar->dismissCurrent();
 
     QTest::keyClick(search()->lineEdit(), Qt::Key_Escape);
     QVERIFY(!search()->popup()->isVisible());
@@ -394,6 +406,14 @@ void tst_SearchDetail::pastedWholeIdSelectsAnUnloadedAccount() {
     QCOMPARE(accounts->currentAccount()->balance, QStringLiteral("1234.50"));
     QVERIFY(visibleDialog<ui::OrderDetailDialog>(m_window.get()) == nullptr);
     QVERIFY(!search()->popup()->isVisible());
+
+    // A reload (F5, or the stream's resync) keeps it selected though no page has it: the next
+    // Top up must not go to the newest account instead.
+    QSignalSpy loaded(accounts, &ui::AccountsPanel::loaded);
+    accounts->reload();
+    QTRY_COMPARE(loaded.count(), 1);
+    QVERIFY(accounts->model()->rowOf(kFarUser) >= 0);
+    QCOMPARE(accounts->currentAccount()->userId, kFarUser);
 }
 
 void tst_SearchDetail::wholeIdOfNothingSaysSo() {

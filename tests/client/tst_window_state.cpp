@@ -229,6 +229,7 @@ class tst_WindowState : public QObject {
     void unreachableGatewayDisablesChanges();
     void anotherGatewayShowsOnlyItsOwnData();
     void unauthorizedAfterSignOutBringsSignInBack();
+    void answerFromBeforeSignOutStaysOffScreen();
     void retriedConflictReportsTheConflict();
     void conflictAfterALostAnswerSaysWhatIsKnown();
     void decidedFailureClearsOnALaterSuccess();
@@ -455,6 +456,32 @@ void tst_WindowState::unauthorizedAfterSignOutBringsSignInBack() {
     QTRY_VERIFY(bar->currentTitle().startsWith(QLatin1StringView("Top-up")));
     QVERIFY2(text->text().contains(QLatin1StringView("not signed in")), qPrintable(text->text()));
     QVERIFY2(!text->text().contains(QLatin1StringView("Bearer")), qPrintable(text->text()));
+}
+
+void tst_WindowState::answerFromBeforeSignOutStaysOffScreen() {
+    // A top-up answered after the operator signed out: true, but of the session that ended, so
+    // it must not put the account back into the emptied window.
+    Harness h;
+    h.gateway.special = [&](const SentRequest& sent) -> std::optional<FakeResponse> {
+        if (sent.url.path() == QLatin1StringView("/accounts/topup")) {
+            return FakeResponse::heldBack(
+                FakeResponse::json(200, R"({"data":)" + accountJson(kUser, "15.00") + "}"));
+        }
+        return std::nullopt;
+    };
+    QVERIFY(signIn(h));
+    h.window->topUp();
+    QDialog* dialog = nullptr;
+    QTRY_VERIFY((dialog = h.window->findChild<QDialog*>(QStringLiteral("topUpDialog"))) != nullptr);
+    dialog->findChild<QLineEdit*>(QStringLiteral("amountEdit"))->setText(QStringLiteral("5"));
+    dialog->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok)->click();
+    QTRY_COMPARE(h.network.heldCount(), 1);
+
+    action(h.window.get(), "signOutAction")->trigger();
+    QCOMPARE(h.window->accountsPanel()->model()->rowCount(), 0);
+    QVERIFY(h.network.releaseHeld(QStringLiteral("/accounts/topup")));
+    QTRY_VERIFY(h.window->statusBar()->currentMessage().startsWith(QLatin1StringView("Topped up")));
+    QCOMPARE(h.window->accountsPanel()->model()->rowCount(), 0);
 }
 
 void tst_WindowState::retriedConflictReportsTheConflict() {
