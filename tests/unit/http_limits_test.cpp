@@ -9,9 +9,12 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <optional>
 #include <string>
+#include <thread>
 
 #include "shop/core/config.hpp"
 #include "shop/http/router.hpp"
@@ -515,6 +518,57 @@ TEST_F(HttpLimitsTest, SilentClientIsDisconnectedAfterTheHeaderTimeout) {
     RawClient silent(port());
     ASSERT_TRUE(silent.closedWithin(kHeaderTimeout + kSlack));
     EXPECT_EQ(silent.received(), "");
+}
+
+TEST_F(HttpLimitsTest, KeptAliveConnectionIsClosedAfterTheKeepAliveTimeout) {
+    ServerOptions options = limits();
+    options.keepAlive = milliseconds(400);
+    start(options);
+    RawClient client(port());
+    ASSERT_TRUE(client.send(get("/ping")));
+    const auto response = client.readResponse();
+    ASSERT_TRUE(response);
+    ASSERT_EQ(response->status, 200);
+    const auto served = Clock::now();
+    ASSERT_TRUE(client.closedWithin(options.keepAlive + kSlack))
+        << "the idle kept-alive connection was never closed";
+    EXPECT_GE(Clock::now() - served, options.keepAlive - milliseconds(50));
+}
+
+/// Voluntary context switches of every thread of this process so far.
+long voluntarySwitches() {
+    long total = 0;
+    for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+        std::ifstream status(task.path() / "status");
+        for (std::string line; std::getline(status, line);) {
+            if (line.rfind("voluntary_ctxt_switches:", 0) == 0) {
+                total += std::stol(line.substr(line.find(':') + 1));
+            }
+        }
+    }
+    return total;
+}
+
+TEST_F(HttpLimitsTest, AnIdleServerSleepsUntilADeadlineOrAByte) {
+    ServerOptions options = limits();
+    options.keepAlive = std::chrono::seconds(30);
+    start(options);
+    // A kept-alive connection in the watched set, as between a client's requests.
+    RawClient client(port());
+    ASSERT_TRUE(client.send(get("/ping")));
+    const auto response = client.readResponse();
+    ASSERT_TRUE(response);
+    ASSERT_EQ(response->status, 200);
+    // A server that polled (its 8 threads every 100 ms, its acceptor too) would switch ~90
+    // times in this second; one that waits for its next deadline, 30 s away, not at all.
+    const long before = voluntarySwitches();
+    std::this_thread::sleep_for(milliseconds(1000));
+    EXPECT_LT(voluntarySwitches() - before, 10);
+    // And it still answers at once on the same connection.
+    ASSERT_TRUE(client.send(get("/ping")));
+    const auto again = client.readResponse();
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->status, 200);
 }
 
 TEST_F(HttpLimitsTest, ConnectionCapRefusesTheNextConnectionAndFreesASlotOnClose) {

@@ -2,8 +2,11 @@
 
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/timerfd.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <stdexcept>
 #include <utility>
@@ -13,8 +16,8 @@
 namespace shop::http::detail {
 namespace {
 
-/// How often deadlines are checked (and so how late past one a connection may be dropped). Every
-/// waiting thread wakes this often, so a stop never waits longer for one.
+/// The shortest time between two sweeps: deadlines close together are checked together, so a
+/// connection may be dropped up to this long past its own.
 constexpr auto kSweepEvery = std::chrono::milliseconds(100);
 
 /// A connection waits for one event at a time: the thread woken for it owns it until it is
@@ -35,6 +38,9 @@ IdleConnections::IdleConnections(HeadLimits limits, std::size_t ceiling,
 IdleConnections::~IdleConnections() {
     stop();
     join();
+    if (m_timer >= 0) {
+        ::close(m_timer);
+    }
     if (m_wake >= 0) {
         ::close(m_wake);
     }
@@ -46,13 +52,18 @@ IdleConnections::~IdleConnections() {
 void IdleConnections::start() {
     m_epoll = ::epoll_create1(EPOLL_CLOEXEC);
     m_wake = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    if (m_epoll < 0 || m_wake < 0) {
+    m_timer = ::timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+    if (m_epoll < 0 || m_wake < 0 || m_timer < 0) {
         throw std::runtime_error("cannot create the idle connections' epoll");
     }
     epoll_event event{};
     event.events = EPOLLIN;
     event.data.fd = m_wake;
     ::epoll_ctl(m_epoll, EPOLL_CTL_ADD, m_wake, &event);
+    // One thread at a time sweeps: the timer is watched again once its sweep is done.
+    event.events = EPOLLIN | EPOLLONESHOT;
+    event.data.fd = m_timer;
+    ::epoll_ctl(m_epoll, EPOLL_CTL_ADD, m_timer, &event);
     std::lock_guard lock(m_threadsMutex);
     m_threads.emplace_back([this] { run(); });
 }
@@ -112,7 +123,9 @@ void IdleConnections::add(Poco::Net::StreamSocket socket, Clock::time_point dead
         core::logWarn("idle connection not watched", {{"error", std::strerror(errno)}});
         entry.guarded->doneWith();
         shard.entries.erase(fd);
+        return;
     }
+    armSweep(deadline);
 }
 
 bool IdleConnections::receive(int fd, Entry& entry, bool& handOn) {
@@ -185,26 +198,48 @@ void IdleConnections::take(int fd, ReadyList& ready) {
     event.events = kWatch;
     event.data.fd = fd;
     GuardedSocketImpl* guarded = entry.guarded;
+    const Clock::time_point deadline = entry.deadline;  // earlier, when a head has begun
     shard.entries[fd] = std::move(entry);
     if (::epoll_ctl(m_epoll, EPOLL_CTL_MOD, fd, &event) != 0) {
         core::logWarn("idle connection not watched", {{"error", std::strerror(errno)}});
         guarded->doneWith();
         shard.entries.erase(fd);
-    }
-}
-
-void IdleConnections::sweepIfDue(ReadyList& ready) {
-    const auto now = Clock::now();
-    auto last = m_lastSweep.load();
-    if (now.time_since_epoch().count() - last <
-            std::chrono::duration_cast<Clock::duration>(kSweepEvery).count() ||
-        !m_lastSweep.compare_exchange_strong(last, now.time_since_epoch().count())) {
         return;
     }
+    armSweep(deadline);
+}
+
+void IdleConnections::armSweep(Clock::time_point at) {
+    std::lock_guard lock(m_timerMutex);
+    if (at >= m_sweepAt) {
+        return;  // the common case, a kept-alive connection back: no system call
+    }
+    m_sweepAt = at;
+    const auto ns = std::max<std::int64_t>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(at.time_since_epoch()).count(), 1);
+    itimerspec spec{};
+    spec.it_value.tv_sec = static_cast<time_t>(ns / 1'000'000'000);
+    spec.it_value.tv_nsec = static_cast<long>(ns % 1'000'000'000);
+    // steady_clock is CLOCK_MONOTONIC: `at` is an absolute time of the timer's clock.
+    ::timerfd_settime(m_timer, TFD_TIMER_ABSTIME, &spec, nullptr);
+}
+
+void IdleConnections::sweep(ReadyList& ready) {
+    std::uint64_t expirations = 0;
+    (void)::read(m_timer, &expirations, sizeof expirations);
+    const auto now = Clock::now();
+    {
+        // From here, an add() with any deadline arms the timer again; what is already in the
+        // set is seen below.
+        std::lock_guard lock(m_timerMutex);
+        m_sweepAt = Clock::time_point::max();
+    }
+    auto earliest = Clock::time_point::max();
     for (Shard& shard : m_shards) {
         std::lock_guard lock(shard.mutex);
         for (auto it = shard.entries.begin(); it != shard.entries.end();) {
             if (it->second.deadline > now) {
+                earliest = std::min(earliest, it->second.deadline);
                 ++it;
                 continue;
             }
@@ -216,6 +251,13 @@ void IdleConnections::sweepIfDue(ReadyList& ready) {
             it = shard.entries.erase(it);
         }
     }
+    if (earliest != Clock::time_point::max()) {
+        armSweep(std::max(earliest, now + kSweepEvery));
+    }
+    epoll_event event{};
+    event.events = EPOLLIN | EPOLLONESHOT;
+    event.data.fd = m_timer;
+    ::epoll_ctl(m_epoll, EPOLL_CTL_MOD, m_timer, &event);
 }
 
 void IdleConnections::growIfNeeded() {
@@ -233,15 +275,17 @@ void IdleConnections::run() {
     ReadyList ready;
     while (!m_stopping.load()) {
         m_waiting.fetch_add(1);
-        const int n = ::epoll_wait(m_epoll, &event, 1, static_cast<int>(kSweepEvery.count()));
+        // No timeout: the timer wakes one thread when a deadline is due, stop() wakes all.
+        const int n = ::epoll_wait(m_epoll, &event, 1, -1);
         m_waiting.fetch_sub(1);
         if (m_stopping.load()) {
             break;
         }
-        if (n == 1 && event.data.fd != m_wake) {
+        if (n == 1 && event.data.fd == m_timer) {
+            sweep(ready);
+        } else if (n == 1 && event.data.fd != m_wake) {
             take(event.data.fd, ready);
         }
-        sweepIfDue(ready);
         if (ready.empty()) {
             continue;
         }

@@ -25,8 +25,9 @@ namespace shop::http::detail {
 /// the socket's pending() bytes and checks it with parseRequestHead; once a head is complete or
 /// refused, or a head begun is not finished by its deadline, that same thread serves it
 /// (`ready`), with no hand-off to another thread. A connection that closes, or stays silent past
-/// its deadline, is dropped. Threads start as they are needed (none left waiting), up to a
-/// maximum.
+/// its deadline, is dropped; a timer set for the earliest deadline wakes one thread for that,
+/// so an idle server's threads sleep until a deadline or a byte comes. Threads start as they are
+/// needed (none left waiting), up to a maximum.
 class IdleConnections final {
   public:
     /// Serves a connection whose head is at hand (the deadline of that head given), on the
@@ -75,9 +76,12 @@ class IdleConnections final {
     void take(int fd, ReadyList& ready);
     /// Reads what `entry` has to give; true when it is to be handed on or dropped (`handOn`).
     bool receive(int fd, Entry& entry, bool& handOn);
-    /// At most every kSweepEvery, on whichever thread comes first: drops the connections past
-    /// their deadline, and puts into `ready` those whose head had begun (to be answered 408).
-    void sweepIfDue(ReadyList& ready);
+    /// When the timer fires, on the one thread it woke: drops the connections past their
+    /// deadline, puts into `ready` those whose head had begun (to be answered 408), and sets the
+    /// timer for the earliest deadline left (at least kSweepEvery away).
+    void sweep(ReadyList& ready);
+    /// Makes the timer fire by `at`: moves it earlier when it is set later, or not at all.
+    void armSweep(Clock::time_point at);
     /// Starts another thread if none is left waiting, below the maximum.
     void growIfNeeded();
 
@@ -88,10 +92,12 @@ class IdleConnections final {
     const Ready m_ready;
     int m_epoll = -1;
     int m_wake = -1;
+    int m_timer = -1;         ///< a timerfd, set for the earliest deadline in the set (see sweep())
+    std::mutex m_timerMutex;  ///< guards m_sweepAt and the timer's setting
+    Clock::time_point m_sweepAt = Clock::time_point::max();  ///< when the timer fires; max: never
     std::atomic<bool> m_stopping{false};
     std::atomic<int> m_waiting{0};  ///< threads in epoll_wait
-    std::atomic<Clock::rep> m_lastSweep{0};
-    std::mutex m_threadsMutex;  ///< guards m_threads
+    std::mutex m_threadsMutex;      ///< guards m_threads
     std::vector<std::thread> m_threads;
     std::array<Shard, kShards> m_shards;
     /// Set before stop() empties the shards; read under a shard's lock, so nothing is added to

@@ -9,8 +9,12 @@
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/WebSocket.h>
 #include <Poco/Timestamp.h>
+#include <poll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
+#include <array>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -20,6 +24,7 @@
 #include <functional>
 #include <istream>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -739,11 +744,27 @@ class Acceptor final {
     Acceptor(Shared& shared, GuardedServerSocket socket)
         : m_shared(shared), m_socket(std::move(socket)) {}
 
+    ~Acceptor() {
+        if (m_wake >= 0) {
+            ::close(m_wake);
+        }
+    }
+    Acceptor(const Acceptor&) = delete;
+    Acceptor& operator=(const Acceptor&) = delete;
+
     void start() {
+        m_wake = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+        if (m_wake < 0) {
+            throw std::runtime_error("cannot create the acceptor's eventfd");
+        }
         m_thread = std::thread([this] { run(); });
     }
     void stop() {
         m_stopping = true;
+        if (m_wake >= 0) {
+            const std::uint64_t one = 1;
+            (void)::write(m_wake, &one, sizeof one);
+        }
         if (m_thread.joinable()) {
             m_thread.join();
         }
@@ -751,11 +772,19 @@ class Acceptor final {
     }
 
   private:
+    /// Waits, without a timeout, for a connection to accept or for stop(): an idle server's
+    /// acceptor never wakes.
+    bool awaitConnection() {
+        std::array<pollfd, 2> fds{pollfd{m_socket.impl()->sockfd(), POLLIN, 0},
+                                  pollfd{m_wake, POLLIN, 0}};
+        const int ready = ::poll(fds.data(), fds.size(), -1);
+        return ready > 0 && !m_stopping.load() && (fds[0].revents & POLLIN) != 0;
+    }
+
     void run() {
-        const auto poll = timespan(std::chrono::milliseconds(100));
         while (!m_stopping.load()) {
             try {
-                if (!m_socket.poll(poll, Poco::Net::Socket::SELECT_READ)) {
+                if (!awaitConnection()) {
                     continue;
                 }
                 Poco::Net::StreamSocket socket = m_socket.acceptConnection();
@@ -805,6 +834,7 @@ class Acceptor final {
     Shared& m_shared;
     GuardedServerSocket m_socket;
     std::atomic<bool> m_stopping{false};
+    int m_wake = -1;  ///< an eventfd that stop() makes readable
     std::thread m_thread;
     // Only the accepting thread touches these.
     std::uint64_t m_refused = 0;
