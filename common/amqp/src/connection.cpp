@@ -2,6 +2,7 @@
 
 #include <amqp_framing.h>
 #include <amqp_tcp_socket.h>
+#include <sys/socket.h>
 
 #include <cstdio>
 #include <string>
@@ -111,7 +112,8 @@ void Connection::close() noexcept {
     if (m_state == nullptr) {
         return;
     }
-    if (m_socketOpen) {
+    // After stopReading() the owner failed on its read; the socket can still say goodbye.
+    if (m_socketOpen || m_readingStopped.load()) {
         const timeval closeTimeout = detail::toTimeval(kCloseTimeout);
         amqp_set_rpc_timeout(m_state, &closeTimeout);
         if (m_channelOpen) {
@@ -121,8 +123,21 @@ void Connection::close() noexcept {
     }
     m_channelOpen = false;
     m_socketOpen = false;
+    std::lock_guard lock(m_destroyMutex);
     amqp_destroy_connection(m_state);
     m_state = nullptr;
+}
+
+void Connection::stopReading() noexcept {
+    std::lock_guard lock(m_destroyMutex);
+    if (m_state == nullptr) {
+        return;
+    }
+    const int fd = amqp_get_sockfd(m_state);
+    if (fd >= 0) {
+        m_readingStopped.store(true);
+        ::shutdown(fd, SHUT_RD);
+    }
 }
 
 void Connection::ensureOpen(std::string_view what) const {

@@ -145,6 +145,8 @@ void ConsumerWorker::loop(const std::stop_token& stop) {
             const auto owned = m_endpoints.connect(amqp::ConnectionOptions{
                 .heartbeat = m_options.heartbeat, .connectionName = m_options.name});
             amqp::Connection& connection = *owned;
+            // The wait for deliveries has no timeout to check `stop`: a stop ends it.
+            const std::stop_callback wake(stop, [&connection] { connection.stopReading(); });
             amqp::declareExchange(connection, m_options.exchange);
             amqp::declareWorkQueue(
                 connection, amqp::WorkQueueSpec{m_options.queue, m_options.exchange,
@@ -162,7 +164,7 @@ void ConsumerWorker::loop(const std::stop_token& stop) {
             batch.reserve(limit);
             while (!stop.stop_requested()) {
                 summary.maybeLog(m_options.queue);
-                auto delivery = consumer.next(std::chrono::milliseconds(200));
+                auto delivery = consumer.next(kSummaryEvery);
                 if (!delivery) {
                     continue;
                 }
@@ -220,6 +222,9 @@ void ConsumerWorker::loop(const std::stop_token& stop) {
             }
         } catch (const std::exception& error) {
             m_stats.connected = false;
+            if (stop.stop_requested()) {
+                break;  // most likely the stop ended the wait
+            }
             core::logWarn("consumer lost the broker",
                           {{"queue", m_options.queue}, {"error", error.what()}});
             amqp::sleepFor(backoff.next(), stop);

@@ -38,6 +38,8 @@ void Relay::stop() {
 }
 
 void Relay::loop(const std::stop_token& stop) {
+    // The waits below have no shorter timeout to check `stop`: a stop rings.
+    const std::stop_callback ringOnStop(stop, [this] { m_doorbell.ring(); });
     amqp::Backoff backoff;
     std::unique_ptr<amqp::Connection> broker;
     std::unique_ptr<amqp::Publisher> publisher;
@@ -217,21 +219,19 @@ int Relay::publishBatch(amqp::Publisher& publisher) {
 
 Relay::Wake Relay::waitForWork(pg::Connection& listener, std::chrono::milliseconds interval,
                                const std::stop_token& stop) {
-    const auto deadline = std::chrono::steady_clock::now() + interval;
-    while (!stop.stop_requested() && std::chrono::steady_clock::now() < deadline) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-            deadline - std::chrono::steady_clock::now());
-        const auto slice = std::min(left, std::chrono::milliseconds(200));
-        const bool notified = !listener.waitForNotifications(slice, m_doorbell.fd()).empty();
-        // Drained before the next claim: every ring consumed here was for a commit that the
-        // claim's snapshot then sees.
-        const bool rung = m_doorbell.drain();
-        if (notified) {
-            return Wake::Notified;
-        }
-        if (rung) {
-            return Wake::Rung;
-        }
+    if (stop.stop_requested()) {
+        return Wake::Timeout;
+    }
+    // One wait: the doorbell also rings when a stop is requested (see loop()).
+    const bool notified = !listener.waitForNotifications(interval, m_doorbell.fd()).empty();
+    // Drained before the next claim: every ring consumed here was for a commit that the claim's
+    // snapshot then sees.
+    const bool rung = m_doorbell.drain();
+    if (notified) {
+        return Wake::Notified;
+    }
+    if (rung && !stop.stop_requested()) {
+        return Wake::Rung;
     }
     return Wake::Timeout;
 }

@@ -59,6 +59,8 @@ void StatusFeed::loop(const std::stop_token& stop) {
             const auto owned =
                 m_endpoints.connect(amqp::ConnectionOptions{.connectionName = m_options.name});
             amqp::Connection& connection = *owned;
+            // The wait for deliveries has no timeout to check `stop`: a stop ends it.
+            const std::stop_callback wake(stop, [&connection] { connection.stopReading(); });
             // A new order's NEW status comes with its PaymentRequested; later ones each come
             // as an OrderStatusChanged.
             const std::string queue = amqp::declareInstanceQueue(
@@ -82,7 +84,7 @@ void StatusFeed::loop(const std::stop_token& stop) {
             // prefetch window at a time, so the broker never waits for acks to send more.
             const int ackEvery = std::max(1, m_options.prefetch / 2);
             while (!stop.stop_requested()) {
-                auto delivery = consumer.next(std::chrono::milliseconds(200));
+                auto delivery = consumer.next(std::chrono::seconds(60));
                 int unacked = 0;
                 while (delivery) {
                     push(*delivery);
@@ -96,6 +98,9 @@ void StatusFeed::loop(const std::stop_token& stop) {
             }
         } catch (const std::exception& error) {
             m_stats.connected = false;
+            if (stop.stop_requested()) {
+                break;  // most likely the stop ended the wait
+            }
             const auto delay = backoff.next();
             core::logWarn(
                 "status feed lost the broker",

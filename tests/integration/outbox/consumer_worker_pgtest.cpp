@@ -3,6 +3,7 @@
 #include <atomic>
 #include <mutex>
 #include <set>
+#include <thread>
 
 #include "outbox_fixture.hpp"
 #include "shop/amqp/publisher.hpp"
@@ -174,6 +175,43 @@ TEST_F(ConsumerWorkerTest, ADatabaseOutageLongerThanTheHeartbeatKeepsTheBrokerCo
 TEST_F(ConsumerWorkerTest, ANinetySecondDatabaseOutageKeepsTheBrokerConnection) {
     // The outage of issue 19 at the default heartbeat (30 s: the broker gives up after ~60 s).
     expectTheConnectionOutlives(outbox::ConsumerOptions{}.heartbeat, std::chrono::seconds(90));
+}
+
+TEST_F(ConsumerWorkerTest, AStopEndsAnIdleWaitAtOnce) {
+    outbox::ConsumerWorker worker(options(),
+                                  [&](const amqp::Delivery&) { return outbox::Disposition::Ack; });
+    worker.start();
+    ASSERT_TRUE(waitUntil([&] { return worker.stats().connected.load(); }));
+    // The wait for deliveries has no timeout of its own to notice the stop by.
+    const auto started = std::chrono::steady_clock::now();
+    worker.stop();
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(2));
+}
+
+TEST_F(ConsumerWorkerTest, AMessageBeingHandledWhenTheStopComesIsStillAcked) {
+    std::atomic<bool> entered{false};
+    std::atomic<bool> release{false};
+    std::atomic<int> handled{0};
+    outbox::ConsumerWorker worker(options(), [&](const amqp::Delivery&) {
+        entered = true;
+        while (!release.load()) {
+            std::this_thread::yield();
+        }
+        ++handled;
+        return outbox::Disposition::Ack;
+    });
+    worker.start();
+    publish(domain::newUuid(), "in hand at the stop");
+    ASSERT_TRUE(waitUntil([&] { return entered.load(); }));
+    std::thread stopper([&] { worker.stop(); });
+    // The stop is requested as the thread starts (its reading side of the broker connection is
+    // shut then); the handler finishes after that, and its ack must still reach the broker.
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    release = true;
+    stopper.join();
+    EXPECT_EQ(handled.load(), 1);
+    EXPECT_TRUE(waitUntil([&] { return waiting() == 0u; }))
+        << "the ack sent after the stop was lost: the message went back to the queue";
 }
 
 TEST_F(ConsumerWorkerTest, StoppingLeavesUnhandledMessagesInTheQueue) {

@@ -112,6 +112,21 @@ TEST_F(RelayWakeupTest, AnIdleRelayDoesNotPollAfterWork) {
     EXPECT_LE(relay.stats().rounds.load() - before, 2u);
 }
 
+TEST_F(RelayWakeupTest, AStopEndsTheWaitAtOnce) {
+    auto relayOptions = options();
+    relayOptions.pollInterval = std::chrono::seconds(30);
+    outbox::Relay relay(relayOptions, *m_pool);
+    relay.start();
+    ASSERT_TRUE(waitUntil([&] { return relay.stats().rounds.load() >= 1; }));
+    // The round counted, its empty claim commits and the relay waits for work, with nothing to
+    // check `stop` by for 30 s: only the stop's ring can end that wait. (Nothing shows that the
+    // wait has begun; it has, well within this pause.)
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    const auto started = std::chrono::steady_clock::now();
+    relay.stop();
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(2));
+}
+
 TEST_F(RelayWakeupTest, ANotifyFromAnotherProcessStillWakesTheRelay) {
     outbox::Relay relay(options(), *m_pool);
     relay.start();

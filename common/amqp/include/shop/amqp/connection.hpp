@@ -2,8 +2,10 @@
 
 #include <amqp.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -66,6 +68,13 @@ class Connection final {
     /// Closes cleanly now (idempotent, never throws); afterwards isOpen() is false.
     void close() noexcept;
 
+    /// The one call that may come from another thread: makes the owner's wait for frames (e.g.
+    /// Consumer::next) end at once with ConnectionError, by shutting the socket for reading.
+    /// What the owner sends meanwhile (an ack) still leaves, and close() still says goodbye to
+    /// the broker. For stopping a thread that waits for deliveries without a timeout, from a
+    /// std::stop_callback. Never throws.
+    void stopReading() noexcept;
+
     /// Sends one heartbeat frame, so that the broker keeps a connection whose thread is busy
     /// outside the library (e.g. waiting for the database) for longer than the heartbeat. Reads
     /// nothing. Throws ConnectionError when it cannot be sent.
@@ -107,6 +116,8 @@ class Connection final {
     std::string m_maskedUrl;
     bool m_socketOpen = false;
     bool m_channelOpen = false;
+    std::mutex m_destroyMutex;  ///< stopReading() against close() destroying the socket
+    std::atomic<bool> m_readingStopped{false};
     // Publisher confirms are per channel: the channel numbers published messages 1, 2, ...
     // from confirm.select on, so the counter lives here rather than in a Publisher.
     bool m_confirmMode = false;
