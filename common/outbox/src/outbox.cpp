@@ -110,6 +110,28 @@ void enqueueAllAndCommit(pg::Transaction& tx, std::span<const OutboxMessage> mes
     insert(tx, messages, true);
 }
 
+void enqueueWithAndCommit(pg::Transaction& tx, std::string_view write,
+                          std::vector<pg::Param> params, const OutboxMessage& message) {
+    const bool notify = notifyDue(tx);
+    const std::size_t first = params.size() + 1;
+    const auto param = [first](std::size_t i) { return "$" + std::to_string(first + i); };
+    // A data-modifying WITH runs though nothing reads it; the outbox row is written after it.
+    std::string sql = "WITH written AS (";
+    sql.append(write);
+    sql +=
+        "), queued AS (INSERT INTO outbox (id, event_type, routing_key, correlation_id, "
+        "payload, request_id) VALUES (" +
+        param(0) + ", " + param(1) + ", " + param(2) + ", " + param(3) + ", " + param(4) +
+        ", NULLIF(" + param(5) + ", '')) RETURNING 1) ";
+    sql += notify ? "SELECT pg_notify(" + param(6) + ", '') FROM queued" : "SELECT 1 FROM queued";
+    params.insert(params.end(), {message.id, message.eventType, message.routingKey,
+                                 message.correlationId, message.payload, message.requestId});
+    if (notify) {
+        params.emplace_back(std::string(kNotifyChannel));
+    }
+    tx.commitWithParams(sql, params);
+}
+
 bool claimInbox(pg::Transaction& tx, std::string_view consumer, std::string_view messageId) {
     auto result =
         tx.exec("INSERT INTO inbox (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",

@@ -38,7 +38,7 @@ http::Response createOrder(pg::Pool& pool, const http::Request& request) {
         }
     }
     const OrderRow order =
-        orders_repository::insert(tx, domain::newUuid(), *userId, *amount, *description);
+        orders_repository::newOrder(domain::newUuid(), *userId, *amount, *description);
 
     // Also the order's NEW status for the gateways (events::newOrderStatus): no
     // OrderStatusChanged of its own.
@@ -55,7 +55,7 @@ http::Response createOrder(pg::Pool& pool, const http::Request& request) {
     if (use) {
         service::finishIdempotent(tx, *use, response);
     }
-    outbox::enqueueAllAndCommit(tx, std::span(&message, 1));
+    orders_repository::placeAndCommit(tx, order, message);
     return response;
 }
 

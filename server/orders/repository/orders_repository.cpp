@@ -1,5 +1,9 @@
 #include "repository/orders_repository.hpp"
 
+#include <chrono>
+#include <utility>
+
+#include "shop/core/clock.hpp"
 #include "shop/outbox/outbox.hpp"
 
 namespace shop::orders::orders_repository {
@@ -50,16 +54,32 @@ std::optional<OrderRow> first(const pg::Result& result) {
 
 }  // namespace
 
-OrderRow insert(pg::Transaction& tx, const std::string& orderId, const std::string& userId,
-                domain::Minor amount, const std::string& description) {
+OrderRow newOrder(std::string orderId, std::string userId, domain::Minor amount,
+                  std::string description) {
     // One clock reading for both times: a new order's created_at and updated_at are the same
     // instant (its NEW status frame, built from the PaymentRequested, carries both).
+    const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+        std::chrono::system_clock::now().time_since_epoch());
+    OrderRow order;
+    order.orderId = std::move(orderId);
+    order.userId = std::move(userId);
+    order.amount = amount;
+    order.description = std::move(description);
+    order.createdAt = core::formatRfc3339(std::chrono::system_clock::time_point(micros));
+    order.updatedAt = order.createdAt;
+    order.createdMicros = micros.count();
+    return order;
+}
+
+void placeAndCommit(pg::Transaction& tx, const OrderRow& order,
+                    const outbox::OutboxMessage& message) {
     static const std::string kSql =
-        "INSERT INTO orders (order_id, user_id, amount, description, status, created_at, "
-        "updated_at) SELECT $1, $2, $3, $4, 'NEW', now.t, now.t FROM clock_timestamp() AS now (t) "
-        "RETURNING " +
-        columns();
-    return rowsOf(tx.exec(kSql, orderId, userId, amount, description)).front();
+        "INSERT INTO orders (order_id, user_id, amount, description, status, version, "
+        "created_at, updated_at) VALUES ($1, $2, $3, $4, 'NEW', 1, $5, $5)";
+    outbox::enqueueWithAndCommit(tx, kSql,
+                                 {order.orderId, order.userId, std::to_string(order.amount),
+                                  order.description, order.createdAt},
+                                 message);
 }
 
 std::optional<OrderRow> find(pg::Transaction& tx, const std::string& orderId) {

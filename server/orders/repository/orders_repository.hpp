@@ -10,6 +10,7 @@
 #include "shop/domain/money.hpp"
 #include "shop/domain/order_status.hpp"
 #include "shop/domain/uuid.hpp"
+#include "shop/outbox/outbox.hpp"
 #include "shop/pg/transaction.hpp"
 #include "shop/service/pagination.hpp"
 
@@ -67,8 +68,14 @@ inline constexpr int kColumnCount = 11;
 /// The order in row `i` of a result whose first columns are columns().
 OrderRow rowAt(const pg::Result& result, int i);
 
-OrderRow insert(pg::Transaction& tx, const std::string& orderId, const std::string& userId,
-                domain::Minor amount, const std::string& description);
+/// A NEW order as it is about to be placed: created and updated now (this process's clock, to
+/// the microsecond, as the database keeps it), version 1.
+OrderRow newOrder(std::string orderId, std::string userId, domain::Minor amount,
+                  std::string description);
+/// Inserts `order` (from newOrder()) and enqueues `message` (its PaymentRequested), and commits:
+/// one round trip with the BEGIN still pending, as nothing waits for a result in between.
+void placeAndCommit(pg::Transaction& tx, const OrderRow& order,
+                    const outbox::OutboxMessage& message);
 std::optional<OrderRow> find(pg::Transaction& tx, const std::string& orderId);
 /// Newest first, up to `limit` rows older than the cursor.
 std::vector<OrderRow> page(pg::Transaction& tx, const OrderFilter& filter, int limit,

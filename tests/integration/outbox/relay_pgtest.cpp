@@ -188,5 +188,61 @@ TEST_F(InboxTest, AClaimInARolledBackTransactionDoesNotCount) {
     EXPECT_TRUE(outbox::claimInbox(tx, "consumer-a", id));
 }
 
+class EnqueueWithTest : public OutboxFixture {
+  protected:
+    bool usesBroker() const override { return false; }
+    void SetUp() override {
+        OutboxFixture::SetUp();
+        pg::Transaction tx(*m_pool);
+        tx.exec("CREATE TABLE things (id integer PRIMARY KEY)");
+        tx.commit();
+    }
+    std::int64_t count(const std::string& table) {
+        pg::Transaction tx(*m_pool);
+        return tx.exec("SELECT count(*) FROM " + table).int64(0, 0);
+    }
+};
+
+TEST_F(EnqueueWithTest, TheWriteAndTheOutboxRowCommitTogether) {
+    const std::string id = domain::newUuid();
+    pg::Transaction tx(*m_pool);
+    outbox::enqueueWithAndCommit(
+        tx, "INSERT INTO things (id) VALUES ($1)", {"7"},
+        outbox::OutboxMessage{id, "ThingMade", "test.thing", "thing-7", R"({"id":7})", "req-9"});
+    EXPECT_FALSE(tx.open());
+    EXPECT_EQ(count("things WHERE id = 7"), 1);
+    pg::Transaction check(*m_pool);
+    const auto row = check.exec(
+        "SELECT event_type, routing_key, correlation_id, payload, request_id FROM outbox "
+        "WHERE id = $1",
+        id);
+    ASSERT_EQ(row.rows(), 1);
+    EXPECT_EQ(row.str(0, 0), "ThingMade");
+    EXPECT_EQ(row.str(0, 1), "test.thing");
+    EXPECT_EQ(row.str(0, 2), "thing-7");
+    EXPECT_EQ(row.str(0, 3), R"({"id":7})");
+    EXPECT_EQ(row.str(0, 4), "req-9");
+}
+
+TEST_F(EnqueueWithTest, AFailingWriteLeavesNoOutboxRow) {
+    {
+        pg::Transaction tx(*m_pool);
+        tx.exec("INSERT INTO things (id) VALUES (7)");
+        tx.commit();
+    }
+    pg::Transaction tx(*m_pool);
+    try {
+        outbox::enqueueWithAndCommit(
+            tx, "INSERT INTO things (id) VALUES ($1)", {"7"},
+            outbox::OutboxMessage{domain::newUuid(), "ThingMade", "test.thing", "t", "{}", ""});
+        FAIL() << "a duplicate key was written";
+    } catch (const pg::Error& error) {
+        EXPECT_EQ(error.sqlstate(), "23505") << error.what();
+    }
+    tx.rollback();
+    EXPECT_EQ(count("things"), 1);
+    EXPECT_EQ(count("outbox"), 0);
+}
+
 }  // namespace
 }  // namespace shop::testing

@@ -4,6 +4,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "shop/pg/transaction.hpp"
 
@@ -42,6 +43,13 @@ void enqueueAll(pg::Transaction& tx, std::span<const OutboxMessage> messages);
 /// trip (pg::Transaction::commitWith); throws and reports as pg::Transaction::commit(). Without
 /// messages, a plain commit().
 void enqueueAllAndCommit(pg::Transaction& tx, std::span<const OutboxMessage> messages);
+
+/// enqueueAllAndCommit() of one message, with `write` run first in the same statement (a
+/// data-modifying WITH): the business write, the outbox row and the COMMIT reach the server in
+/// one round trip. `write` is an INSERT, UPDATE or DELETE without RETURNING, whose parameters are
+/// $1..$n, given in `params`; when it fails, nothing is written and its error is thrown.
+void enqueueWithAndCommit(pg::Transaction& tx, std::string_view write,
+                          std::vector<pg::Param> params, const OutboxMessage& message);
 
 /// Records that `consumer` has taken `messageId`, in the caller's transaction. Returns false when
 /// it was already recorded: the delivery is a duplicate and must have no effect.
