@@ -252,6 +252,14 @@ class HttpLimitsTest : public ::testing::Test {
         EXPECT_TRUE(client.waitClosed()) << "the connection stayed open";
     }
 
+    /// `client` asks GET /ping and gets its 200, the connection kept open.
+    static void expectPong(RawClient& client) {
+        ASSERT_TRUE(client.send(get("/ping")));
+        const auto response = client.readResponse();
+        ASSERT_TRUE(response);
+        ASSERT_EQ(response->status, 200);
+    }
+
     std::unique_ptr<Server> m_server;
     std::atomic<int> m_echoed{0};
 };
@@ -525,10 +533,7 @@ TEST_F(HttpLimitsTest, KeptAliveConnectionIsClosedAfterTheKeepAliveTimeout) {
     options.keepAlive = milliseconds(400);
     start(options);
     RawClient client(port());
-    ASSERT_TRUE(client.send(get("/ping")));
-    const auto response = client.readResponse();
-    ASSERT_TRUE(response);
-    ASSERT_EQ(response->status, 200);
+    ASSERT_NO_FATAL_FAILURE(expectPong(client));
     const auto served = Clock::now();
     ASSERT_TRUE(client.closedWithin(options.keepAlive + kSlack))
         << "the idle kept-alive connection was never closed";
@@ -555,20 +560,14 @@ TEST_F(HttpLimitsTest, AnIdleServerSleepsUntilADeadlineOrAByte) {
     start(options);
     // A kept-alive connection in the watched set, as between a client's requests.
     RawClient client(port());
-    ASSERT_TRUE(client.send(get("/ping")));
-    const auto response = client.readResponse();
-    ASSERT_TRUE(response);
-    ASSERT_EQ(response->status, 200);
+    ASSERT_NO_FATAL_FAILURE(expectPong(client));
     // A server that polled (its 8 threads every 100 ms, its acceptor too) would switch ~90
     // times in this second; one that waits for its next deadline, 30 s away, not at all.
     const long before = voluntarySwitches();
     std::this_thread::sleep_for(milliseconds(1000));
     EXPECT_LT(voluntarySwitches() - before, 10);
-    // And it still answers at once on the same connection.
-    ASSERT_TRUE(client.send(get("/ping")));
-    const auto again = client.readResponse();
-    ASSERT_TRUE(again);
-    EXPECT_EQ(again->status, 200);
+    // And it still answers on the same connection.
+    expectPong(client);
 }
 
 TEST_F(HttpLimitsTest, ConnectionCapRefusesTheNextConnectionAndFreesASlotOnClose) {
