@@ -444,7 +444,7 @@ PGresult* Connection::nextPipelinedResult() {
 
 Result Connection::execPipelined(std::string_view before, std::string_view sql,
                                  std::span<const Param> params, std::string_view after,
-                                 std::string* afterTag) {
+                                 std::string* afterTag, bool* sent) {
     ensureUsable();
     const std::vector<const char*> values = textValues(params);
     const int count = static_cast<int>(params.size());
@@ -457,18 +457,21 @@ Result Connection::execPipelined(std::string_view before, std::string_view sql,
     if (PQenterPipelineMode(m_conn) != 1) {
         throwConnectionLost(PQerrorMessage(m_conn), {});
     }
+    if (sent != nullptr) {
+        *sent = true;  // from here libpq may flush any part of the pipeline
+    }
     const auto sendPlain = [this](const std::string& statement) {
         return statement.empty() || PQsendQueryParams(m_conn, statement.c_str(), 0, nullptr,
                                                       nullptr, nullptr, nullptr, 0) == 1;
     };
-    const bool sent =
+    const bool queued =
         sendPlain(head) &&
         (name != nullptr
              ? PQsendQueryPrepared(m_conn, name->c_str(), count, values.data(), nullptr, nullptr, 0)
              : PQsendQueryParams(m_conn, text.c_str(), count, nullptr, values.data(), nullptr,
                                  nullptr, 0)) == 1 &&
         sendPlain(tail) && PQpipelineSync(m_conn) == 1;
-    if (!sent) {
+    if (!queued) {
         throwConnectionLost(PQerrorMessage(m_conn), {});
     }
     // Every result and the sync point must be read before the pipeline can end, whatever

@@ -106,15 +106,20 @@ Result Transaction::finish(std::string_view sql, std::span<const Param> params) 
     const char* begin = std::exchange(m_pendingBegin, nullptr);
     std::string tag;
     Result result;
+    bool sent = true;  // a plain COMMIT: as good as sent
     try {
         if (sql.empty()) {
             tag = m_conn->exec("COMMIT").commandTag();
         } else {
-            result =
-                m_conn->execPipelined(begin != nullptr ? begin : "", sql, params, "COMMIT", &tag);
+            sent = false;
+            result = m_conn->execPipelined(begin != nullptr ? begin : "", sql, params, "COMMIT",
+                                           &tag, &sent);
         }
     } catch (const ConnectionLost& lost) {
         m_state = State::RolledBack;  // as far as this object is concerned: nothing left to do
+        if (!sent) {
+            throw;  // lost before the COMMIT could leave (e.g. while preparing): nothing committed
+        }
         throw CommitInDoubt(
             std::string("connection lost during COMMIT; the transaction may or may not have "
                         "been committed: ") +

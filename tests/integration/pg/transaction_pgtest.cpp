@@ -273,6 +273,18 @@ TEST_F(PgTest, ConnectionLostDuringCommitWithIsCommitInDoubt) {
     EXPECT_EQ(countRows(admin(), schema() + ".doubt"), 0);
 }
 
+TEST_F(PgTest, ConnectionLostBeforeThePipelineLeavesIsNotInDoubt) {
+    Connection conn = connect();
+    conn.exec("CREATE TABLE doubt (n int)");
+    Transaction tx(conn);  // its BEGIN waits to go with the first statement
+    terminate(conn.backendPid());
+    // The statement is new to this connection: it is prepared first, in a round trip of its own,
+    // which fails before anything of the transaction (its BEGIN, the INSERT, the COMMIT) is sent.
+    EXPECT_THROW(tx.commitWith("INSERT INTO doubt VALUES ($1)", 2), pg::ConnectionLost);
+    EXPECT_FALSE(tx.open());
+    EXPECT_EQ(countRows(admin(), schema() + ".doubt"), 0);
+}
+
 TEST_F(PgTest, TransactionRefusesToNest) {
     Connection conn = connect();
     Transaction outer(conn);

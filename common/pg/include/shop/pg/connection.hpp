@@ -74,10 +74,11 @@ class Connection final {
     /// take no parameters (BEGIN, COMMIT); their results only matter when they fail, and
     /// `afterTag` (when given) receives the command tag of `after`. The first failure is thrown
     /// and what follows it in the pipeline does not run. Otherwise behaves as exec(before),
-    /// execParams(sql, params), exec(after).
+    /// execParams(sql, params), exec(after). `sent` (when given) is set once anything of the
+    /// pipeline may have reached the server: a failure before that ran none of it.
     Result execPipelined(std::string_view before, std::string_view sql,
                          std::span<const Param> params, std::string_view after,
-                         std::string* afterTag = nullptr);
+                         std::string* afterTag = nullptr, bool* sent = nullptr);
 
     /// Runs a script of several `;`-separated statements without parameters (simple query
     /// protocol); returns the last statement's result. For migrations and test setup only.
