@@ -2,7 +2,9 @@
 
 #include <amqp_framing.h>
 #include <amqp_tcp_socket.h>
+#include <fcntl.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <string>
@@ -62,6 +64,9 @@ void Connection::open(const Url& url) {
                            " (TCP connect failed: is the broker up and reachable?)");
         }
         m_socketOpen = true;
+        // stopReading() shuts the socket through a descriptor of its own: rabbitmq-c closes its
+        // descriptor by itself on a heartbeat or RPC timeout, and that number may be reused.
+        m_stopFd = ::fcntl(amqp_socket_get_sockfd(socket), F_DUPFD_CLOEXEC, 0);
         amqp_set_handshake_timeout(m_state, &connectTimeout);
         const timeval rpcTimeout = detail::toTimeval(m_options.rpcTimeout);
         amqp_set_rpc_timeout(m_state, &rpcTimeout);
@@ -112,7 +117,8 @@ void Connection::close() noexcept {
     if (m_state == nullptr) {
         return;
     }
-    // After stopReading() the owner failed on its read; the socket can still say goodbye.
+    // After stopReading() the owner failed on its read; the socket can still send
+    // connection.close (best effort: the close-ok cannot be read).
     if (m_socketOpen || m_readingStopped.load()) {
         const timeval closeTimeout = detail::toTimeval(kCloseTimeout);
         amqp_set_rpc_timeout(m_state, &closeTimeout);
@@ -126,17 +132,17 @@ void Connection::close() noexcept {
     std::lock_guard lock(m_destroyMutex);
     amqp_destroy_connection(m_state);
     m_state = nullptr;
+    if (m_stopFd >= 0) {
+        ::close(m_stopFd);
+        m_stopFd = -1;
+    }
 }
 
 void Connection::stopReading() noexcept {
     std::lock_guard lock(m_destroyMutex);
-    if (m_state == nullptr) {
-        return;
-    }
-    const int fd = amqp_get_sockfd(m_state);
-    if (fd >= 0) {
+    if (m_stopFd >= 0) {
         m_readingStopped.store(true);
-        ::shutdown(fd, SHUT_RD);
+        ::shutdown(m_stopFd, SHUT_RD);
     }
 }
 

@@ -16,8 +16,8 @@
 namespace shop::http::detail {
 namespace {
 
-/// The shortest time between two sweeps: deadlines close together are checked together, so a
-/// connection may be dropped up to this long past its own.
+/// After a sweep, the next comes at least this much later: deadlines close together are checked
+/// together, so a connection may be dropped up to this long past its own.
 constexpr auto kSweepEvery = std::chrono::milliseconds(100);
 
 /// A connection waits for one event at a time: the thread woken for it owns it until it is

@@ -778,6 +778,9 @@ class Acceptor final {
         std::array<pollfd, 2> fds{pollfd{m_socket.impl()->sockfd(), POLLIN, 0},
                                   pollfd{m_wake, POLLIN, 0}};
         const int ready = ::poll(fds.data(), fds.size(), -1);
+        if (ready > 0 && (fds[0].revents & (POLLERR | POLLNVAL)) != 0 && !m_stopping.load()) {
+            throw std::runtime_error("the listening socket reports an error");  // retried soon
+        }
         return ready > 0 && !m_stopping.load() && (fds[0].revents & POLLIN) != 0;
     }
 

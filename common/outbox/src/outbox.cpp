@@ -115,7 +115,8 @@ void enqueueWithAndCommit(pg::Transaction& tx, std::string_view write,
     const bool notify = notifyDue(tx);
     const std::size_t first = params.size() + 1;
     const auto param = [first](std::size_t i) { return "$" + std::to_string(first + i); };
-    // A data-modifying WITH runs though nothing reads it; the outbox row is written after it.
+    // A data-modifying WITH runs though nothing reads it, in the same statement as the outbox
+    // row: both are written or neither.
     std::string sql = "WITH written AS (";
     sql.append(write);
     sql +=

@@ -69,7 +69,8 @@ inline constexpr int kColumnCount = 11;
 OrderRow rowAt(const pg::Result& result, int i);
 
 /// A NEW order as it is about to be placed: created and updated now (this process's clock, to
-/// the microsecond, as the database keeps it), version 1.
+/// the microsecond, as the database keeps it), version 1. Later changes take the database's
+/// clock, so hosts whose clocks differ could order an update before its creation.
 OrderRow newOrder(std::string orderId, std::string userId, domain::Minor amount,
                   std::string description);
 /// Inserts `order` (from newOrder()) and enqueues `message` (its PaymentRequested), and commits:

@@ -70,9 +70,9 @@ class Connection final {
 
     /// The one call that may come from another thread: makes the owner's wait for frames (e.g.
     /// Consumer::next) end at once with ConnectionError, by shutting the socket for reading.
-    /// What the owner sends meanwhile (an ack) still leaves, and close() still says goodbye to
-    /// the broker. For stopping a thread that waits for deliveries without a timeout, from a
-    /// std::stop_callback. Never throws.
+    /// What the owner sends meanwhile (an ack) still leaves, and close() still sends
+    /// connection.close (best effort: it cannot read the answer). For stopping a thread that waits
+    /// for deliveries without a timeout, from a std::stop_callback. Never throws.
     void stopReading() noexcept;
 
     /// Sends one heartbeat frame, so that the broker keeps a connection whose thread is busy
@@ -116,7 +116,8 @@ class Connection final {
     std::string m_maskedUrl;
     bool m_socketOpen = false;
     bool m_channelOpen = false;
-    std::mutex m_destroyMutex;  ///< stopReading() against close() destroying the socket
+    std::mutex m_destroyMutex;  ///< stopReading() against close() closing m_stopFd
+    int m_stopFd = -1;          ///< the socket, as a descriptor of stopReading()'s own
     std::atomic<bool> m_readingStopped{false};
     // Publisher confirms are per channel: the channel numbers published messages 1, 2, ...
     // from confirm.select on, so the counter lives here rather than in a Publisher.

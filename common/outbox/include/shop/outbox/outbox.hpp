@@ -46,8 +46,9 @@ void enqueueAllAndCommit(pg::Transaction& tx, std::span<const OutboxMessage> mes
 
 /// enqueueAllAndCommit() of one message, with `write` run first in the same statement (a
 /// data-modifying WITH): the business write, the outbox row and the COMMIT reach the server in
-/// one round trip. `write` is an INSERT, UPDATE or DELETE without RETURNING, whose parameters are
-/// $1..$n, given in `params`; when it fails, nothing is written and its error is thrown.
+/// one round trip. `write` is an INSERT that always inserts (nothing checks that it wrote a row),
+/// without RETURNING, whose parameters are $1..$n, given in `params`; when it fails, nothing is
+/// written and its error is thrown. Give a fixed text: statements are prepared by their text.
 void enqueueWithAndCommit(pg::Transaction& tx, std::string_view write,
                           std::vector<pg::Param> params, const OutboxMessage& message);
 
