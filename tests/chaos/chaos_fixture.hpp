@@ -394,11 +394,27 @@ class ChaosTest : public ::testing::Test {
         return db.exec(sql, arg).int64(0, 0);
     }
 
+    /// A connection to `url`, retried for up to a minute: after a fault a node may still be
+    /// restarting (an old primary coming back as a replica closes connections while it does).
+    static pg::Connection connectOnceUp(const std::string& url) {
+        const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+        while (true) {
+            try {
+                return pg::Connection(url);
+            } catch (const pg::Error&) {
+                if (std::chrono::steady_clock::now() >= until) {
+                    throw;
+                }
+                std::this_thread::sleep_for(std::chrono::milliseconds(250));
+            }
+        }
+    }
+
     /// Waits until no order of this scenario is NEW and both outboxes are drained, then checks
     /// every guarantee and records the row.
     void checkBooks(int expectedPaymentsDlq, int expectedOrdersDlq) {
-        pg::Connection orders(s_stack->ordersAdminUrl);
-        pg::Connection payments(s_stack->paymentsAdminUrl);
+        pg::Connection orders = connectOnceUp(s_stack->ordersAdminUrl);
+        pg::Connection payments = connectOnceUp(s_stack->paymentsAdminUrl);
         const std::string users = userList();
         const bool quiet = testing::waitUntil(
             [&] {
