@@ -37,6 +37,15 @@ bool notifyDue(pg::Transaction& tx) {
     return true;
 }
 
+/// The INSERT of one outbox row whose six values are the parameters after the first `offset`.
+std::string insertOneSql(std::size_t offset) {
+    const auto param = [offset](std::size_t i) { return "$" + std::to_string(offset + i); };
+    return "INSERT INTO outbox (id, event_type, routing_key, correlation_id, payload, request_id) "
+           "VALUES (" +
+           param(1) + ", " + param(2) + ", " + param(3) + ", " + param(4) + ", " + param(5) +
+           ", NULLIF(" + param(6) + ", ''))";
+}
+
 /// Inserts `messages` (at least one) with the signal notifyDue() asks for, in one statement;
 /// with the transaction's COMMIT in the same round trip when `commit`.
 void insert(pg::Transaction& tx, std::span<const OutboxMessage> messages, bool commit) {
@@ -50,9 +59,7 @@ void insert(pg::Transaction& tx, std::span<const OutboxMessage> messages, bool c
     // The notification reaches listeners only when (and if) the transaction commits.
     const bool notify = notifyDue(tx);
     if (messages.size() == 1) {
-        static const std::string kInsertOne =
-            "INSERT INTO outbox (id, event_type, routing_key, correlation_id, payload, request_id) "
-            "VALUES ($1, $2, $3, $4, $5, NULLIF($6, ''))";
+        static const std::string kInsertOne = insertOneSql(0);
         static const std::string kInsertOneAndNotify =
             "WITH queued AS (" + kInsertOne + " RETURNING 1) SELECT pg_notify($7, '') FROM queued";
         const OutboxMessage& m = messages.front();
@@ -113,18 +120,14 @@ void enqueueAllAndCommit(pg::Transaction& tx, std::span<const OutboxMessage> mes
 void enqueueWithAndCommit(pg::Transaction& tx, std::string_view write,
                           std::vector<pg::Param> params, const OutboxMessage& message) {
     const bool notify = notifyDue(tx);
-    const std::size_t first = params.size() + 1;
-    const auto param = [first](std::size_t i) { return "$" + std::to_string(first + i); };
+    const std::size_t offset = params.size();
     // A data-modifying WITH runs though nothing reads it, in the same statement as the outbox
     // row: both are written or neither.
     std::string sql = "WITH written AS (";
     sql.append(write);
-    sql +=
-        "), queued AS (INSERT INTO outbox (id, event_type, routing_key, correlation_id, "
-        "payload, request_id) VALUES (" +
-        param(0) + ", " + param(1) + ", " + param(2) + ", " + param(3) + ", " + param(4) +
-        ", NULLIF(" + param(5) + ", '')) RETURNING 1) ";
-    sql += notify ? "SELECT pg_notify(" + param(6) + ", '') FROM queued" : "SELECT 1 FROM queued";
+    sql += "), queued AS (" + insertOneSql(offset) + " RETURNING 1) ";
+    sql += notify ? "SELECT pg_notify($" + std::to_string(offset + 7) + ", '') FROM queued"
+                  : "SELECT 1 FROM queued";
     params.insert(params.end(), {message.id, message.eventType, message.routingKey,
                                  message.correlationId, message.payload, message.requestId});
     if (notify) {
