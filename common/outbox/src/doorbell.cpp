@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdint>
+#include <iterator>
 #include <map>
 #include <mutex>
 #include <system_error>
@@ -15,22 +16,15 @@
 namespace shop::outbox {
 namespace {
 
-/// The doorbells of the relays of one database.
-struct Bells {
+/// The hand-offs of the relays of one database in this process, in registration order.
+struct Relays {
     std::mutex mutex;
-    std::vector<Doorbell*> bells;
-
-    void ringAll() {
-        std::lock_guard lock(mutex);
-        for (Doorbell* bell : bells) {
-            bell->ring();
-        }
-    }
+    std::vector<Handoff*> handoffs;
 };
 
 struct Registry {
     std::mutex mutex;
-    std::map<std::string, std::shared_ptr<Bells>, std::less<>> byDatabase;
+    std::map<std::string, std::shared_ptr<Relays>, std::less<>> byDatabase;
 };
 
 Registry& registry() {
@@ -65,30 +59,97 @@ std::string databaseKey(const pg::Connection& connection) {
     std::string key;
     const PGconn* conn = connection.raw();
     if (conn != nullptr) {
-        for (const char* part : {PQhost(conn), PQport(conn), PQdb(conn)}) {
+        for (const char* part :
+             {PQhost(conn), PQport(conn), PQdb(conn), PQuser(conn), PQoptions(conn)}) {
             key.append(part != nullptr ? part : "").push_back('|');
         }
     }
     return key;
 }
 
-DoorbellRegistration::DoorbellRegistration(std::string databaseKey, Doorbell& bell)
-    : m_key(std::move(databaseKey)), m_bell(bell) {
-    auto& reg = registry();
-    std::shared_ptr<Bells> bells;
+void Handoff::post(std::vector<HandedRow> rows) {
     {
-        std::lock_guard lock(reg.mutex);
-        auto& slot = reg.byDatabase[m_key];
-        if (!slot) {
-            slot = std::make_shared<Bells>();
+        std::lock_guard lock(m_mutex);
+        if (m_rows.empty()) {
+            m_rows = std::move(rows);
+        } else {
+            m_rows.insert(m_rows.end(), std::make_move_iterator(rows.begin()),
+                          std::make_move_iterator(rows.end()));
         }
-        bells = slot;
     }
-    std::lock_guard lock(bells->mutex);
-    bells->bells.push_back(&m_bell);
+    m_bell.ring();
 }
 
-DoorbellRegistration::~DoorbellRegistration() {
+std::vector<HandedRow> Handoff::take(std::size_t max, bool& more) {
+    std::vector<HandedRow> taken;
+    std::lock_guard lock(m_mutex);
+    if (m_rows.size() <= max) {
+        taken.swap(m_rows);
+    } else {
+        const auto split = m_rows.begin() + static_cast<std::ptrdiff_t>(max);
+        taken.assign(std::make_move_iterator(m_rows.begin()), std::make_move_iterator(split));
+        m_rows.erase(m_rows.begin(), split);
+    }
+    more = !m_rows.empty();
+    return taken;
+}
+
+void Handoff::published(const PublishedRows& rows) {
+    if (rows.empty()) {
+        return;
+    }
+    std::vector<std::string> ids(rows.ids);  // copied first: what follows cannot throw halfway
+    std::lock_guard lock(m_mutex);
+    m_published.seqs.reserve(m_published.size() + rows.size());
+    m_published.ids.reserve(m_published.size() + rows.size());
+    if (m_published.empty()) {
+        m_publishedSince = Clock::now();
+    }
+    m_published.seqs.insert(m_published.seqs.end(), rows.seqs.begin(), rows.seqs.end());
+    m_published.ids.insert(m_published.ids.end(), std::make_move_iterator(ids.begin()),
+                           std::make_move_iterator(ids.end()));
+}
+
+PublishedRows Handoff::takePublished(std::size_t max) {
+    PublishedRows taken;
+    std::lock_guard lock(m_mutex);
+    if (m_published.size() <= max) {
+        std::swap(taken, m_published);
+    } else {
+        // The oldest first; the rest keep their (slightly early) start of waiting.
+        const auto n = static_cast<std::ptrdiff_t>(max);
+        taken.seqs.assign(m_published.seqs.begin(), m_published.seqs.begin() + n);
+        taken.ids.assign(std::make_move_iterator(m_published.ids.begin()),
+                         std::make_move_iterator(m_published.ids.begin() + n));
+        m_published.seqs.erase(m_published.seqs.begin(), m_published.seqs.begin() + n);
+        m_published.ids.erase(m_published.ids.begin(), m_published.ids.begin() + n);
+    }
+    return taken;
+}
+
+std::optional<Handoff::Clock::time_point> Handoff::publishedSince() {
+    std::lock_guard lock(m_mutex);
+    if (m_published.empty()) {
+        return std::nullopt;
+    }
+    return m_publishedSince;
+}
+
+RelayRegistration::RelayRegistration(std::string databaseKey, Handoff& handoff)
+    : m_key(std::move(databaseKey)), m_handoff(handoff) {
+    auto& reg = registry();
+    // Both locks, in the destructor's order: a registration going away meanwhile cannot drop the
+    // entry this one joins.
+    std::lock_guard lock(reg.mutex);
+    auto& slot = reg.byDatabase[m_key];
+    if (!slot) {
+        slot = std::make_shared<Relays>();
+    }
+    std::lock_guard relaysLock(slot->mutex);
+    slot->handoffs.push_back(&m_handoff);
+}
+
+RelayRegistration::~RelayRegistration() {
     auto& reg = registry();
     std::lock_guard lock(reg.mutex);
     const auto it = reg.byDatabase.find(m_key);
@@ -96,30 +157,72 @@ DoorbellRegistration::~DoorbellRegistration() {
         return;
     }
     {
-        std::lock_guard bellsLock(it->second->mutex);
-        std::erase(it->second->bells, &m_bell);
-        if (!it->second->bells.empty()) {
+        std::lock_guard relaysLock(it->second->mutex);
+        std::erase(it->second->handoffs, &m_handoff);
+        if (!it->second->handoffs.empty()) {
             return;
         }
     }
     reg.byDatabase.erase(it);
 }
 
-bool ringAfterCommit(pg::Transaction& tx) {
-    const std::string key = databaseKey(tx.connection());
-    std::shared_ptr<Bells> bells;
-    {
-        auto& reg = registry();
-        std::lock_guard lock(reg.mutex);
-        const auto it = reg.byDatabase.find(key);
-        if (it == reg.byDatabase.end()) {
-            return false;
-        }
-        bells = it->second;
+namespace {
+
+std::shared_ptr<Relays> relaysOf(const pg::Connection& connection) {
+    const std::string key = databaseKey(connection);
+    auto& reg = registry();
+    std::lock_guard lock(reg.mutex);
+    const auto it = reg.byDatabase.find(key);
+    return it == reg.byDatabase.end() ? nullptr : it->second;
+}
+
+}  // namespace
+
+std::optional<HandOffTerms> handOffTerms(const pg::Connection& connection,
+                                         std::size_t takePublished) {
+    const auto relays = relaysOf(connection);
+    if (!relays) {
+        return std::nullopt;
     }
-    // A registration that goes away before the commit leaves `bells` ringing nobody: harmless.
-    tx.afterCommit([bells = std::move(bells)] { bells->ringAll(); });
-    return true;
+    std::lock_guard lock(relays->mutex);
+    if (relays->handoffs.empty()) {
+        return std::nullopt;
+    }
+    Handoff& handoff = *relays->handoffs.front();
+    HandOffTerms terms{handoff.grace(), {}};
+    if (takePublished > 0) {
+        terms.toDelete = handoff.takePublished(takePublished);
+    }
+    return terms;
+}
+
+void handOff(const pg::Connection& connection, std::vector<HandedRow> rows) {
+    if (rows.empty()) {
+        return;
+    }
+    const auto relays = relaysOf(connection);
+    if (!relays) {
+        return;
+    }
+    // Posting under the lock: a registration cannot go (and its relay with it) meanwhile.
+    std::lock_guard lock(relays->mutex);
+    if (!relays->handoffs.empty()) {
+        relays->handoffs.front()->post(std::move(rows));
+    }
+}
+
+void givePublishedBack(const pg::Connection& connection, const PublishedRows& rows) {
+    if (rows.empty()) {
+        return;
+    }
+    const auto relays = relaysOf(connection);
+    if (!relays) {
+        return;  // the rows are claimed again after their grace: published twice, deduplicated
+    }
+    std::lock_guard lock(relays->mutex);
+    if (!relays->handoffs.empty()) {
+        relays->handoffs.front()->published(rows);
+    }
 }
 
 }  // namespace shop::outbox

@@ -1,7 +1,11 @@
 #include "shop/outbox/outbox.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
+#include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -13,16 +17,51 @@ namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 
-/// Whether this transaction should signal relays with NOTIFY. Not when a relay of this process
-/// serves the database: its doorbell rings on commit instead, at no cost to the server. Else at
-/// most once per kNotifyEvery per database and process: a NOTIFY makes PostgreSQL hold a
-/// database-wide lock from the notifying commit until that commit is durable, so a NOTIFY in
-/// every transaction serialises all the commits (one WAL flush each, no group commit). Rows
+/// At most this many published rows a writer deletes in its statement.
+constexpr std::size_t kDeleteAtMost = 500;
+
+/// How a writer tells a relay of its rows.
+class Signal final {
+  public:
+    explicit Signal(const pg::Connection& connection) : m_connection(connection) {}
+    /// Gives the published rows taken to delete back to the relay, unless kept().
+    ~Signal() {
+        if (handOff && !m_kept) {
+            try {
+                givePublishedBack(m_connection, handOff->toDelete);
+            } catch (...) {
+                // Not given back: claimed again after their grace, published twice.
+            }
+        }
+    }
+    Signal(const Signal&) = delete;
+    Signal& operator=(const Signal&) = delete;
+
+    /// The statement that deleted the rows taken committed.
+    void kept() noexcept { m_kept = true; }
+
+    /// Set when a relay of this process serves the database: the rows are handed to it.
+    std::optional<HandOffTerms> handOff;
+    /// Else whether a NOTIFY goes with the commit.
+    bool notify = false;
+
+  private:
+    const pg::Connection& m_connection;
+    bool m_kept = false;
+};
+
+/// A NOTIFY is due at most once per kNotifyEvery per database and process: it makes PostgreSQL
+/// hold a database-wide lock from the notifying commit until that commit is durable, so a NOTIFY
+/// in every transaction serialises all the commits (one WAL flush each, no group commit). Rows
 /// written in between are found by the relay's hot polling (RelayOptions::hotWindow), which the
 /// signals keep alive while there is traffic.
-bool notifyDue(pg::Transaction& tx) {
-    if (ringAfterCommit(tx)) {
-        return false;
+///
+/// A writer whose statement goes with the COMMIT (`commit`) also deletes rows the relay
+/// published: it knows at once whether they are gone, and gives them back if they are not.
+void signalFor(pg::Transaction& tx, bool commit, Signal& signal) {
+    signal.handOff = handOffTerms(tx.connection(), commit ? kDeleteAtMost : 0);
+    if (signal.handOff) {
+        return;
     }
     static std::mutex mutex;
     static std::unordered_map<std::string, SteadyClock::time_point> last;
@@ -30,40 +69,115 @@ bool notifyDue(pg::Transaction& tx) {
     const auto now = SteadyClock::now();
     std::lock_guard lock(mutex);
     auto [it, fresh] = last.try_emplace(std::move(database), now);
-    if (!fresh && now - it->second < kNotifyEvery) {
-        return false;
+    if (fresh || now - it->second >= kNotifyEvery) {
+        it->second = now;
+        signal.notify = true;
     }
-    it->second = now;
-    return true;
 }
 
-/// The INSERT of one outbox row whose six values are the parameters after the first `offset`.
-std::string insertOneSql(std::size_t offset) {
+/// The INSERT of one outbox row whose six values are the parameters after the first `offset`;
+/// for a row to hand over, with next_attempt_at the grace (milliseconds, the seventh) ahead.
+/// (A statement that hands over also has deletePublishedCte() of the eighth and ninth.)
+std::string insertOneSql(std::size_t offset, bool handed) {
     const auto param = [offset](std::size_t i) { return "$" + std::to_string(offset + i); };
-    return "INSERT INTO outbox (id, event_type, routing_key, correlation_id, payload, request_id) "
-           "VALUES (" +
-           param(1) + ", " + param(2) + ", " + param(3) + ", " + param(4) + ", " + param(5) +
-           ", NULLIF(" + param(6) + ", ''))";
+    std::string sql =
+        "INSERT INTO outbox (id, event_type, routing_key, correlation_id, payload, request_id";
+    sql += handed ? ", next_attempt_at) VALUES (" : ") VALUES (";
+    sql += param(1) + ", " + param(2) + ", " + param(3) + ", " + param(4) + ", " + param(5) +
+           ", NULLIF(" + param(6) + ", '')";
+    if (handed) {
+        sql += ", clock_timestamp() + " + param(7) + "::bigint * interval '1 millisecond'";
+    }
+    return sql + ")";
 }
 
-/// Inserts `messages` (at least one) with the signal notifyDue() asks for, in one statement;
+/// The published rows a writer deletes, as a common table expression of a statement that hands
+/// over: their seqs are parameter `n`, their ids parameter `n + 1` (see PublishedRows).
+/// A row a claim holds locked is skipped (the claimer deletes it once confirmed): the writer's
+/// commit never waits for a relay's publish.
+std::string deletePublishedCte(std::size_t n) {
+    const std::string seqs = "$" + std::to_string(n) + "::bigint[]";
+    const std::string ids = "$" + std::to_string(n + 1) + "::uuid[]";
+    return "gone AS (DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox WHERE seq = ANY(" +
+           seqs + ") AND (seq, id) IN (SELECT * FROM unnest(" + seqs + ", " + ids +
+           ")) FOR UPDATE SKIP LOCKED))";
+}
+
+std::string lowercase(std::string text) {
+    std::transform(text.begin(), text.end(), text.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return text;
+}
+
+/// The rows to hand over: `messages` with the seq the server gave each (`result`: seq, id). A
+/// message whose id the call holds twice is not handed over (which seq is whose is unknown): its
+/// rows are claimed after the grace.
+std::vector<HandedRow> handedRows(std::span<const OutboxMessage> messages,
+                                  const pg::Result& result) {
+    std::vector<HandedRow> rows;
+    rows.reserve(messages.size());
+    if (messages.size() == 1 && result.rows() == 1) {
+        rows.push_back(HandedRow{result.int64(0, 0), messages.front()});
+        return rows;
+    }
+    std::unordered_map<std::string, const OutboxMessage*> byId;
+    for (const auto& message : messages) {
+        const auto [it, fresh] = byId.emplace(lowercase(message.id), &message);
+        if (!fresh) {
+            it->second = nullptr;
+        }
+    }
+    for (int row = 0; row < result.rows(); ++row) {
+        if (const auto it = byId.find(result.str(row, 1)); it != byId.end() && it->second) {
+            rows.push_back(HandedRow{result.int64(row, 0), *it->second});
+        }
+    }
+    return rows;
+}
+
+/// Hands the rows of `result` to the relay once `tx` committed: now when `committed`, else
+/// after the commit. Never throws: the transaction is committed (or will be) whatever happens
+/// here, and a row not handed over is claimed after the grace.
+void handOver(pg::Transaction& tx, std::span<const OutboxMessage> messages,
+              const pg::Result& result, bool committed) noexcept {
+    try {
+        auto rows = handedRows(messages, result);
+        if (committed) {
+            handOff(tx.connection(), std::move(rows));
+            return;
+        }
+        tx.afterCommit([&connection = tx.connection(), rows = std::move(rows)]() mutable {
+            handOff(connection, std::move(rows));
+        });
+    } catch (const std::exception&) {
+    }
+}
+
+/// Inserts `messages` (at least one) with the signal signalFor() asks for, in one statement;
 /// with the transaction's COMMIT in the same round trip when `commit`.
 void insert(pg::Transaction& tx, std::span<const OutboxMessage> messages, bool commit) {
     const auto run = [&tx, commit](const std::string& sql, const auto&... args) {
-        if (commit) {
-            tx.commitWith(sql, args...);
-        } else {
-            tx.exec(sql, args...);
-        }
+        return commit ? tx.commitWith(sql, args...) : tx.exec(sql, args...);
     };
     // The notification reaches listeners only when (and if) the transaction commits.
-    const bool notify = notifyDue(tx);
+    Signal signal(tx.connection());
+    signalFor(tx, commit, signal);
     if (messages.size() == 1) {
-        static const std::string kInsertOne = insertOneSql(0);
+        static const std::string kInsertOne = insertOneSql(0, false);
         static const std::string kInsertOneAndNotify =
             "WITH queued AS (" + kInsertOne + " RETURNING 1) SELECT pg_notify($7, '') FROM queued";
+        static const std::string kInsertOneToHand =
+            "WITH " + deletePublishedCte(8) + " " + insertOneSql(0, true) + " RETURNING seq";
         const OutboxMessage& m = messages.front();
-        if (notify) {
+        if (signal.handOff) {
+            const auto& terms = *signal.handOff;
+            const auto result =
+                run(kInsertOneToHand, m.id, m.eventType, m.routingKey, m.correlationId, m.payload,
+                    m.requestId, static_cast<std::int64_t>(terms.grace.count()),
+                    terms.toDelete.seqs, terms.toDelete.ids);
+            signal.kept();
+            handOver(tx, messages, result, commit);
+        } else if (signal.notify) {
             run(kInsertOneAndNotify, m.id, m.eventType, m.routingKey, m.correlationId, m.payload,
                 m.requestId, kNotifyChannel);
         } else {
@@ -84,13 +198,27 @@ void insert(pg::Transaction& tx, std::span<const OutboxMessage> messages, bool c
         payloads.push_back(message.payload);
         requestIds.push_back(message.requestId);
     }
-    static const std::string kInsert =
-        "INSERT INTO outbox (id, event_type, routing_key, correlation_id, payload, request_id) "
-        "SELECT id, t, k, c, p, NULLIF(r, '') FROM unnest($1::uuid[], $2::text[], $3::text[], "
-        "$4::text[], $5::text[], $6::text[]) AS m (id, t, k, c, p, r)";
+    static const std::string kColumns =
+        "INSERT INTO outbox (id, event_type, routing_key, correlation_id, payload, request_id";
+    static const std::string kFrom =
+        " FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) "
+        "AS m (id, t, k, c, p, r)";
+    static const std::string kInsert = kColumns + ") SELECT id, t, k, c, p, NULLIF(r, '')" + kFrom;
     static const std::string kInsertAndNotify =
         "WITH queued AS (" + kInsert + " RETURNING 1) SELECT pg_notify($7, '') LIMIT 1";
-    if (notify) {
+    static const std::string kInsertToHand =
+        "WITH " + deletePublishedCte(8) + " " + kColumns +
+        ", next_attempt_at) SELECT id, t, k, c, p, NULLIF(r, ''), "
+        "clock_timestamp() + $7::bigint * interval '1 millisecond'" +
+        kFrom + " RETURNING seq, id";
+    if (signal.handOff) {
+        const auto& terms = *signal.handOff;
+        const auto result = run(kInsertToHand, ids, types, keys, correlations, payloads, requestIds,
+                                static_cast<std::int64_t>(terms.grace.count()), terms.toDelete.seqs,
+                                terms.toDelete.ids);
+        signal.kept();
+        handOver(tx, messages, result, commit);
+    } else if (signal.notify) {
         run(kInsertAndNotify, ids, types, keys, correlations, payloads, requestIds, kNotifyChannel);
     } else {
         run(kInsert, ids, types, keys, correlations, payloads, requestIds);
@@ -119,21 +247,40 @@ void enqueueAllAndCommit(pg::Transaction& tx, std::span<const OutboxMessage> mes
 
 void enqueueWithAndCommit(pg::Transaction& tx, std::string_view write,
                           std::vector<pg::Param> params, const OutboxMessage& message) {
-    const bool notify = notifyDue(tx);
+    Signal signal(tx.connection());
+    signalFor(tx, true, signal);
+    const bool handed = signal.handOff.has_value();
     const std::size_t offset = params.size();
     // A data-modifying WITH runs though nothing reads it, in the same statement as the outbox
     // row: both are written or neither.
     std::string sql = "WITH written AS (";
     sql.append(write);
-    sql += "), queued AS (" + insertOneSql(offset) + " RETURNING 1) ";
-    sql += notify ? "SELECT pg_notify($" + std::to_string(offset + 7) + ", '') FROM queued"
-                  : "SELECT 1 FROM queued";
+    sql += "), ";
+    if (handed) {
+        sql += deletePublishedCte(offset + 8) + ", ";
+    }
+    sql += "queued AS (" + insertOneSql(offset, handed) + " RETURNING seq) ";
+    if (handed) {
+        sql += "SELECT seq FROM queued";
+    } else if (signal.notify) {
+        sql += "SELECT pg_notify($" + std::to_string(offset + 7) + ", '') FROM queued";
+    } else {
+        sql += "SELECT 1 FROM queued";
+    }
     params.insert(params.end(), {message.id, message.eventType, message.routingKey,
                                  message.correlationId, message.payload, message.requestId});
-    if (notify) {
+    if (handed) {
+        params.push_back(pg::toParam(static_cast<std::int64_t>(signal.handOff->grace.count())));
+        params.push_back(pg::toParam(signal.handOff->toDelete.seqs));
+        params.push_back(pg::toParam(signal.handOff->toDelete.ids));
+    } else if (signal.notify) {
         params.emplace_back(std::string(kNotifyChannel));
     }
-    tx.commitWithParams(sql, params);
+    const auto result = tx.commitWithParams(sql, params);
+    signal.kept();
+    if (handed) {
+        handOver(tx, std::span(&message, 1), result, true);
+    }
 }
 
 bool claimInbox(pg::Transaction& tx, std::string_view consumer, std::string_view messageId) {

@@ -1,6 +1,8 @@
 #include "shop/outbox/relay.hpp"
 
+#include <algorithm>
 #include <memory>
+#include <stdexcept>
 #include <thread>
 
 #include "shop/amqp/backoff.hpp"
@@ -17,10 +19,34 @@ namespace {
 
 constexpr auto kKeepAliveEvery = std::chrono::seconds(10);
 
+// Rows are named by seq and message id together (see PublishedRows); `seq = ANY` lets the
+// primary key find them.
+const std::string kRows =
+    "seq = ANY($1::bigint[]) AND (seq, id) IN (SELECT * FROM unnest($1::bigint[], $2::uuid[]))";
+const std::string kDeleteRows = "DELETE FROM outbox WHERE " + kRows;
+// Retry after 0.2 s, 0.4 s, ... capped at a minute.
+const std::string kRescheduleRows =
+    "UPDATE outbox SET attempts = attempts + 1, last_error = $3, next_attempt_at = "
+    "clock_timestamp() + make_interval(secs => least(60, 0.2 * power(2, least(attempts, 12)))) "
+    "WHERE " +
+    kRows;
+// Handed rows this relay will not publish: claimable at once, by any relay.
+const std::string kReleaseRows =
+    "UPDATE outbox SET next_attempt_at = clock_timestamp() WHERE " + kRows;
+
 }  // namespace
 
 Relay::Relay(RelayOptions options, pg::Pool& pool)
-    : m_options(std::move(options)), m_endpoints(m_options.amqpUrl), m_pool(pool) {}
+    : m_options(std::move(options)),
+      m_endpoints(m_options.amqpUrl),
+      m_pool(pool),
+      m_handoff(m_options.handoffGrace) {
+    if (m_options.handoffGrace <= m_options.confirmTimeout ||
+        m_options.deleteLinger >= m_options.handoffGrace) {
+        throw std::invalid_argument(
+            "relay options: handoffGrace must exceed confirmTimeout and deleteLinger");
+    }
+}
 
 Relay::~Relay() {
     stop();
@@ -39,14 +65,19 @@ void Relay::stop() {
 
 void Relay::loop(const std::stop_token& stop) {
     // The waits below have no shorter timeout to check `stop`: a stop rings.
-    const std::stop_callback ringOnStop(stop, [this] { m_doorbell.ring(); });
+    const std::stop_callback ringOnStop(stop, [this] { m_handoff.doorbell().ring(); });
     amqp::Backoff backoff;
     std::unique_ptr<amqp::Connection> broker;
     std::unique_ptr<amqp::Publisher> publisher;
     std::unique_ptr<pg::Connection> listener;
-    std::unique_ptr<DoorbellRegistration> registration;
+    std::unique_ptr<RelayRegistration> registration;
     auto lastBrokerUse = std::chrono::steady_clock::now();
     auto hotUntil = lastBrokerUse;
+    // A ring means handed rows; any other wake-up (and the first round) claims, and so does a
+    // ring once pollInterval (hotPoll while hot) passed since the last claim.
+    Wake wake = Wake::Timeout;
+    std::chrono::steady_clock::time_point lastClaim;
+    const auto batchSize = static_cast<std::size_t>(m_options.batchSize);
     while (!stop.stop_requested()) {
         try {
             if (!publisher) {
@@ -58,18 +89,33 @@ void Relay::loop(const std::stop_token& stop) {
                 core::logInfo("relay connected to the broker", {{"relay", m_options.name}});
             }
             if (!listener) {
-                registration.reset();
                 listener = std::make_unique<pg::Connection>(m_options.dbUrl, m_options.name);
                 listener->listen(kNotifyChannel);
-                // Writers of this process ring instead of notifying from now on.
-                registration =
-                    std::make_unique<DoorbellRegistration>(databaseKey(*listener), m_doorbell);
+            }
+            if (!registration) {
+                // Writers of this process hand their rows over from now on, instead of notifying.
+                // Keyed by a connection of the pool the relay deletes through.
+                const auto lease = m_pool.acquire();
+                registration = std::make_unique<RelayRegistration>(databaseKey(*lease), m_handoff);
             }
             const auto roundStarted = std::chrono::steady_clock::now();
-            const int claimed = publishBatch(*publisher);
+            bool moreHanded = false;
+            auto handed = m_handoff.take(batchSize, moreHanded);
+            const bool worked = !handed.empty();
+            if (worked) {
+                publishHanded(*publisher, std::move(handed));
+            }
+            int claimed = 0;
+            const auto sinceClaim = roundStarted - lastClaim;
+            if (wake != Wake::Rung || sinceClaim >= m_options.pollInterval ||
+                (roundStarted < hotUntil && sinceClaim >= m_options.hotPoll)) {
+                claimed = publishClaimed(*publisher);
+                lastClaim = roundStarted;
+            }
+            const auto deleteDue = deleteLeftovers(false);
             backoff.reset();
             const auto now = std::chrono::steady_clock::now();
-            if (claimed > 0) {
+            if (worked || claimed > 0) {
                 lastBrokerUse = now;
             } else if (now - lastBrokerUse > kKeepAliveEvery) {
                 // rabbitmq-c serves heartbeats only inside library calls: an idle relay makes a
@@ -77,17 +123,27 @@ void Relay::loop(const std::stop_token& stop) {
                 amqp::declareExchange(*broker, m_options.exchange);
                 lastBrokerUse = now;
             }
-            if (claimed < m_options.batchSize) {
-                const bool hot = now < hotUntil;
-                const Wake wake =
-                    waitForWork(*listener, hot ? m_options.hotPoll : m_options.pollInterval, stop);
-                if (wake == Wake::Notified) {
-                    hotUntil = std::chrono::steady_clock::now() + m_options.hotWindow;
-                }
-                if (claimed > 0 && wake != Wake::Timeout) {
-                    // Busy: let the next commits gather before claiming them.
-                    std::this_thread::sleep_until(roundStarted + m_options.roundGap);
-                }
+            if (claimed >= m_options.batchSize) {
+                wake = Wake::Timeout;  // claim the rest at once
+                continue;
+            }
+            if (moreHanded) {
+                wake = Wake::Rung;
+                continue;
+            }
+            auto interval = now < hotUntil ? m_options.hotPoll : m_options.pollInterval;
+            if (deleteDue) {
+                const auto untilDue = std::chrono::ceil<std::chrono::milliseconds>(
+                    *deleteDue - std::chrono::steady_clock::now());
+                interval = std::max(std::chrono::milliseconds(1), std::min(untilDue, interval));
+            }
+            wake = waitForWork(*listener, interval, stop);
+            if (wake == Wake::Notified) {
+                hotUntil = std::chrono::steady_clock::now() + m_options.hotWindow;
+            }
+            if ((worked || claimed > 0) && wake != Wake::Timeout) {
+                // Busy: let the next commits gather before publishing them.
+                std::this_thread::sleep_until(roundStarted + m_options.roundGap);
             }
         } catch (const amqp::Error& error) {
             core::logWarn("relay lost the broker",
@@ -95,23 +151,58 @@ void Relay::loop(const std::stop_token& stop) {
             m_stats.brokerConnected = false;
             publisher.reset();
             broker.reset();
+            // Until the broker is back, writers notify and any relay may claim their rows.
+            registration.reset();
+            settleBeforeLeaving();
+            wake = Wake::Timeout;
             amqp::sleepFor(backoff.next(), stop);
         } catch (const pg::Error& error) {
             core::logWarn("relay lost the database",
                           {{"relay", m_options.name}, {"error", error.what()}});
             registration.reset();
             listener.reset();
+            wake = Wake::Timeout;
             amqp::sleepFor(backoff.next(), stop);
         } catch (const std::exception& error) {
             core::logError("relay failed", {{"relay", m_options.name}, {"error", error.what()}});
+            wake = Wake::Timeout;
             amqp::sleepFor(backoff.next(), stop);
         }
     }
     m_stats.brokerConnected = false;
+    registration.reset();
+    settleBeforeLeaving();
 }
 
-int Relay::publishBatch(amqp::Publisher& publisher) {
-    const auto started = std::chrono::steady_clock::now();
+void Relay::settleBeforeLeaving() noexcept {
+    // No writer hands rows over or takes published ones any more (the registration is gone),
+    // except one already past its lookup: what it posts is published after a reconnect, or
+    // claimed after its grace.
+    try {
+        PublishedRows unpublished;
+        bool more = true;
+        while (more) {
+            for (auto& row : m_handoff.take(static_cast<std::size_t>(m_options.batchSize), more)) {
+                unpublished.append(row.seq, std::move(row.message.id));
+            }
+        }
+        if (!unpublished.empty()) {
+            pg::Transaction tx(m_pool);
+            tx.commitWith(kReleaseRows, unpublished.seqs, unpublished.ids);
+        }
+        deleteLeftovers(true);
+    } catch (const std::exception& error) {
+        // The rows come back after their grace: published late, or twice (deduplicated).
+        try {
+            core::logWarn("relay could not settle its rows on leaving",
+                          {{"relay", m_options.name}, {"error", error.what()}});
+        } catch (...) {
+        }
+    } catch (...) {
+    }
+}
+
+int Relay::publishClaimed(amqp::Publisher& publisher) {
     pg::Transaction tx(m_pool);
     auto rows = tx.exec(
         "SELECT seq, id, event_type, routing_key, correlation_id, payload, "
@@ -126,12 +217,11 @@ int Relay::publishBatch(amqp::Publisher& publisher) {
         return 0;
     }
 
-    std::vector<std::int64_t> seqs;
+    PublishedRows refs;
     std::vector<amqp::Outgoing> batch;
-    seqs.reserve(static_cast<std::size_t>(count));
     batch.reserve(static_cast<std::size_t>(count));
     for (int row = 0; row < count; ++row) {
-        seqs.push_back(rows.int64(row, 0));
+        refs.append(rows.int64(row, 0), rows.str(row, 1));
         amqp::Outgoing out;
         out.routingKey = rows.str(row, 3);
         out.message.messageId = rows.str(row, 1);
@@ -144,77 +234,134 @@ int Relay::publishBatch(amqp::Publisher& publisher) {
         }
         batch.push_back(std::move(out));
     }
-
-    const auto claimedAt = std::chrono::steady_clock::now();
-    const auto outcomes =
-        publisher.publishBatch(m_options.exchange, batch, m_options.confirmTimeout);
-    const auto confirmedAt = std::chrono::steady_clock::now();
-
-    std::vector<std::int64_t> published;
-    std::vector<std::int64_t> failed;
-    std::string lastError;
-    bool timedOut = false;
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-        const auto outcome = outcomes[i];
-        const bool optionalRoute = m_options.optionalRouteKeys.contains(batch[i].routingKey);
-        if (outcome == amqp::PublishOutcome::Confirmed ||
-            (outcome == amqp::PublishOutcome::Returned && optionalRoute)) {
-            published.push_back(seqs[i]);
-            continue;
-        }
-        failed.push_back(seqs[i]);
-        switch (outcome) {
-            case amqp::PublishOutcome::Returned:
-                lastError = "unroutable: no queue bound for " + batch[i].routingKey;
-                break;
-            case amqp::PublishOutcome::Nacked:
-                lastError = "nacked by the broker";
-                break;
-            default:
-                lastError = "no confirm before the timeout";
-                timedOut = true;
-                break;
-        }
+    const Outcome outcome = publish(publisher, batch, refs);
+    if (!outcome.failed.empty()) {
+        tx.exec(kRescheduleRows, outcome.failed.seqs, outcome.failed.ids, outcome.lastError);
     }
-    if (!failed.empty()) {
-        // Retry after 0.2 s, 0.4 s, ... capped at a minute.
-        tx.exec(
-            "UPDATE outbox SET attempts = attempts + 1, last_error = $2, "
-            "next_attempt_at = clock_timestamp() + "
-            "make_interval(secs => least(60, 0.2 * power(2, least(attempts, 12)))) "
-            "WHERE seq = ANY($1::bigint[])",
-            failed, lastError);
-    }
-    if (published.empty()) {
+    if (outcome.published.empty()) {
         tx.commit();
     } else {
         // Published rows leave the table (it holds only what is still to be sent), in the same
         // round trip as the COMMIT.
-        tx.commitWith("DELETE FROM outbox WHERE seq = ANY($1::bigint[])", published);
+        tx.commitWith(kDeleteRows, outcome.published.seqs, outcome.published.ids);
+    }
+    report(outcome);
+    return count;
+}
+
+void Relay::publishHanded(amqp::Publisher& publisher, std::vector<HandedRow> rows) {
+    PublishedRows refs;
+    std::vector<amqp::Outgoing> batch;
+    batch.reserve(rows.size());
+    for (auto& row : rows) {
+        refs.append(row.seq, row.message.id);
+        amqp::Outgoing out;
+        out.routingKey = std::move(row.message.routingKey);
+        out.message.messageId = std::move(row.message.id);
+        out.message.type = std::move(row.message.eventType);
+        out.message.correlationId = std::move(row.message.correlationId);
+        out.message.body = std::move(row.message.payload);
+        if (!row.message.requestId.empty()) {
+            out.message.headers.emplace_back("x-request-id", std::move(row.message.requestId));
+        }
+        batch.push_back(std::move(out));
+    }
+    Outcome outcome;
+    try {
+        outcome = publish(publisher, batch, refs);
+    } catch (const amqp::Error&) {
+        // The broker went before anything was settled: the rows are claimable at once rather
+        // than after their grace (if this fails too, the grace still brings them back).
+        try {
+            pg::Transaction tx(m_pool);
+            tx.commitWith(kReleaseRows, refs.seqs, refs.ids);
+        } catch (const pg::Error&) {
+        }
+        throw;
+    }
+    // The writers delete them; the database is needed only for the failures.
+    m_handoff.published(outcome.published);
+    m_stats.handed += outcome.published.size();
+    if (!outcome.failed.empty()) {
+        pg::Transaction tx(m_pool);
+        tx.commitWith(kRescheduleRows, outcome.failed.seqs, outcome.failed.ids, outcome.lastError);
+    }
+    report(outcome);
+}
+
+Relay::Outcome Relay::publish(amqp::Publisher& publisher, const std::vector<amqp::Outgoing>& batch,
+                              const PublishedRows& refs) {
+    const auto started = std::chrono::steady_clock::now();
+    const auto outcomes =
+        publisher.publishBatch(m_options.exchange, batch, m_options.confirmTimeout);
+    Outcome outcome;
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        const auto result = outcomes[i];
+        const bool optionalRoute = m_options.optionalRouteKeys.contains(batch[i].routingKey);
+        if (result == amqp::PublishOutcome::Confirmed ||
+            (result == amqp::PublishOutcome::Returned && optionalRoute)) {
+            outcome.published.append(refs.seqs[i], refs.ids[i]);
+            continue;
+        }
+        outcome.failed.append(refs.seqs[i], refs.ids[i]);
+        switch (result) {
+            case amqp::PublishOutcome::Returned:
+                outcome.lastError = "unroutable: no queue bound for " + batch[i].routingKey;
+                break;
+            case amqp::PublishOutcome::Nacked:
+                outcome.lastError = "nacked by the broker";
+                break;
+            default:
+                outcome.lastError = "no confirm before the timeout";
+                outcome.timedOut = true;
+                break;
+        }
     }
     if (core::logEnabled(core::LogLevel::Debug)) {
-        const auto ms = [](auto from, auto to) {
-            return std::to_string(std::chrono::duration<double, std::milli>(to - from).count());
-        };
-        const auto now = std::chrono::steady_clock::now();
-        core::logDebug("relay round", {{"relay", m_options.name},
-                                       {"rows", std::to_string(count)},
-                                       {"claim_ms", ms(started, claimedAt)},
-                                       {"publish_ms", ms(claimedAt, confirmedAt)},
-                                       {"mark_ms", ms(confirmedAt, now)}});
+        const auto ms =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+                .count();
+        core::logDebug("relay published", {{"relay", m_options.name},
+                                           {"rows", std::to_string(batch.size())},
+                                           {"publish_ms", std::to_string(ms)}});
     }
-    m_stats.published += published.size();
-    m_stats.failed += failed.size();
-    if (!failed.empty()) {
+    return outcome;
+}
+
+void Relay::report(const Outcome& outcome) {
+    m_stats.published += outcome.published.size();
+    m_stats.failed += outcome.failed.size();
+    if (!outcome.failed.empty()) {
         core::logWarn("relay could not publish", {{"relay", m_options.name},
-                                                  {"rows", std::to_string(failed.size())},
-                                                  {"error", lastError}});
+                                                  {"rows", std::to_string(outcome.failed.size())},
+                                                  {"error", outcome.lastError}});
     }
-    if (timedOut) {
+    if (outcome.timedOut) {
         // A missing confirm usually means a dead connection: reconnect before the next round.
         throw amqp::ConnectionError("publisher confirms timed out");
     }
-    return count;
+}
+
+std::optional<std::chrono::steady_clock::time_point> Relay::deleteLeftovers(bool all) {
+    while (const auto since = m_handoff.publishedSince()) {
+        const auto due = *since + m_options.deleteLinger;
+        if (!all && std::chrono::steady_clock::now() < due) {
+            return due;
+        }
+        const auto rows =
+            m_handoff.takePublished(static_cast<std::size_t>(m_options.batchSize) * 10);
+        if (rows.empty()) {
+            break;
+        }
+        try {
+            pg::Transaction tx(m_pool);
+            tx.commitWith(kDeleteRows, rows.seqs, rows.ids);
+        } catch (...) {
+            m_handoff.published(rows);
+            throw;
+        }
+    }
+    return std::nullopt;
 }
 
 Relay::Wake Relay::waitForWork(pg::Connection& listener, std::chrono::milliseconds interval,
@@ -223,10 +370,11 @@ Relay::Wake Relay::waitForWork(pg::Connection& listener, std::chrono::millisecon
         return Wake::Timeout;
     }
     // One wait: the doorbell also rings when a stop is requested (see loop()).
-    const bool notified = !listener.waitForNotifications(interval, m_doorbell.fd()).empty();
-    // Drained before the next claim: every ring consumed here was for a commit that the claim's
-    // snapshot then sees.
-    const bool rung = m_doorbell.drain();
+    const bool notified =
+        !listener.waitForNotifications(interval, m_handoff.doorbell().fd()).empty();
+    // Drained before the next round: every ring consumed here was for rows handed over before it,
+    // which that round takes.
+    const bool rung = m_handoff.doorbell().drain();
     if (notified) {
         return Wake::Notified;
     }

@@ -76,15 +76,20 @@ void registerServiceMetrics(metrics::Registry& registry, const MetricSources& so
         registry
             .gauge("shop_database_up", "1 when the last scrape could query the database, else 0.")
             .with();
-    auto& backlog = registry.gauge("shop_outbox_backlog", "Outbox rows not yet published.").with();
+    auto& backlog = registry
+                        .gauge("shop_outbox_backlog",
+                               "Outbox rows not yet deleted: unpublished, or published less than "
+                               "about a second ago.")
+                        .with();
     auto& oldest = registry
                        .gauge("shop_outbox_oldest_unpublished_age_seconds",
-                              "Age of the oldest unpublished outbox row (0 when none).")
+                              "Age of the oldest outbox row not yet deleted (0 when none).")
                        .with();
     registry.onScrape([pool, &databaseUp, &backlog, &oldest] {
         try {
             auto lease = pool->acquire(std::chrono::milliseconds(1000));
-            // The outbox holds only unpublished rows (the relay deletes what it published).
+            // The outbox holds unpublished rows, and published ones until the next write of the
+            // relay's process (or, without one, the relay after RelayOptions::deleteLinger).
             auto result = lease->exec(
                 "SELECT count(*)::bigint, COALESCE((EXTRACT(EPOCH FROM clock_timestamp() - "
                 "min(created_at)) * 1000)::bigint, 0) FROM outbox");

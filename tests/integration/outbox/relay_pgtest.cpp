@@ -44,7 +44,7 @@ TEST_F(RelayTest, PublishesACommittedRowWithItsPropertiesAndMarksIt) {
     auto seen = collect(1);
     ASSERT_EQ(seen.size(), 1u);
     EXPECT_EQ(seen.begin()->first, id);
-    // Woken by the doorbell or a NOTIFY, not by the 5 s fallback poll.
+    // Handed over (or woken by a NOTIFY), not found by the 5 s fallback poll.
     EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(4000));
     ASSERT_TRUE(lastDelivery.has_value());
     EXPECT_EQ(lastDelivery->message.type, "OrderStatusChanged");

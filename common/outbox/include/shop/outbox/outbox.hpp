@@ -29,11 +29,14 @@ struct OutboxMessage {
 };
 
 /// Inserts the message in the caller's transaction, in one round trip. The row (and so the
-/// publish) exists exactly when that transaction commits. It also signals a relay: when one runs
-/// in this process for this database, its doorbell rings after the commit (doorbell.hpp);
-/// otherwise a NOTIFY goes with the commit, unless this process already sent one for this
-/// database within kNotifyEvery: the relay is then polling anyway. (If that earlier transaction
-/// rolled back, the row waits at most for the relay's fallback poll.)
+/// publish) exists exactly when that transaction commits. It also tells a relay: when one runs
+/// in this process for this database, the row is handed to it after the commit and kept from
+/// claims for the relay's grace, counted from the INSERT (doorbell.hpp; a transaction that stays
+/// open longer may see its row published twice); otherwise a NOTIFY goes with the commit, unless
+/// this process already sent one for this database within kNotifyEvery: the relay is then
+/// polling anyway. (If that earlier transaction rolled back, the row waits at most for the
+/// relay's fallback poll.) Message ids are UUIDs in canonical form; in another form a row is
+/// not handed over and waits for the grace.
 void enqueue(pg::Transaction& tx, const OutboxMessage& message);
 
 /// enqueue() of several messages in one statement (one round trip), with the same signal.
@@ -41,7 +44,9 @@ void enqueueAll(pg::Transaction& tx, std::span<const OutboxMessage> messages);
 
 /// enqueueAll() as the transaction's last statement, sent together with its COMMIT in one round
 /// trip (pg::Transaction::commitWith); throws and reports as pg::Transaction::commit(). Without
-/// messages, a plain commit().
+/// messages, a plain commit(). When it hands its rows over, the same statement deletes rows the
+/// relay has published (up to 500); in a transaction above READ COMMITTED it may not see them,
+/// and they are published again after their grace (every caller today is READ COMMITTED).
 void enqueueAllAndCommit(pg::Transaction& tx, std::span<const OutboxMessage> messages);
 
 /// enqueueAllAndCommit() of one message, with `write` run first in the same statement (a

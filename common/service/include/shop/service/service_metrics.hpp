@@ -31,7 +31,8 @@ struct MetricSources {
 /// - `shop_outbox_published_total`, `shop_outbox_publish_failures_total`;
 /// - `shop_broker_connected{component}` (relay, consumer: 1 while every consumer is connected)
 ///   and `shop_database_up`;
-/// - `shop_outbox_backlog` (unpublished rows) and `shop_outbox_oldest_unpublished_age_seconds`,
+/// - `shop_outbox_backlog` (rows not yet deleted: unpublished, or published within about a
+///   second) and `shop_outbox_oldest_unpublished_age_seconds`,
 ///   read with one indexed query per scrape (bounded by a 1 s wait for a pooled connection);
 /// - `shop_db_pool_connections{state}` (in_use, idle) and `shop_db_pool_waiting`.
 /// The sources must outlive `registry`'s last render.
