@@ -143,6 +143,20 @@ std::vector<std::string> secretsOf(const std::string& conninfo) {
     return secrets;
 }
 
+/// The `options` a connection string sets, or "".
+std::string optionsOf(const std::string& conninfo) {
+    std::string found;
+    if (PQconninfoOption* options = PQconninfoParse(conninfo.c_str(), nullptr)) {
+        for (PQconninfoOption* option = options; option->keyword != nullptr; ++option) {
+            if (std::strcmp(option->keyword, "options") == 0 && option->val != nullptr) {
+                found = option->val;
+            }
+        }
+        PQconninfoFree(options);
+    }
+    return found;
+}
+
 std::string scrub(std::string message, const std::vector<std::string>& secrets) {
     for (const std::string& secret : secrets) {
         for (std::size_t pos = message.find(secret); pos != std::string::npos;
@@ -214,13 +228,21 @@ std::string redactPassword(std::string_view conninfo) {
     return out;
 }
 
-Connection::Connection(const std::string& conninfo, const std::string& applicationName)
+Connection::Connection(const std::string& conninfo, const std::string& applicationName,
+                       const std::string& serverOptions)
     : m_secrets(secretsOf(conninfo)) {
     // libpq applies keywords in order and later ones win, also over those expanded from the
     // URL in dbname: the defaults come first (the URL may override them), the name last.
     std::vector<const char*> keys{"connect_timeout", "keepalives_idle", "keepalives_interval",
                                   "keepalives_count", "dbname"};
     std::vector<const char*> values{"5", "30", "10", "3", conninfo.c_str()};
+    // The string's own options come after `serverOptions`, so a setting it repeats wins.
+    const std::string options =
+        serverOptions.empty() ? std::string() : serverOptions + " " + optionsOf(conninfo);
+    if (!options.empty()) {
+        keys.push_back("options");
+        values.push_back(options.c_str());
+    }
     if (!applicationName.empty()) {
         keys.push_back("application_name");
         values.push_back(applicationName.c_str());

@@ -25,9 +25,10 @@ void Pool::Lease::release() noexcept {
 }
 
 Pool::Pool(std::string conninfo, std::size_t size, std::chrono::milliseconds acquireTimeout,
-           std::string applicationName)
+           std::string applicationName, std::string serverOptions)
     : m_conninfo(std::move(conninfo)),
       m_applicationName(std::move(applicationName)),
+      m_serverOptions(std::move(serverOptions)),
       m_size(size),
       m_acquireTimeout(acquireTimeout) {
     if (size == 0) {
@@ -73,7 +74,8 @@ Pool::Lease Pool::acquire(std::chrono::milliseconds timeout) {
         lock.unlock();
         try {
             // Connecting can take a while: never under the lock.
-            return Lease(this, std::make_unique<Connection>(m_conninfo, m_applicationName));
+            return Lease(
+                this, std::make_unique<Connection>(m_conninfo, m_applicationName, m_serverOptions));
         } catch (...) {
             lock.lock();
             --m_inUse;

@@ -85,9 +85,9 @@ ServiceConfig readServiceConfig(core::EnvReader& env, std::string name,
 }
 
 ServiceHost::ServiceHost(ServiceConfig config) : m_config(std::move(config)) {
-    m_pool =
-        std::make_unique<pg::Pool>(m_config.dbUrl, static_cast<std::size_t>(m_config.dbPoolSize),
-                                   std::chrono::milliseconds(5000), m_config.name);
+    m_pool = std::make_unique<pg::Pool>(
+        m_config.dbUrl, static_cast<std::size_t>(m_config.dbPoolSize),
+        std::chrono::milliseconds(5000), m_config.name, kDatabaseSessionOptions);
 }
 
 ServiceHost::~ServiceHost() {

@@ -16,10 +16,11 @@
 
 namespace shop::testing {
 
-/// A private schema migrated like the service's database, and a pool whose sessions use it.
+/// A private schema migrated like the service's database, and a pool whose sessions use it
+/// (with `sessionOptions`, see pg::Connection).
 class MigratedSchema {
   public:
-    explicit MigratedSchema(const std::string& service)
+    explicit MigratedSchema(const std::string& service, const std::string& sessionOptions = {})
         : m_schema(service + "_batch_" + uniqueSuffix()) {
         pg::Connection admin(pgAdminUrl());
         admin.exec("CREATE SCHEMA " + m_schema);
@@ -28,7 +29,8 @@ class MigratedSchema {
         const std::string base = pgAdminUrl();
         m_url = base + (base.find('?') == std::string::npos ? "?" : "&") +
                 "options=-csearch_path%3D" + m_schema;
-        m_pool = std::make_unique<pg::Pool>(m_url, 4, std::chrono::milliseconds(5000), m_schema);
+        m_pool = std::make_unique<pg::Pool>(m_url, 4, std::chrono::milliseconds(5000), m_schema,
+                                            sessionOptions);
     }
     ~MigratedSchema() {
         m_pool.reset();

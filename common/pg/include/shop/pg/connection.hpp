@@ -44,9 +44,12 @@ class Connection final {
   public:
     /// Opens a connection from a URL (`postgresql://user:pass@host:port/db?...`) or a key=value
     /// string, with `application_name` set to `applicationName` when it is not empty, and a 5 s
-    /// connect timeout unless the string sets one. Throws ConnectionLost (SQLSTATE 08001)
-    /// whose message never contains the password.
-    explicit Connection(const std::string& conninfo, const std::string& applicationName = {});
+    /// connect timeout unless the string sets one. `serverOptions` (libpq's `options`, e.g.
+    /// `-c name=value`) comes before the string's own options, which win where both set
+    /// something. Throws ConnectionLost (SQLSTATE 08001) whose message never contains the
+    /// password.
+    explicit Connection(const std::string& conninfo, const std::string& applicationName = {},
+                        const std::string& serverOptions = {});
     ~Connection();
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;

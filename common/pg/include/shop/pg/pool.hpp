@@ -49,8 +49,9 @@ class Pool final {
     };
 
     /// Does not connect. `size` must be at least 1 (std::invalid_argument otherwise).
+    /// `serverOptions`: see Connection.
     Pool(std::string conninfo, std::size_t size, std::chrono::milliseconds acquireTimeout,
-         std::string applicationName);
+         std::string applicationName, std::string serverOptions = {});
     ~Pool();
     Pool(const Pool&) = delete;
     Pool& operator=(const Pool&) = delete;
@@ -72,6 +73,7 @@ class Pool final {
 
     const std::string m_conninfo;
     const std::string m_applicationName;
+    const std::string m_serverOptions;
     const std::size_t m_size;
     const std::chrono::milliseconds m_acquireTimeout;
 
