@@ -112,12 +112,12 @@ std::string lowercase(std::string text) {
 /// The rows to hand over: `messages` with the seq the server gave each (`result`: seq, id). A
 /// message whose id the call holds twice is not handed over (which seq is whose is unknown): its
 /// rows are claimed after the grace.
-std::vector<HandedRow> handedRows(std::span<const OutboxMessage> messages,
-                                  const pg::Result& result) {
+std::vector<HandedRow> handedRows(std::span<const OutboxMessage> messages, const pg::Result& result,
+                                  SteadyClock::time_point claimableAt) {
     std::vector<HandedRow> rows;
     rows.reserve(messages.size());
     if (messages.size() == 1 && result.rows() == 1) {
-        rows.push_back(HandedRow{result.int64(0, 0), messages.front()});
+        rows.push_back(HandedRow{result.int64(0, 0), messages.front(), claimableAt});
         return rows;
     }
     std::unordered_map<std::string, const OutboxMessage*> byId;
@@ -129,19 +129,20 @@ std::vector<HandedRow> handedRows(std::span<const OutboxMessage> messages,
     }
     for (int row = 0; row < result.rows(); ++row) {
         if (const auto it = byId.find(result.str(row, 1)); it != byId.end() && it->second) {
-            rows.push_back(HandedRow{result.int64(row, 0), *it->second});
+            rows.push_back(HandedRow{result.int64(row, 0), *it->second, claimableAt});
         }
     }
     return rows;
 }
 
-/// Hands the rows of `result` to the relay once `tx` committed: now when `committed`, else
-/// after the commit. Never throws: the transaction is committed (or will be) whatever happens
-/// here, and a row not handed over is claimed after the grace.
+/// Hands the rows of `result` (claimable at `claimableAt`) to the relay once `tx` committed: now
+/// when `committed`, else after the commit. Never throws: the transaction is committed (or will
+/// be) whatever happens here, and a row not handed over is claimed after the grace.
 void handOver(pg::Transaction& tx, std::span<const OutboxMessage> messages,
-              const pg::Result& result, bool committed) noexcept {
+              const pg::Result& result, bool committed,
+              SteadyClock::time_point claimableAt) noexcept {
     try {
-        auto rows = handedRows(messages, result);
+        auto rows = handedRows(messages, result, claimableAt);
         if (committed) {
             handOff(tx.connection(), std::move(rows));
             return;
@@ -171,12 +172,13 @@ void insert(pg::Transaction& tx, std::span<const OutboxMessage> messages, bool c
         const OutboxMessage& m = messages.front();
         if (signal.handOff) {
             const auto& terms = *signal.handOff;
+            const auto claimableAt = SteadyClock::now() + terms.grace;
             const auto result =
                 run(kInsertOneToHand, m.id, m.eventType, m.routingKey, m.correlationId, m.payload,
                     m.requestId, static_cast<std::int64_t>(terms.grace.count()),
                     terms.toDelete.seqs, terms.toDelete.ids);
             signal.kept();
-            handOver(tx, messages, result, commit);
+            handOver(tx, messages, result, commit, claimableAt);
         } else if (signal.notify) {
             run(kInsertOneAndNotify, m.id, m.eventType, m.routingKey, m.correlationId, m.payload,
                 m.requestId, kNotifyChannel);
@@ -213,11 +215,12 @@ void insert(pg::Transaction& tx, std::span<const OutboxMessage> messages, bool c
         kFrom + " RETURNING seq, id";
     if (signal.handOff) {
         const auto& terms = *signal.handOff;
+        const auto claimableAt = SteadyClock::now() + terms.grace;
         const auto result = run(kInsertToHand, ids, types, keys, correlations, payloads, requestIds,
                                 static_cast<std::int64_t>(terms.grace.count()), terms.toDelete.seqs,
                                 terms.toDelete.ids);
         signal.kept();
-        handOver(tx, messages, result, commit);
+        handOver(tx, messages, result, commit, claimableAt);
     } else if (signal.notify) {
         run(kInsertAndNotify, ids, types, keys, correlations, payloads, requestIds, kNotifyChannel);
     } else {
@@ -276,10 +279,12 @@ void enqueueWithAndCommit(pg::Transaction& tx, std::string_view write,
     } else if (signal.notify) {
         params.emplace_back(std::string(kNotifyChannel));
     }
+    const auto claimableAt =
+        SteadyClock::now() + (handed ? signal.handOff->grace : std::chrono::milliseconds(0));
     const auto result = tx.commitWithParams(sql, params);
     signal.kept();
     if (handed) {
-        handOver(tx, std::span(&message, 1), result, true);
+        handOver(tx, std::span(&message, 1), result, true, claimableAt);
     }
 }
 

@@ -41,10 +41,9 @@ Relay::Relay(RelayOptions options, pg::Pool& pool)
       m_endpoints(m_options.amqpUrl),
       m_pool(pool),
       m_handoff(m_options.handoffGrace) {
-    if (m_options.handoffGrace <= m_options.confirmTimeout ||
-        m_options.deleteLinger >= m_options.handoffGrace) {
+    if (m_options.handoffGrace <= m_options.confirmTimeout + m_options.deleteLinger) {
         throw std::invalid_argument(
-            "relay options: handoffGrace must exceed confirmTimeout and deleteLinger");
+            "relay options: handoffGrace must exceed confirmTimeout plus deleteLinger");
     }
 }
 
@@ -250,6 +249,19 @@ int Relay::publishClaimed(amqp::Publisher& publisher) {
 }
 
 void Relay::publishHanded(amqp::Publisher& publisher, std::vector<HandedRow> rows) {
+    // A row must be published, confirmed and deleted before a claim query may take it; one that
+    // waited too long here (a backlog, or a writer whose transaction stayed open) is left to the
+    // claims, to be published once rather than by both.
+    const auto publishableUntil =
+        std::chrono::steady_clock::now() + m_options.confirmTimeout + m_options.deleteLinger;
+    const auto late = std::partition(rows.begin(), rows.end(), [&](const HandedRow& row) {
+        return row.claimableAt > publishableUntil;
+    });
+    m_stats.leftToClaims += static_cast<std::uint64_t>(rows.end() - late);
+    rows.erase(late, rows.end());
+    if (rows.empty()) {
+        return;
+    }
     PublishedRows refs;
     std::vector<amqp::Outgoing> batch;
     batch.reserve(rows.size());

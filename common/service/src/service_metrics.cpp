@@ -49,6 +49,12 @@ void registerServiceMetrics(metrics::Registry& registry, const MetricSources& so
         registry.callback("shop_outbox_publish_failures_total",
                           "Outbox rows whose publish failed (retried later).", Type::Counter,
                           [relay] { return asNumber(relay->stats().failed.load()); });
+        registry.callback("shop_outbox_left_to_claims_total",
+                          "Rows handed to the relay in memory that it reached too near the end of "
+                          "their grace, left for a claim query to publish (a backlog, or a "
+                          "writer's transaction that stayed open).",
+                          Type::Counter,
+                          [relay] { return asNumber(relay->stats().leftToClaims.load()); });
     }
     const outbox::Relay* relay = sources.relay;
     const std::vector<QueueConsumer>* consumers = sources.consumers;

@@ -294,6 +294,32 @@ TEST_F(RelayWakeupTest, TwoMessagesWithOneIdAreBothPublished) {
     EXPECT_EQ(relay.stats().handed.load(), 0u);
 }
 
+TEST_F(RelayWakeupTest, AHandedRowReachedTooNearItsGraceIsLeftToAClaimAndPublishedOnce) {
+    auto relayOptions = options();
+    relayOptions.handoffGrace = std::chrono::milliseconds(2000);
+    relayOptions.confirmTimeout = std::chrono::milliseconds(1000);
+    relayOptions.deleteLinger = std::chrono::milliseconds(500);
+    relayOptions.pollInterval = std::chrono::milliseconds(100);
+    outbox::Relay relay(relayOptions, *m_pool);
+    relay.start();
+    ASSERT_TRUE(waitUntil([&] { return relay.stats().rounds.load() >= 1; }));
+    const std::string id = domain::newUuid();
+    {
+        pg::Transaction tx(*m_pool);
+        outbox::enqueue(tx, outbox::OutboxMessage{id, "T", "test.a", "c", "{}", ""});
+        // The writer's transaction stays open past grace - confirmTimeout - deleteLinger (0.5 s)
+        // after its INSERT: from the commit on, publishing from memory could race a claim.
+        std::this_thread::sleep_for(std::chrono::milliseconds(700));
+        tx.commit();
+    }
+    ASSERT_TRUE(waitUntil([&] { return relay.stats().leftToClaims.load() == 1; }));
+    auto seen = collect(1);
+    EXPECT_EQ(seen.count(id), 1u);
+    EXPECT_TRUE(waitUntil([&] { return unpublished() == 0; }));
+    EXPECT_EQ(relay.stats().handed.load(), 0u);
+    EXPECT_EQ(relay.stats().published.load(), 1u) << "published once, by a claim";
+}
+
 TEST_F(RelayWakeupTest, AHandedRowTheBrokerRefusesIsRetriedLikeAnyOther) {
     outbox::Relay relay(options(), *m_pool);
     relay.start();

@@ -40,6 +40,9 @@ class Doorbell final {
 struct HandedRow {
     std::int64_t seq = 0;
     OutboxMessage message;
+    /// From when claim queries may take the row too: the grace counted from the writer's clock
+    /// before its INSERT (the database counts from a little later).
+    std::chrono::steady_clock::time_point claimableAt;
 };
 
 /// Published outbox rows, to delete. Deleted by seq and message id together, so that a seq the

@@ -36,8 +36,9 @@ struct RelayOptions {
     std::chrono::milliseconds roundGap{5};
     std::chrono::milliseconds confirmTimeout{5000};
     /// Rows that writers of this process hand over stay out of reach of claim queries this long
-    /// (see handOffTerms()); well above confirmTimeout, so that a claim does not take a row the
-    /// relay is still publishing from memory.
+    /// (see handOffTerms()); above confirmTimeout plus deleteLinger, so that a claim does not
+    /// take a row the relay is still publishing from memory or has yet to delete. A handed row
+    /// the relay reaches later than that before its grace ends is left to the claims.
     std::chrono::milliseconds handoffGrace{10000};
     /// Handed rows the broker confirmed wait this long for a writer of this process to delete
     /// them in its own statement; then the relay deletes them. Well below handoffGrace.
@@ -56,6 +57,8 @@ struct RelayStats {
     std::atomic<std::uint64_t> rounds{0};
     /// Rows published as their writers handed them over, without a claim query.
     std::atomic<std::uint64_t> handed{0};
+    /// Handed rows reached too near the end of their grace, left to the claim queries.
+    std::atomic<std::uint64_t> leftToClaims{0};
 };
 
 /// Publishes committed outbox rows. While the broker is up, the writers of this process hand it
