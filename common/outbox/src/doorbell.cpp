@@ -189,7 +189,7 @@ std::optional<HandOffTerms> handOffTerms(const pg::Connection& connection,
         return std::nullopt;
     }
     Handoff& handoff = *relays->handoffs.front();
-    HandOffTerms terms{handoff.grace(), {}};
+    HandOffTerms terms{handoff.grace(), Handoff::Clock::now() + handoff.grace(), {}};
     if (takePublished > 0) {
         terms.toDelete = handoff.takePublished(takePublished);
     }

@@ -172,13 +172,12 @@ void insert(pg::Transaction& tx, std::span<const OutboxMessage> messages, bool c
         const OutboxMessage& m = messages.front();
         if (signal.handOff) {
             const auto& terms = *signal.handOff;
-            const auto claimableAt = SteadyClock::now() + terms.grace;
             const auto result =
                 run(kInsertOneToHand, m.id, m.eventType, m.routingKey, m.correlationId, m.payload,
                     m.requestId, static_cast<std::int64_t>(terms.grace.count()),
                     terms.toDelete.seqs, terms.toDelete.ids);
             signal.kept();
-            handOver(tx, messages, result, commit, claimableAt);
+            handOver(tx, messages, result, commit, terms.claimableAt);
         } else if (signal.notify) {
             run(kInsertOneAndNotify, m.id, m.eventType, m.routingKey, m.correlationId, m.payload,
                 m.requestId, kNotifyChannel);
@@ -215,12 +214,11 @@ void insert(pg::Transaction& tx, std::span<const OutboxMessage> messages, bool c
         kFrom + " RETURNING seq, id";
     if (signal.handOff) {
         const auto& terms = *signal.handOff;
-        const auto claimableAt = SteadyClock::now() + terms.grace;
         const auto result = run(kInsertToHand, ids, types, keys, correlations, payloads, requestIds,
                                 static_cast<std::int64_t>(terms.grace.count()), terms.toDelete.seqs,
                                 terms.toDelete.ids);
         signal.kept();
-        handOver(tx, messages, result, commit, claimableAt);
+        handOver(tx, messages, result, commit, terms.claimableAt);
     } else if (signal.notify) {
         run(kInsertAndNotify, ids, types, keys, correlations, payloads, requestIds, kNotifyChannel);
     } else {
@@ -279,12 +277,10 @@ void enqueueWithAndCommit(pg::Transaction& tx, std::string_view write,
     } else if (signal.notify) {
         params.emplace_back(std::string(kNotifyChannel));
     }
-    const auto claimableAt =
-        SteadyClock::now() + (handed ? signal.handOff->grace : std::chrono::milliseconds(0));
     const auto result = tx.commitWithParams(sql, params);
     signal.kept();
     if (handed) {
-        handOver(tx, std::span(&message, 1), result, true, claimableAt);
+        handOver(tx, std::span(&message, 1), result, true, signal.handOff->claimableAt);
     }
 }
 

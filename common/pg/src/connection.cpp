@@ -123,6 +123,20 @@ std::vector<Span> passwordSpans(std::string_view info) {
     return spans;
 }
 
+/// The value a connection string gives `keyword`, or "" (also when the string does not parse).
+std::string conninfoValue(const std::string& conninfo, const char* keyword) {
+    std::string found;
+    if (PQconninfoOption* options = PQconninfoParse(conninfo.c_str(), nullptr)) {
+        for (PQconninfoOption* option = options; option->keyword != nullptr; ++option) {
+            if (std::strcmp(option->keyword, keyword) == 0 && option->val != nullptr) {
+                found = option->val;
+            }
+        }
+        PQconninfoFree(options);
+    }
+    return found;
+}
+
 // Every spelling of the password that could show up in a message: as written and as decoded.
 std::vector<std::string> secretsOf(const std::string& conninfo) {
     std::vector<std::string> secrets;
@@ -131,30 +145,10 @@ std::vector<std::string> secretsOf(const std::string& conninfo) {
             secrets.push_back(conninfo.substr(begin, end - begin));
         }
     }
-    if (PQconninfoOption* options = PQconninfoParse(conninfo.c_str(), nullptr)) {
-        for (PQconninfoOption* option = options; option->keyword != nullptr; ++option) {
-            if (std::strcmp(option->keyword, "password") == 0 && option->val != nullptr &&
-                *option->val != '\0') {
-                secrets.emplace_back(option->val);
-            }
-        }
-        PQconninfoFree(options);
+    if (auto password = conninfoValue(conninfo, "password"); !password.empty()) {
+        secrets.push_back(std::move(password));
     }
     return secrets;
-}
-
-/// The `options` a connection string sets, or "".
-std::string optionsOf(const std::string& conninfo) {
-    std::string found;
-    if (PQconninfoOption* options = PQconninfoParse(conninfo.c_str(), nullptr)) {
-        for (PQconninfoOption* option = options; option->keyword != nullptr; ++option) {
-            if (std::strcmp(option->keyword, "options") == 0 && option->val != nullptr) {
-                found = option->val;
-            }
-        }
-        PQconninfoFree(options);
-    }
-    return found;
 }
 
 std::string scrub(std::string message, const std::vector<std::string>& secrets) {
@@ -178,19 +172,8 @@ bool killsSession(std::string_view sqlstate) {
 }  // namespace
 
 std::vector<core::NodeState> probeHosts(const std::string& conninfo) {
-    std::string hosts;
-    std::string ports;
-    if (PQconninfoOption* options = PQconninfoParse(conninfo.c_str(), nullptr)) {
-        for (PQconninfoOption* option = options; option->keyword != nullptr; ++option) {
-            const std::string value = option->val != nullptr ? option->val : "";
-            if (std::strcmp(option->keyword, "host") == 0) {
-                hosts = value;
-            } else if (std::strcmp(option->keyword, "port") == 0) {
-                ports = value;
-            }
-        }
-        PQconninfoFree(options);
-    }
+    const std::string hosts = conninfoValue(conninfo, "host");
+    const std::string ports = conninfoValue(conninfo, "port");
     auto split = [](const std::string& list) {
         std::vector<std::string> items;
         std::size_t start = 0;
@@ -237,8 +220,9 @@ Connection::Connection(const std::string& conninfo, const std::string& applicati
                                   "keepalives_count", "dbname"};
     std::vector<const char*> values{"5", "30", "10", "3", conninfo.c_str()};
     // The string's own options come after `serverOptions`, so a setting it repeats wins.
-    const std::string options =
-        serverOptions.empty() ? std::string() : serverOptions + " " + optionsOf(conninfo);
+    const std::string options = serverOptions.empty()
+                                    ? std::string()
+                                    : serverOptions + " " + conninfoValue(conninfo, "options");
     if (!options.empty()) {
         keys.push_back("options");
         values.push_back(options.c_str());

@@ -116,6 +116,9 @@ class RelayRegistration final {
 /// What a writer gets from the relay of its process, see handOffTerms().
 struct HandOffTerms {
     std::chrono::milliseconds grace{0};
+    /// When claim queries may take the rows written under these terms: the grace counted from
+    /// now, before the INSERT (the database counts from a little later).
+    std::chrono::steady_clock::time_point claimableAt;
     /// Rows the relay published, for the writer to delete in its statement.
     PublishedRows toDelete;
 };
