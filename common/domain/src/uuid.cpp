@@ -1,11 +1,15 @@
 #include "shop/domain/uuid.hpp"
 
+#include <pthread.h>
 #include <sys/random.h>
 
 #include <array>
+#include <atomic>
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <mutex>
 #include <span>
 #include <system_error>
 
@@ -35,6 +39,34 @@ void fillFromKernel(std::span<std::uint8_t> out) {
         }
         filled += static_cast<std::size_t>(got);
     }
+}
+
+/// Bumped in the child of every fork(): a thread's pool drawn before the fork is then drawn
+/// again, so that parent and child never hand out the same bytes.
+std::atomic<unsigned> g_forks{0};
+
+/// Kernel randomness drawn 1 KiB at a time per thread (64 UUIDs per system call instead of
+/// one): the same bytes getrandom() gives, each used once.
+void fillFromPool(std::span<std::uint8_t> out) {
+    static std::once_flag registered;
+    std::call_once(registered,
+                   [] { ::pthread_atfork(nullptr, nullptr, [] { g_forks.fetch_add(1); }); });
+    struct Pool {
+        unsigned forks = 0;
+        std::size_t used = 0;
+        std::array<std::uint8_t, 1024> bytes{};
+    };
+    thread_local Pool pool{0, sizeof Pool::bytes, {}};
+    const unsigned forks = g_forks.load();
+    if (pool.used + out.size() > pool.bytes.size() || pool.forks != forks) {
+        fillFromKernel(pool.bytes);
+        pool.used = 0;
+        pool.forks = forks;
+    }
+    std::memcpy(out.data(), pool.bytes.data() + pool.used, out.size());
+    // Bytes handed out are not kept.
+    std::memset(pool.bytes.data() + pool.used, 0, out.size());
+    pool.used += out.size();
 }
 
 }  // namespace
@@ -91,10 +123,10 @@ std::optional<UuidRange> uuidPrefixRange(std::string_view prefix) {
 }
 
 std::string newUuid() {
-    // The kernel, not a per-thread engine: nothing to seed, nothing a fork() could copy into two
-    // processes that would then draw the same ids.
+    // The kernel's bytes, not a per-thread engine: nothing to seed, and a fork() makes the
+    // child draw afresh, so two processes never draw the same ids.
     std::array<std::uint8_t, 16> bytes{};
-    fillFromKernel(bytes);
+    fillFromPool(bytes);
     bytes[6] = static_cast<std::uint8_t>((bytes[6] & 0x0F) | 0x40);  // version 4
     bytes[8] = static_cast<std::uint8_t>((bytes[8] & 0x3F) | 0x80);  // RFC 4122 variant
 
