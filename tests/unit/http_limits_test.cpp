@@ -430,6 +430,87 @@ TEST_F(HttpLimitsTest, EqualRepeatedLengthsAreOneLength) {
     EXPECT_EQ(response->body, R"({"data":2})");
 }
 
+TEST_F(HttpLimitsTest, AChunkedBodyWithExtensionsAndATrailerIsReadWholeAndTheConnectionServesOn) {
+    RawClient client(port());
+    ASSERT_TRUE(
+        client.send("POST /echo HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
+                    "Transfer-Encoding: chunked\r\n\r\n"
+                    "3;note=\"first\"\r\n{\"a\r\n"
+                    "4 \r\n\":1}\r\n"
+                    "0\r\nX-Checksum: none\r\n\r\n"));
+    const auto response = client.readResponse();
+    ASSERT_TRUE(response) << client.received();
+    EXPECT_EQ(response->status, 200);
+    EXPECT_EQ(response->body, R"({"data":7})");
+    expectPong(client);
+}
+
+TEST_F(HttpLimitsTest, BrokenChunkedFramingGets400AndCloses) {
+    const std::string head =
+        "POST /echo HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
+        "Transfer-Encoding: chunked\r\n\r\n";
+    const std::pair<const char*, std::string> cases[] = {
+        {"a size that is not hex", "zz\r\n{}\r\n0\r\n\r\n"},
+        {"no size", "\r\n{}\r\n0\r\n\r\n"},
+        {"data longer than its size", "1\r\n{}\r\n0\r\n\r\n"},
+        {"a control character in an extension", "2;a\x01\r\n{}\r\n0\r\n\r\n"},
+        {"the connection closes mid-chunk", "5\r\n{}"},
+    };
+    for (const auto& [name, body] : cases) {
+        SCOPED_TRACE(name);
+        RawClient client(port());
+        ASSERT_TRUE(client.send(head + body));
+        if (body == "5\r\n{}") {
+            client.shutdownSend();
+        }
+        const auto response = client.readResponse();
+        ASSERT_TRUE(response) << client.received();
+        EXPECT_EQ(response->status, 400);
+        EXPECT_NE(response->body.find(R"("code":"BAD_REQUEST")"), std::string::npos);
+        EXPECT_EQ(response->header("connection"), "close");
+        EXPECT_TRUE(client.waitClosed());
+    }
+    EXPECT_EQ(m_echoed.load(), 0);
+}
+
+TEST_F(HttpLimitsTest, AChunkedBodyOverTheLimitGets413BeforeItArrives) {
+    RawClient client(port());
+    // Only the size line is sent: a chunk over the limit is refused without waiting for it.
+    ASSERT_TRUE(
+        client.send("POST /echo HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
+                    "Transfer-Encoding: chunked\r\n\r\nffffffffffffffffffffffff\r\n"));
+    const auto response = client.readResponse(kBodyTimeout / 2);
+    ASSERT_TRUE(response) << client.received();
+    EXPECT_EQ(response->status, 413);
+    EXPECT_NE(response->body.find(R"("code":"PAYLOAD_TOO_LARGE")"), std::string::npos);
+    EXPECT_EQ(response->header("connection"), "close");
+    EXPECT_EQ(m_echoed.load(), 0);
+}
+
+TEST_F(HttpLimitsTest, Http10ClosesUnlessItAsksToKeepTheConnection) {
+    RawClient once(port());
+    ASSERT_TRUE(once.send("GET /ping HTTP/1.0\r\n\r\n"));
+    auto response = once.readResponse();
+    ASSERT_TRUE(response);
+    EXPECT_EQ(response->status, 200);
+    EXPECT_EQ(response->header("connection"), "close");
+    EXPECT_TRUE(once.waitClosed());
+
+    RawClient kept(port());
+    ASSERT_TRUE(kept.send("GET /ping HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"));
+    response = kept.readResponse();
+    ASSERT_TRUE(response);
+    EXPECT_EQ(response->header("connection"), "keep-alive");
+    expectPong(kept);
+
+    RawClient closing(port());
+    ASSERT_TRUE(closing.send(get("/ping", "Connection: close\r\n")));
+    response = closing.readResponse();
+    ASSERT_TRUE(response);
+    EXPECT_EQ(response->header("connection"), "close");
+    EXPECT_TRUE(closing.waitClosed());
+}
+
 TEST_F(HttpLimitsTest, HeadIsAGetWithoutTheBody) {
     RawClient client(port());
     ASSERT_TRUE(client.send("HEAD /ping HTTP/1.1\r\nHost: test\r\n\r\n"));

@@ -77,7 +77,7 @@ class HubTest : public ::testing::Test {
                 if (request.route != "/ws") {
                     throw core::ApiError(core::ErrorCode::BadRequest, "no WebSocket here");
                 }
-                const WebSocket socket = accept();
+                const Poco::Net::StreamSocket socket = accept();
                 auto id = m_hub->adopt(socket, {request.target, request.requestId, "test"},
                                        [this](Hub::ConnectionId closed) {
                                            std::lock_guard lock(m_mutex);

@@ -49,15 +49,18 @@ class SlotCounter final {
     std::atomic<int> m_open{0};
 };
 
-/// A connected socket whose reads can be held to a deadline. Poco's HTTP
-/// session reads through receiveBytes, so this bounds the head parser and the body streams
-/// without changing Poco: a per-read timeout alone lets a client that sends a byte now and then
-/// hold a worker thread for ever. It also carries the connection's slot under the cap.
+/// A connected socket whose reads can be held to a deadline: a per-read timeout alone lets a
+/// client that sends a byte now and then hold a worker thread for ever. It also carries the
+/// connection's slot under the cap, the bytes read ahead and the client's address.
 class GuardedSocketImpl final : public Poco::Net::StreamSocketImpl {
   public:
     enum class Fault { None, Timeout };
 
-    explicit GuardedSocketImpl(poco_socket_t fd) : Poco::Net::StreamSocketImpl(fd) {}
+    GuardedSocketImpl(poco_socket_t fd, std::string peerHost)
+        : Poco::Net::StreamSocketImpl(fd), m_peerHost(std::move(peerHost)) {}
+
+    /// The client's address (without the port), as accepted.
+    const std::string& peerHost() const noexcept { return m_peerHost; }
 
     /// Called on the accepting thread before the socket goes to the idle loop.
     void holdSlot(std::shared_ptr<SlotCounter> slots) {
@@ -95,8 +98,8 @@ class GuardedSocketImpl final : public Poco::Net::StreamSocketImpl {
     /// Whether the client closed its side since arm().
     bool sawEnd() const noexcept { return m_sawEnd; }
 
-    /// Bytes of the connection already read (a request head being checked, or what Poco had
-    /// read ahead of the request it parsed): reads return them before reading the socket again.
+    /// Bytes of the connection already read and not yet consumed: the head being checked, the
+    /// body, and whatever the client pipelined after them.
     std::string& pending() noexcept { return m_pending; }
 
     /// Reads what the client sends next onto pending(), within the armed deadline. False when
@@ -119,38 +122,13 @@ class GuardedSocketImpl final : public Poco::Net::StreamSocketImpl {
         return true;
     }
 
-    using Poco::Net::StreamSocketImpl::receiveBytes;
-    int receiveBytes(void* buffer, int length, int flags) override {
-        if (!m_pending.empty() && length > 0) {
-            const auto n = std::min(m_pending.size(), static_cast<std::size_t>(length));
-            std::memcpy(buffer, m_pending.data(), n);
-            m_pending.erase(0, n);
-            return static_cast<int>(n);
-        }
-        if (!m_armed.load(std::memory_order_acquire)) {
-            return Poco::Net::StreamSocketImpl::receiveBytes(buffer, length, flags);
-        }
-        const auto remaining =
-            std::chrono::duration_cast<std::chrono::microseconds>(m_deadline - Clock::now());
-        if (remaining.count() <= 0 || !poll(timespan(remaining), Poco::Net::Socket::SELECT_READ)) {
-            m_fault = Fault::Timeout;
-            throw Poco::TimeoutException("request deadline passed");
-        }
-        const int n = Poco::Net::StreamSocketImpl::receiveBytes(buffer, length, flags);
-        if (n > 0) {
-            m_received += static_cast<std::size_t>(n);
-        } else if (n == 0) {
-            m_sawEnd = true;
-        }
-        return n;
-    }
-
   private:
     ~GuardedSocketImpl() override {
         (void)m_uses.load(std::memory_order_acquire);
         releaseSlot();
     }
 
+    const std::string m_peerHost;
     std::shared_ptr<SlotCounter> m_slots;
     std::atomic<bool> m_holdsSlot{false};
     std::atomic<unsigned> m_uses{0};
@@ -177,7 +155,7 @@ class GuardedServerSocketImpl final : public Poco::Net::ServerSocketImpl {
             error();
         }
         clientAddr = Poco::Net::SocketAddress(reinterpret_cast<const sockaddr*>(&storage), size);
-        return new GuardedSocketImpl(fd);
+        return new GuardedSocketImpl(fd, clientAddr.host().toString());
     }
 
   private:

@@ -3,6 +3,8 @@
 #include <charconv>
 #include <optional>
 
+#include "shop/http/text.hpp"
+
 namespace shop::http {
 namespace {
 
@@ -55,29 +57,6 @@ bool isValueChar(unsigned char c) {
 bool allOf(std::string_view text, bool (*accepts)(unsigned char)) {
     for (const char c : text) {
         if (!accepts(static_cast<unsigned char>(c))) {
-            return false;
-        }
-    }
-    return true;
-}
-
-std::string_view trim(std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
-        text.remove_prefix(1);
-    }
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
-        text.remove_suffix(1);
-    }
-    return text;
-}
-
-bool equalsIgnoringCase(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) {
-        return false;
-    }
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; };
-        if (lower(a[i]) != lower(b[i])) {
             return false;
         }
     }
@@ -196,7 +175,7 @@ std::optional<HeadParse> checkHeaderLine(std::string_view line, bool complete,
         return invalid(ErrorCode::HeadersTooLarge,
                        "more than " + std::to_string(limits.maxHeaderFields) + " header fields");
     }
-    head.headers.emplace_back(std::string(name), std::string(trim(line.substr(colon + 1))));
+    head.headers.emplace_back(std::string(name), std::string(trimBlanks(line.substr(colon + 1))));
     return std::nullopt;
 }
 
@@ -210,7 +189,7 @@ std::optional<HeadParse> decideFraming(RequestHead& head) {
             std::string_view list = value;
             do {
                 const auto comma = list.find(',');
-                const std::string_view item = trim(list.substr(0, comma));
+                const std::string_view item = trimBlanks(list.substr(0, comma));
                 list =
                     comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
                 std::uint64_t length = 0;
@@ -227,7 +206,7 @@ std::optional<HeadParse> decideFraming(RequestHead& head) {
                 head.contentLength = length;
             } while (!list.empty());
         } else if (equalsIgnoringCase(name, "transfer-encoding")) {
-            if (hasCoding || !equalsIgnoringCase(trim(value), "chunked")) {
+            if (hasCoding || !equalsIgnoringCase(trimBlanks(value), "chunked")) {
                 return invalid(ErrorCode::NotImplemented,
                                "only the chunked transfer coding is supported");
             }

@@ -1,14 +1,6 @@
 #include "shop/http/server.hpp"
 
-#include <Poco/Buffer.h>
-#include <Poco/Net/HTTPRequestHandler.h>
-#include <Poco/Net/HTTPServerParams.h>
-#include <Poco/Net/HTTPServerRequestImpl.h>
-#include <Poco/Net/HTTPServerResponseImpl.h>
-#include <Poco/Net/HTTPServerSession.h>
 #include <Poco/Net/NetException.h>
-#include <Poco/Net/WebSocket.h>
-#include <Poco/Timestamp.h>
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -35,6 +27,8 @@
 #include "shop/core/log.hpp"
 #include "shop/domain/uuid.hpp"
 #include "shop/http/request_head.hpp"
+#include "shop/http/text.hpp"
+#include "wire.hpp"
 
 namespace shop::http {
 
@@ -57,6 +51,7 @@ bool isAcceptableRequestId(std::string_view id) {
 
 namespace {
 
+using detail::BodyRead;
 using detail::Clock;
 using detail::GuardedServerSocket;
 using detail::GuardedSocketImpl;
@@ -70,37 +65,20 @@ std::size_t headCeiling(const ServerOptions& options) {
     return options.maxUriBytes + options.maxHeaderBytes + 2 * 1024;
 }
 
-constexpr Poco::Int64 kDrainLimit = 1024 * 1024;
+constexpr std::uint64_t kDrainLimit = 1024 * 1024;
 /// After refusing a request, read what the client still sends for at most this long (or this
 /// many bytes) before closing: closing with unread data makes the kernel send a reset, which
 /// can destroy the error response before the client reads it.
 constexpr auto kLingerTime = std::chrono::milliseconds(1000);
 constexpr std::size_t kLingerBytes = 256 * 1024;
 
-std::string_view reasonPhrase(int status) {
-    switch (status) {
-        case 400:
-            return "Bad Request";
-        case 408:
-            return "Request Timeout";
-        case 414:
-            return "URI Too Long";
-        case 431:
-            return "Request Header Fields Too Large";
-        case 503:
-            return "Service Unavailable";
-        default:
-            return "Error";
-    }
-}
-
-/// A complete response written by hand, for answers given before (or instead of) Poco's
-/// request and response objects: the connection is closed after it.
+/// A complete response written by hand, for a request refused before its head could be read
+/// (or a connection over the cap): the connection is closed after it.
 std::string closingResponse(ErrorCode code, std::string_view message, std::string_view requestId) {
     const int status = core::httpStatus(code);
     const std::string body = core::errorEnvelope(code, message, requestId);
     std::string out = "HTTP/1.1 " + std::to_string(status) + " ";
-    out.append(reasonPhrase(status));
+    out.append(detail::reasonPhrase(status));
     out.append("\r\nContent-Type: application/json\r\nContent-Length: ");
     out.append(std::to_string(body.size()));
     out.append("\r\nConnection: close\r\nX-Request-Id: ");
@@ -139,8 +117,6 @@ void lingerClose(Poco::Net::StreamSocket& socket) {
     }
 }
 
-using Session = Poco::Net::HTTPServerSession;
-
 struct Shared {
     Router router;
     ServerOptions options;
@@ -150,7 +126,6 @@ struct Shared {
     ErrorTranslator translator;
     UpgradeHandler upgradeHandler;
     RequestGuard guard;
-    Poco::Net::HTTPServerParams::Ptr params;
     std::shared_ptr<SlotCounter> slots;
     std::unique_ptr<IdleConnections> idle;
     std::atomic<bool> stopping{false};
@@ -207,10 +182,6 @@ std::string lower(std::string_view text) {
     return out;
 }
 
-bool containsToken(std::string_view value, std::string_view token) {
-    return lower(value).find(token) != std::string::npos;
-}
-
 bool isJsonContentType(std::string_view value) {
     const auto semicolon = value.find(';');
     std::string media = lower(value.substr(0, semicolon));
@@ -220,50 +191,47 @@ bool isJsonContentType(std::string_view value) {
     return media == "application/json";
 }
 
-enum class BodyRead { Complete, TooLarge, Incomplete };
-
-/// Reads at most limit+1 bytes so an oversized chunked body is detected without buffering it all.
-/// Incomplete when the stream failed (deadline, reset, broken chunking) or ended before
-/// `expected` bytes (negative: unknown, chunked): such a body is never handed to a handler.
-BodyRead readBody(std::istream& in, std::size_t limit, Poco::Int64 expected, std::string& out) {
-    out.clear();
-    char buffer[8192];
-    while (in) {
-        in.read(buffer, sizeof buffer);
-        const auto n = static_cast<std::size_t>(in.gcount());
-        if (n == 0) {
-            break;
+/// Writes all of `bytes` to the client (the socket's send timeout bounds each write); false when
+/// the client went away or stopped reading.
+bool sendAll(const Poco::Net::StreamSocket& socket, std::string_view bytes) {
+    const int fd = static_cast<int>(socket.impl()->sockfd());
+    while (!bytes.empty()) {
+        const auto n = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return false;
         }
-        if (out.size() + n > limit) {
-            return BodyRead::TooLarge;
-        }
-        out.append(buffer, n);
+        bytes.remove_prefix(static_cast<std::size_t>(n));
     }
-    if (in.bad() || (expected >= 0 && static_cast<Poco::Int64>(out.size()) != expected)) {
-        return BodyRead::Incomplete;
-    }
-    return BodyRead::Complete;
+    return true;
 }
 
-/// Serves one parsed request: body, routing, guard, handler or upgrade, response, log line.
-class DispatchHandler final : public Poco::Net::HTTPRequestHandler {
+/// Serves one request whose head has been checked and taken off the connection: body, routing,
+/// guard, handler or upgrade, response, log line.
+class DispatchHandler final {
   public:
-    DispatchHandler(Shared& shared, GuardedSocketImpl& socket)
-        : m_shared(shared), m_socket(socket) {}
+    DispatchHandler(Shared& shared, GuardedSocketImpl& guarded, Poco::Net::StreamSocket& socket)
+        : m_shared(shared), m_guarded(guarded), m_socket(socket) {}
 
     /// The socket now belongs to the upgrade handler.
     bool upgraded() const { return m_upgraded; }
     /// The answer went out before the whole body was read: close, after lingering.
     bool mustClose() const { return m_mustClose; }
+    /// The answer left the connection open for the next request.
+    bool keptAlive() const { return m_keptAlive; }
 
-    void handleRequest(Poco::Net::HTTPServerRequest& in,
-                       Poco::Net::HTTPServerResponse& out) override {
+    /// `keepAlive`: whether the client and the server want the connection kept after this
+    /// request; the answer closes it anyway when the body was not read.
+    void handle(const RequestHead& head, bool keepAlive) {
         const auto started = std::chrono::steady_clock::now();
         Request request;
-        const std::string incomingId = in.get("X-Request-Id", "");
-        request.requestId = isAcceptableRequestId(incomingId) ? incomingId : domain::newUuid();
-        request.method = in.getMethod();
-        request.clientAddress = in.clientAddress().host().toString();
+        const std::string_view incomingId = detail::headerOf(head, "x-request-id");
+        request.requestId =
+            isAcceptableRequestId(incomingId) ? std::string(incomingId) : domain::newUuid();
+        request.method = head.method;
+        request.clientAddress = m_guarded.peerHost();
 
         std::string pattern = "unmatched";
         Response response;
@@ -272,7 +240,7 @@ class DispatchHandler final : public Poco::Net::HTTPRequestHandler {
         // must close the connection, or the next request would be parsed from the body's bytes.
         bool bodyRead = false;
         try {
-            response = dispatch(in, out, request, pattern, upgraded, bodyRead);
+            response = dispatch(head, request, pattern, upgraded, bodyRead);
         } catch (const RequestFault& fault) {
             response.status = core::httpStatus(fault.code);
             response.body = core::errorEnvelope(fault.code, fault.message, request.requestId);
@@ -297,16 +265,21 @@ class DispatchHandler final : public Poco::Net::HTTPRequestHandler {
                     : errorResponse(ErrorCode::Internal, "internal error", request.requestId);
         }
 
-        m_socket.disarm();
+        m_guarded.disarm();
         m_upgraded = upgraded;
         m_mustClose = !upgraded && !bodyRead;
         if (upgraded) {
             response.status = 101;
         } else {
-            if (!bodyRead) {
-                out.setKeepAlive(false);
+            m_keptAlive = keepAlive && bodyRead;
+            // HEAD is a GET whose answer goes without its body.
+            const std::string text = detail::serializeResponse(
+                response, request.requestId, head.version, m_keptAlive, head.method == "HEAD");
+            if (!sendAll(m_socket, text)) {
+                m_keptAlive = false;
+                core::logWarn("client went away",
+                              {{"request_id", request.requestId}, {"error", std::strerror(errno)}});
             }
-            send(out, response, request.requestId);
         }
 
         const double seconds =
@@ -323,22 +296,6 @@ class DispatchHandler final : public Poco::Net::HTTPRequestHandler {
     }
 
   private:
-    static void send(Poco::Net::HTTPServerResponse& out, const Response& response,
-                     const std::string& requestId) {
-        out.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status));
-        out.setContentType(response.contentType);
-        out.set("X-Request-Id", requestId);
-        for (const auto& [name, value] : response.headers) {
-            out.set(name, value);
-        }
-        out.setContentLength(static_cast<std::streamsize>(response.body.size()));
-        try {
-            out.sendBuffer(response.body.data(), response.body.size());
-        } catch (const std::exception& error) {
-            core::logWarn("client went away", {{"request_id", requestId}, {"error", error.what()}});
-        }
-    }
-
     static Response errorResponse(ErrorCode code, std::string_view message,
                                   std::string_view requestId) {
         Response response;
@@ -349,21 +306,35 @@ class DispatchHandler final : public Poco::Net::HTTPRequestHandler {
 
     /// Hands a WebSocket upgrade to the upgrade handler; `upgraded` is set once the handshake
     /// went out (the socket is no longer the server's).
-    void upgrade(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out,
-                 const Request& request, bool& upgraded) {
+    void upgrade(const Request& request, bool& upgraded) {
         const AcceptWebSocket accept = [&]() {
             if (upgraded) {
                 throw std::logic_error("a WebSocket upgrade can be accepted only once");
             }
-            out.set("X-Request-Id", request.requestId);
-            try {
-                Poco::Net::WebSocket socket(in, out);
-                upgraded = true;
-                return socket;
-            } catch (const Poco::Net::WebSocketException& error) {
-                throw ApiError(ErrorCode::BadRequest,
-                               "invalid WebSocket handshake: " + error.message());
+            const auto invalid = [](const std::string& why) {
+                return ApiError(ErrorCode::BadRequest, "invalid WebSocket handshake: " + why);
+            };
+            if (!hasToken(request.header("connection").value_or(""), "upgrade") ||
+                !hasToken(request.header("upgrade").value_or(""), "websocket")) {
+                throw invalid("no Connection: Upgrade with Upgrade: websocket");
             }
+            if (request.header("sec-websocket-version").value_or("") != "13") {
+                throw invalid("unsupported WebSocket version (13 is required)");
+            }
+            const std::string key = request.header("sec-websocket-key").value_or("");
+            if (key.empty()) {
+                throw invalid("missing Sec-WebSocket-Key");
+            }
+            const std::string answer =
+                "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: "
+                "Upgrade\r\nSec-WebSocket-Accept: " +
+                detail::webSocketAccept(key) + "\r\nX-Request-Id: " + request.requestId +
+                "\r\n\r\n";
+            if (!sendAll(m_socket, answer)) {
+                throw std::runtime_error("the client went away during the WebSocket handshake");
+            }
+            upgraded = true;
+            return m_socket;
         };
         m_shared.upgradeHandler(request, accept);
         if (!upgraded) {
@@ -371,9 +342,9 @@ class DispatchHandler final : public Poco::Net::HTTPRequestHandler {
         }
     }
 
-    Response dispatch(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out,
-                      Request& request, std::string& pattern, bool& upgraded, bool& bodyRead) {
-        const std::string& uri = in.getURI();
+    Response dispatch(const RequestHead& head, Request& request, std::string& pattern,
+                      bool& upgraded, bool& bodyRead) {
+        const std::string& uri = head.target;
         request.target = uri;
         const auto questionMark = uri.find('?');
         const std::string_view rawPath = std::string_view(uri).substr(0, questionMark);
@@ -390,53 +361,47 @@ class DispatchHandler final : public Poco::Net::HTTPRequestHandler {
             }
             request.query = std::move(*query);
         }
-        for (const auto& [name, value] : in) {
+        request.headers.reserve(head.headers.size());
+        for (const auto& [name, value] : head.headers) {
             request.headers.emplace_back(lower(name), value);
         }
 
         // The body is read before routing, so that every answer, an early 404 included, leaves
         // the connection at the start of the next request.
-        const bool hasLength = in.hasContentLength();
-        const auto length = hasLength ? in.getContentLength64() : 0;
-        const bool chunked = in.getChunkedTransferEncoding();
         const std::size_t limit = m_shared.options.bodyLimit;
         const std::string tooLarge =
             "request body is larger than " + std::to_string(limit / 1024) + " KiB";
-        if (hasLength && length > static_cast<Poco::Int64>(limit)) {
+        if (head.body == RequestHead::Body::Length && head.contentLength > limit) {
             // Read a moderately oversized body before answering: a client that sends its whole
             // body before reading would otherwise see a broken pipe instead of the 413.
-            if (length <= kDrainLimit) {
-                in.stream().ignore(static_cast<std::streamsize>(length));
-                bodyRead = !in.stream().bad() && in.stream().gcount() == length;
+            if (head.contentLength <= kDrainLimit) {
+                bodyRead =
+                    detail::skipBody(m_guarded, static_cast<std::size_t>(head.contentLength));
             }
             throw ApiError(ErrorCode::PayloadTooLarge, tooLarge);
         }
-        if (length > 0 || chunked) {
-            const Poco::Int64 expected = hasLength && !chunked ? length : -1;
-            switch (readBody(in.stream(), limit, expected, request.body)) {
-                case BodyRead::Complete:
-                    break;
-                case BodyRead::TooLarge:
-                    throw ApiError(ErrorCode::PayloadTooLarge, tooLarge);
-                case BodyRead::Incomplete:
-                    if (m_socket.fault() == GuardedSocketImpl::Fault::Timeout) {
-                        throw RequestFault{
-                            ErrorCode::RequestTimeout,
-                            "request body not received within " +
-                                std::to_string(m_shared.options.bodyTimeout.count()) + " ms"};
-                    }
-                    throw RequestFault{ErrorCode::BadRequest,
-                                       "request body ended early or is malformed"};
-            }
+        switch (detail::readBody(m_guarded, head, limit, request.body)) {
+            case BodyRead::Complete:
+                break;
+            case BodyRead::TooLarge:
+                throw ApiError(ErrorCode::PayloadTooLarge, tooLarge);
+            case BodyRead::Incomplete:
+                if (m_guarded.fault() == GuardedSocketImpl::Fault::Timeout) {
+                    throw RequestFault{ErrorCode::RequestTimeout,
+                                       "request body not received within " +
+                                           std::to_string(m_shared.options.bodyTimeout.count()) +
+                                           " ms"};
+                }
+                throw RequestFault{ErrorCode::BadRequest,
+                                   "request body ended early or is malformed"};
         }
-        m_socket.disarm();
+        m_guarded.disarm();
         bodyRead = true;
 
         // Before routing: a caller the guard refuses learns nothing of which routes exist.
         if (m_shared.guard) {
             m_shared.guard(request);
         }
-        // HEAD is a GET whose answer goes without its body (Poco leaves the body out).
         auto match =
             m_shared.router.match(request.method == "HEAD" ? "GET" : request.method, request.path);
         if (match.handler == nullptr) {
@@ -450,12 +415,13 @@ class DispatchHandler final : public Poco::Net::HTTPRequestHandler {
         request.route = match.pattern;
         request.params = std::move(match.params);
         if (m_shared.upgradeHandler && request.method == "GET" &&
-            containsToken(in.get("Upgrade", ""), "websocket")) {
-            upgrade(in, out, request, upgraded);
+            hasToken(request.header("upgrade").value_or(""), "websocket")) {
+            upgrade(request, upgraded);
             return {};
         }
 
-        if (!request.body.empty() && !isJsonContentType(in.getContentType())) {
+        if (!request.body.empty() &&
+            !isJsonContentType(request.header("content-type").value_or(""))) {
             throw ApiError(ErrorCode::UnsupportedMediaType,
                            "request body must be application/json");
         }
@@ -463,9 +429,11 @@ class DispatchHandler final : public Poco::Net::HTTPRequestHandler {
     }
 
     Shared& m_shared;
-    GuardedSocketImpl& m_socket;
+    GuardedSocketImpl& m_guarded;
+    Poco::Net::StreamSocket& m_socket;
     bool m_upgraded = false;
     bool m_mustClose = false;
+    bool m_keptAlive = false;
 };
 
 /// Why a request head was refused; nullopt from classify() means close without an answer.
@@ -511,17 +479,7 @@ class RequestCycle final {
         bool linger = false;
         try {
             while (!m_shared.stopping.load()) {
-                Outcome outcome = Outcome::Close;
-                {
-                    Session session(m_socket, m_shared.params);
-                    outcome = serveOne(session, guarded, headDeadline);
-                    // What Poco read ahead belongs to the next request: keep it with the socket,
-                    // and keep the socket open when the session goes (it closes what it holds).
-                    Poco::Buffer<char> ahead(0);
-                    session.drainBuffer(ahead);
-                    guarded.pending().insert(0, ahead.begin(), ahead.size());
-                    (void)session.detachSocket();
-                }
+                const Outcome outcome = serveOne(guarded, headDeadline);
                 if (outcome == Outcome::Detached) {
                     // A WebSocket now: the hub counts it, the HTTP cap no longer does.
                     guarded.releaseSlot();
@@ -548,18 +506,17 @@ class RequestCycle final {
         return false;
     }
 
-    Outcome serveOne(Session& session, GuardedSocketImpl& guarded, Clock::time_point headDeadline) {
+    Outcome serveOne(GuardedSocketImpl& guarded, Clock::time_point headDeadline) {
         const ServerOptions& options = m_shared.options;
         const auto started = Clock::now();
         guarded.arm(headDeadline);
-        // The head is in the socket's pending bytes (with what Poco read ahead of the last
-        // request): checked before Poco parses any of it.
+        // The head is at the start of the socket's pending bytes (or still arriving).
         const HeadParse checked = readHead(guarded);
         if (checked.state != HeadParse::State::Complete) {
             guarded.disarm();
             if (checked.state == HeadParse::State::Invalid) {
                 return reject(Rejection{checked.error, checked.message}, started,
-                              headerOf(checked.head, "x-request-id"), checked.head.method);
+                              detail::headerOf(checked.head, "x-request-id"), checked.head.method);
             }
             // A head begun but not finished in time gets an answer; silence gets none.
             if (guarded.fault() == GuardedSocketImpl::Fault::Timeout &&
@@ -571,32 +528,16 @@ class RequestCycle final {
             }
             return Outcome::Close;  // the client went away, or connected and sent nothing
         }
-        // Poco parses the head just checked (from the socket's pending bytes), then the body.
-        Poco::Net::HTTPServerResponseImpl response(session);
-        std::unique_ptr<Poco::Net::HTTPServerRequestImpl> request;
-        try {
-            request = std::make_unique<Poco::Net::HTTPServerRequestImpl>(response, session,
-                                                                         m_shared.params);
-        } catch (const Poco::Exception& error) {
-            guarded.disarm();
-            const auto rejection = classify(guarded, error);
-            if (!rejection) {
-                return Outcome::Close;
-            }
-            return reject(*rejection, started, headerOf(checked.head, "x-request-id"),
-                          checked.head.method);
-        }
+        const RequestHead& head = checked.head;
+        guarded.pending().erase(0, head.size);
         guarded.arm(Clock::now() + options.bodyTimeout);
-        response.setDate(Poco::Timestamp());
-        response.setVersion(request->getVersion());
-        response.setKeepAlive(request->getKeepAlive() && !m_shared.stopping.load());
-        DispatchHandler handler(m_shared, guarded);
         // A body over the limit is not invited: it gets its 413 without being sent.
-        if (request->getExpectContinue() && !(checked.head.body == RequestHead::Body::Length &&
-                                              checked.head.contentLength > options.bodyLimit)) {
-            response.sendContinue();
+        if (hasToken(detail::headerOf(head, "expect"), "100-continue") &&
+            !(head.body == RequestHead::Body::Length && head.contentLength > options.bodyLimit)) {
+            (void)sendAll(m_socket, "HTTP/1.1 100 Continue\r\n\r\n");
         }
-        handler.handleRequest(*request, response);
+        DispatchHandler handler(m_shared, guarded, m_socket);
+        handler.handle(head, detail::wantsKeepAlive(head) && !m_shared.stopping.load());
         guarded.disarm();
         if (handler.upgraded()) {
             return Outcome::Detached;
@@ -606,43 +547,8 @@ class RequestCycle final {
             return guarded.fault() == GuardedSocketImpl::Fault::Timeout ? Outcome::Close
                                                                         : Outcome::Linger;
         }
-        return response.getKeepAlive() && !m_shared.stopping.load() ? Outcome::KeepAlive
-                                                                    : Outcome::Close;
-    }
-
-    /// Maps a failure to read the head to an answer. Our own deadline and size checks come
-    /// first; the rest are Poco's parser limits (its messages are the only way to tell them
-    /// apart) or plain I/O errors, which get no answer.
-    std::optional<Rejection> classify(const GuardedSocketImpl& guarded,
-                                      const Poco::Exception& error) const {
-        const ServerOptions& options = m_shared.options;
-        switch (guarded.fault()) {
-            case GuardedSocketImpl::Fault::Timeout:
-                if (guarded.received() == 0) {
-                    return std::nullopt;
-                }
-                return Rejection{ErrorCode::RequestTimeout,
-                                 "request head not received within " +
-                                     std::to_string(options.headerTimeout.count()) + " ms"};
-            case GuardedSocketImpl::Fault::None:
-                break;
-        }
-        if (dynamic_cast<const Poco::Net::NoMessageException*>(&error) != nullptr ||
-            dynamic_cast<const Poco::Net::MessageException*>(&error) == nullptr ||
-            guarded.received() == 0 || guarded.sawEnd()) {
-            return std::nullopt;  // the client closed or reset the connection
-        }
-        const std::string& text = error.message();
-        if (text.find("URI") != std::string::npos) {
-            return uriTooLong();
-        }
-        if (text.find("Too many header fields") != std::string::npos) {
-            return tooManyFields();
-        }
-        if (text.find("Field") != std::string::npos) {
-            return lineTooLong();
-        }
-        return Rejection{ErrorCode::BadRequest, "malformed request head"};
+        return handler.keptAlive() && !m_shared.stopping.load() ? Outcome::KeepAlive
+                                                                : Outcome::Close;
     }
 
     /// Reads until the head at the start of the socket's pending bytes is complete, refused, or
@@ -672,35 +578,12 @@ class RequestCycle final {
         }
     }
 
-    static std::string headerOf(const RequestHead& head, std::string_view lowerName) {
-        for (const auto& [name, value] : head.headers) {
-            if (lower(name) == lowerName) {
-                return value;
-            }
-        }
-        return {};
-    }
-
-    Rejection uriTooLong() const {
-        return {ErrorCode::UriTooLong, "request target is longer than " +
-                                           std::to_string(m_shared.options.maxUriBytes) + " bytes"};
-    }
-    Rejection tooManyFields() const {
-        return {ErrorCode::HeadersTooLarge,
-                "more than " + std::to_string(m_shared.options.maxHeaderFields) + " header fields"};
-    }
-    Rejection lineTooLong() const {
-        return {ErrorCode::HeadersTooLarge,
-                "a header field is longer than " +
-                    std::to_string(m_shared.options.maxHeaderLineBytes) + " bytes"};
-    }
-
     /// Answers a refused head in the envelope, logs it and closes (lingering, unless the
     /// client was merely slow).
     Outcome reject(const Rejection& rejection, Clock::time_point started,
-                   const std::string& incomingId, const std::string& method) {
+                   std::string_view incomingId, const std::string& method) {
         const std::string requestId =
-            isAcceptableRequestId(incomingId) ? incomingId : domain::newUuid();
+            isAcceptableRequestId(incomingId) ? std::string(incomingId) : domain::newUuid();
         const std::string text = closingResponse(rejection.code, rejection.message, requestId);
         try {
             m_socket.sendBytes(text.data(), static_cast<int>(text.size()));
@@ -711,7 +594,8 @@ class RequestCycle final {
         const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
         const std::string status = std::to_string(rejection.status());
         const std::string millis = std::to_string(static_cast<long long>(seconds * 1000.0));
-        const std::string client = clientHost();
+        // run() made sure the socket is a GuardedSocketImpl.
+        const std::string& client = static_cast<GuardedSocketImpl*>(m_socket.impl())->peerHost();
         core::logWarn("http", {{"request_id", requestId},
                                {"method", method.empty() ? "-" : method},
                                {"route", "rejected"},
@@ -722,14 +606,6 @@ class RequestCycle final {
         m_shared.observe(method.empty() ? "unknown" : method, "rejected", rejection.status(),
                          seconds);
         return rejection.code == ErrorCode::RequestTimeout ? Outcome::Close : Outcome::Linger;
-    }
-
-    std::string clientHost() {
-        try {
-            return m_socket.peerAddress().host().toString();
-        } catch (const std::exception&) {
-            return "";
-        }
     }
 
     Shared& m_shared;
@@ -879,12 +755,6 @@ void Server::start() {
         options.maxConnections > 0 ? options.maxConnections : kDefaultMaxConnections);
     shared.limits = HeadLimits{options.maxUriBytes, options.maxHeaderFields,
                                options.maxHeaderLineBytes, options.maxHeaderBytes};
-    Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
-    params->setKeepAlive(true);
-    params->setKeepAliveTimeout(timespan(options.keepAlive));
-    params->setMaxKeepAliveRequests(0);
-    params->setTimeout(timespan(options.headerTimeout));
-    shared.params = params;
     // The thread that finds a head at hand serves it: no hand-off between threads.
     shared.idle = std::make_unique<IdleConnections>(
         shared.limits, headCeiling(options), options.headerTimeout, threads,

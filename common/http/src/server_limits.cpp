@@ -3,11 +3,11 @@
 namespace shop::http {
 namespace {
 
-// Poco 1.11's parser has fixed ceilings of its own (private enums in HTTPRequest and
-// MessageHeader): a limit above them could never be reached, so start-up refuses it.
-constexpr std::int64_t kPocoMaxUri = 16384;
-constexpr std::int64_t kPocoMaxFields = 100;
-constexpr std::int64_t kPocoMaxValue = 8192;
+// The highest limits start-up accepts: far above what any request of this API needs (the
+// longest is a list query of a few hundred bytes), and a head within them is still small.
+constexpr std::int64_t kHighestUriLimit = 16384;
+constexpr std::int64_t kHighestFieldsLimit = 100;
+constexpr std::int64_t kHighestLineLimit = 8192;
 
 }  // namespace
 
@@ -16,11 +16,11 @@ void readServerLimits(core::EnvReader& env, ServerOptions& options) {
     options.maxConnections = static_cast<int>(
         env.integer("SHOP_HTTP_MAX_CONNECTIONS", kDefaultMaxConnections, 1, 100000));
     options.maxUriBytes = static_cast<std::size_t>(
-        env.integer("SHOP_HTTP_MAX_URI_BYTES", 8 * 1024, 256, kPocoMaxUri));
+        env.integer("SHOP_HTTP_MAX_URI_BYTES", 8 * 1024, 256, kHighestUriLimit));
     options.maxHeaderFields = static_cast<std::size_t>(
-        env.integer("SHOP_HTTP_MAX_HEADER_FIELDS", 100, 1, kPocoMaxFields));
+        env.integer("SHOP_HTTP_MAX_HEADER_FIELDS", 100, 1, kHighestFieldsLimit));
     options.maxHeaderLineBytes = static_cast<std::size_t>(
-        env.integer("SHOP_HTTP_MAX_HEADER_LINE_BYTES", 8 * 1024, 256, kPocoMaxValue));
+        env.integer("SHOP_HTTP_MAX_HEADER_LINE_BYTES", 8 * 1024, 256, kHighestLineLimit));
     options.maxHeaderBytes = static_cast<std::size_t>(
         env.integer("SHOP_HTTP_MAX_HEADER_BYTES", 32 * 1024, 1024, 1024 * 1024));
     if (options.maxHeaderBytes < options.maxHeaderLineBytes) {

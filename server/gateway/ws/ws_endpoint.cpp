@@ -1,6 +1,6 @@
 #include "ws/ws_endpoint.hpp"
 
-#include <Poco/Net/WebSocket.h>
+#include <Poco/Net/StreamSocket.h>
 
 #include "shop/core/errors.hpp"
 #include "shop/core/log.hpp"
@@ -126,7 +126,7 @@ void WsEndpoint::handle(const http::Request& request, const http::AcceptWebSocke
     if (subscription) {
         m_streams.subscribe(id, *subscription);
     }
-    std::optional<Poco::Net::WebSocket> socket;
+    std::optional<Poco::Net::StreamSocket> socket;
     try {
         socket.emplace(accept());
     } catch (...) {

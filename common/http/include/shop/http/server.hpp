@@ -12,7 +12,7 @@
 #include "shop/http/router.hpp"
 
 namespace Poco::Net {
-class WebSocket;
+class StreamSocket;
 }
 
 namespace shop::http {
@@ -41,8 +41,8 @@ struct ServerOptions {
     std::size_t bodyLimit = 64 * 1024;
     std::chrono::milliseconds keepAlive{10000};  ///< idle time allowed between requests
     std::size_t maxUriBytes = 8 * 1024;          ///< request-target; more is 414 (at most 16 KiB)
-    std::size_t maxHeaderFields = 100;           ///< more is 431 (Poco stops at 100 anyway)
-    /// One header field, `name: value`; more is 431 (Poco's own ceiling is 8 KiB per value).
+    std::size_t maxHeaderFields = 100;           ///< more is 431
+    /// One header field, `name: value`; more is 431.
     std::size_t maxHeaderLineBytes = 8 * 1024;
     std::size_t maxHeaderBytes = 32 * 1024;  ///< all header fields together; more is 431
     /// The whole request head (request line and headers) must arrive within this time, counted
@@ -68,10 +68,11 @@ using RequestObserver = std::function<void(std::string_view method, std::string_
                                            int status, double seconds)>;
 
 /// Completes a WebSocket handshake (101 Switching Protocols, with the request's X-Request-Id)
-/// and returns the socket, which from then on belongs to the caller: the HTTP worker thread is
-/// free again as soon as the upgrade handler returns. Call it at most once. Throws ApiError 400
-/// when the request is not a valid handshake (wrong version, no key), before anything is sent.
-using AcceptWebSocket = std::function<Poco::Net::WebSocket()>;
+/// and returns the socket, which from then on belongs to the caller (it speaks WebSocket frames
+/// from now on: see shop/websocket): the HTTP worker thread is free again as soon as the
+/// upgrade handler returns. Call it at most once. Throws ApiError 400 when the request is not
+/// a valid handshake (no Connection: Upgrade, wrong version, no key), before anything is sent.
+using AcceptWebSocket = std::function<Poco::Net::StreamSocket()>;
 
 /// Takes over GET requests that ask for `Upgrade: websocket`. They are parsed and routed like
 /// any other (unknown path 404, request id, query, path parameters and `route` filled in from
@@ -90,9 +91,10 @@ using RequestGuard = std::function<void(const Request&)>;
 /// into 503); nullopt leaves it a 500.
 using ErrorTranslator = std::function<std::optional<core::ApiError>(const std::exception&)>;
 
-/// An HTTP/1.1 server on Poco that applies the API rules to every request before a handler runs:
-/// X-Request-Id taken or generated and echoed; bodies over the limit get 413, bodies that are not
-/// application/json get 415; unknown paths 404 and wrong methods 405, in the error envelope;
+/// An HTTP/1.1 server (its own head parser, body reader and response writer, on Poco's sockets;
+/// a response goes out in one send) that applies the API rules to every request before a handler
+/// runs: X-Request-Id taken or generated and echoed; bodies over the limit get 413, bodies that are
+/// not application/json get 415; unknown paths 404 and wrong methods 405, in the error envelope;
 /// ApiError becomes its status, any other exception a 500 without details. One log line per
 /// request. WebSocket upgrades go to the upgrade handler, if one is set.
 ///
