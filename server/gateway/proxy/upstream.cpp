@@ -1,16 +1,7 @@
 #include "proxy/upstream.hpp"
 
-#include <Poco/Net/HTTPClientSession.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
-#include <Poco/Net/NetException.h>
-#include <Poco/StreamCopier.h>
-#include <Poco/Timespan.h>
 #include <Poco/URI.h>
 
-#include <sys/socket.h>
-
-#include <cerrno>
 #include <stdexcept>
 
 #include "shop/auth/internal_secret.hpp"
@@ -22,13 +13,13 @@ namespace {
 
 using core::ErrorCode;
 
-Poco::Timespan span(std::chrono::milliseconds ms) {
-    return Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(ms.count()) * 1000);
-}
-
-/// End-to-end request headers worth passing on; hop-by-hop ones stay here.
-constexpr std::string_view kForwardedRequestHeaders[] = {"content-type", "idempotency-key",
-                                                         "accept", "traceparent"};
+/// End-to-end request headers worth passing on (as the server lowercased them, and as they are
+/// sent on); hop-by-hop ones stay here.
+constexpr std::pair<std::string_view, std::string_view> kForwardedRequestHeaders[] = {
+    {"content-type", "Content-Type"},
+    {"idempotency-key", "Idempotency-Key"},
+    {"accept", "Accept"},
+    {"traceparent", "traceparent"}};
 constexpr std::string_view kForwardedResponseHeaders[] = {"Idempotent-Replayed", "Retry-After",
                                                           "Location"};
 
@@ -37,17 +28,6 @@ http::Response failure(ErrorCode code, const std::string& message, const std::st
     response.status = core::httpStatus(code);
     response.body = core::errorEnvelope(code, message, requestId);
     return response;
-}
-
-/// Whether the other end closed a pooled connection (or sent something unasked, which leaves it
-/// unusable too): one non-blocking peek, which takes nothing from the socket.
-bool closedByPeer(Poco::Net::HTTPClientSession& session) {
-    if (!session.connected()) {
-        return false;  // not connected yet: the session connects when it sends
-    }
-    char byte = 0;
-    const auto n = ::recv(session.socket().impl()->sockfd(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-    return n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK);
 }
 
 }  // namespace
@@ -81,7 +61,7 @@ void Upstream::pruneLocked(std::chrono::steady_clock::time_point now) {
     }
 }
 
-std::unique_ptr<Poco::Net::HTTPClientSession> Upstream::take(bool& reused) {
+std::unique_ptr<UpstreamConnection> Upstream::take(bool& reused) {
     std::unique_lock lock(m_mutex);
     const auto deadline = std::chrono::steady_clock::now() + m_options.timeout;
     while (true) {
@@ -91,13 +71,13 @@ std::unique_ptr<Poco::Net::HTTPClientSession> Upstream::take(bool& reused) {
             Idle idle = std::move(m_idle.back());
             m_idle.pop_back();
             lock.unlock();
-            if (now - idle.since < m_options.staleCheckAfter || !closedByPeer(*idle.session)) {
+            if (now - idle.since < m_options.staleCheckAfter || !idle.connection->closedByPeer()) {
                 reused = true;
-                return std::move(idle.session);
+                return std::move(idle.connection);
             }
             // Closed while it waited (the upstream restarted): a request sent on it would fail,
             // and one that is not a GET could not safely go again.
-            discard(std::move(idle.session));
+            discard(std::move(idle.connection));
             lock.lock();
             continue;
         }
@@ -111,106 +91,114 @@ std::unique_ptr<Poco::Net::HTTPClientSession> Upstream::take(bool& reused) {
     }
     lock.unlock();
     reused = false;
-    auto session = std::make_unique<Poco::Net::HTTPClientSession>(m_options.host, m_options.port);
-    session->setKeepAlive(true);
-    session->setTimeout(span(m_options.connectTimeout), span(m_options.timeout),
-                        span(m_options.timeout));
-    return session;
+    try {
+        return UpstreamConnection::open(m_options.host, m_options.port, m_options.connectTimeout,
+                                        m_options.timeout);
+    } catch (...) {
+        discard(nullptr);  // frees the slot taken above
+        throw;
+    }
 }
 
-void Upstream::giveBack(std::unique_ptr<Poco::Net::HTTPClientSession> session) {
+void Upstream::giveBack(std::unique_ptr<UpstreamConnection> connection) {
     std::lock_guard lock(m_mutex);
     const auto now = std::chrono::steady_clock::now();
     pruneLocked(now);
-    m_idle.push_back(Idle{std::move(session), now});
+    m_idle.push_back(Idle{std::move(connection), now});
     m_released.notify_one();
 }
 
-void Upstream::discard(std::unique_ptr<Poco::Net::HTTPClientSession> session) {
-    session.reset();
+void Upstream::discard(std::unique_ptr<UpstreamConnection> connection) {
+    connection.reset();
     std::lock_guard lock(m_mutex);
     --m_open;
     m_released.notify_one();
 }
 
-http::Response Upstream::exchange(Poco::Net::HTTPClientSession& session,
-                                  const http::Request& request) {
-    Poco::Net::HTTPRequest out(request.method, request.target, Poco::Net::HTTPMessage::HTTP_1_1);
-    out.setKeepAlive(true);
-    for (auto name : kForwardedRequestHeaders) {
-        if (auto value = request.header(name)) {
-            out.set(std::string(name), *value);
+std::string Upstream::serialize(const http::Request& request) const {
+    std::string out;
+    out.reserve(256 + request.target.size() + request.body.size());
+    auto field = [&out](std::string_view name, std::string_view value) {
+        out.append(name).append(": ").append(value).append("\r\n");
+    };
+    out.append(request.method).append(" ").append(request.target).append(" HTTP/1.1\r\n");
+    out.append("Host: ").append(m_options.host).append(":");
+    out.append(std::to_string(m_options.port)).append("\r\n");
+    for (const auto& [lowerName, name] : kForwardedRequestHeaders) {
+        if (auto value = request.header(lowerName)) {
+            field(name, *value);
         }
     }
-    out.set("X-Request-Id", request.requestId);
-    out.set("X-Forwarded-For", request.clientAddress);
-    out.set(std::string(auth::kInternalSecretHeader), m_options.internalSecret);
+    field("X-Request-Id", request.requestId);
+    field("X-Forwarded-For", request.clientAddress);
+    field(auth::kInternalSecretHeader, m_options.internalSecret);
     if (!request.body.empty() || request.method == "POST") {
-        out.setContentLength(static_cast<std::streamsize>(request.body.size()));
+        field("Content-Length", std::to_string(request.body.size()));
     }
-    std::ostream& body = session.sendRequest(out);
-    body.write(request.body.data(), static_cast<std::streamsize>(request.body.size()));
-
-    Poco::Net::HTTPResponse in;
-    std::istream& stream = session.receiveResponse(in);
-    http::Response response;
-    response.status = static_cast<int>(in.getStatus());
-    response.contentType = in.getContentType();
-    Poco::StreamCopier::copyToString(stream, response.body);
-    for (auto name : kForwardedResponseHeaders) {
-        if (in.has(std::string(name))) {
-            response.headers.emplace_back(std::string(name), in.get(std::string(name)));
-        }
-    }
-    return response;
+    out.append("\r\n").append(request.body);
+    return out;
 }
 
 http::Response Upstream::forward(const http::Request& request) {
     // A pooled connection the upstream has just closed fails before any answer arrives; a GET can
     // safely go again on a fresh connection, anything else reports the failure.
     const bool safeToRepeat = request.method == "GET" || request.method == "HEAD";
+    const std::string message = serialize(request);
     for (int attempt = 0; attempt < 2; ++attempt) {
         bool reused = false;
-        auto session = take(reused);
-        if (!session) {
+        std::unique_ptr<UpstreamConnection> connection;
+        try {
+            connection = take(reused);
+        } catch (const UpstreamError& error) {
+            return unreachable(error, request);
+        }
+        if (!connection) {
             core::logWarn("upstream saturated",
                           {{"upstream", m_options.name}, {"request_id", request.requestId}});
             return failure(ErrorCode::UpstreamUnavailable,
                            m_options.name + " is overloaded, try again", request.requestId);
         }
         try {
-            http::Response response = exchange(*session, request);
-            if (session->getKeepAlive()) {
-                giveBack(std::move(session));
+            UpstreamAnswer answer = connection->exchange(message, request.method == "HEAD");
+            if (connection->reusable()) {
+                giveBack(std::move(connection));
             } else {
-                discard(std::move(session));
+                discard(std::move(connection));
+            }
+            http::Response response;
+            response.status = answer.status;
+            response.contentType = std::move(answer.contentType);
+            response.body = std::move(answer.body);
+            for (auto name : kForwardedResponseHeaders) {
+                if (const std::string* value = answer.header(name)) {
+                    response.headers.emplace_back(std::string(name), *value);
+                }
             }
             return response;
-        } catch (const Poco::TimeoutException&) {
-            discard(std::move(session));
-            core::logWarn("upstream timed out",
-                          {{"upstream", m_options.name}, {"request_id", request.requestId}});
-            return failure(ErrorCode::UpstreamTimeout, m_options.name + " did not answer in time",
-                           request.requestId);
-        } catch (const Poco::Exception& error) {
-            discard(std::move(session));
-            if (reused && safeToRepeat) {
+        } catch (const UpstreamError& error) {
+            discard(std::move(connection));
+            if (error.kind() != UpstreamError::Kind::Timeout && reused && safeToRepeat) {
                 continue;
             }
-            core::logWarn("upstream unavailable", {{"upstream", m_options.name},
-                                                   {"request_id", request.requestId},
-                                                   {"error", error.displayText()}});
-            return failure(ErrorCode::UpstreamUnavailable, m_options.name + " is unavailable",
-                           request.requestId);
-        } catch (const std::exception& error) {
-            discard(std::move(session));
-            core::logWarn("upstream failed", {{"upstream", m_options.name},
-                                              {"request_id", request.requestId},
-                                              {"error", error.what()}});
-            return failure(ErrorCode::UpstreamUnavailable, m_options.name + " is unavailable",
-                           request.requestId);
+            return unreachable(error, request);
         }
     }
+    return failure(ErrorCode::UpstreamUnavailable, m_options.name + " is unavailable",
+                   request.requestId);
+}
+
+http::Response Upstream::unreachable(const UpstreamError& error,
+                                     const http::Request& request) const {
+    if (error.kind() == UpstreamError::Kind::Timeout) {
+        core::logWarn("upstream timed out", {{"upstream", m_options.name},
+                                             {"request_id", request.requestId},
+                                             {"error", error.what()}});
+        return failure(ErrorCode::UpstreamTimeout, m_options.name + " did not answer in time",
+                       request.requestId);
+    }
+    core::logWarn(
+        "upstream unavailable",
+        {{"upstream", m_options.name}, {"request_id", request.requestId}, {"error", error.what()}});
     return failure(ErrorCode::UpstreamUnavailable, m_options.name + " is unavailable",
                    request.requestId);
 }
@@ -218,16 +206,13 @@ http::Response Upstream::forward(const http::Request& request) {
 std::optional<std::pair<int, std::string>> Upstream::probe(const std::string& path,
                                                            std::chrono::milliseconds timeout) {
     try {
-        Poco::Net::HTTPClientSession session(m_options.host, m_options.port);
-        session.setTimeout(span(timeout), span(timeout), span(timeout));
-        Poco::Net::HTTPRequest out(Poco::Net::HTTPRequest::HTTP_GET, path,
-                                   Poco::Net::HTTPMessage::HTTP_1_1);
-        session.sendRequest(out);
-        Poco::Net::HTTPResponse in;
-        std::istream& stream = session.receiveResponse(in);
-        std::string body;
-        Poco::StreamCopier::copyToString(stream, body);
-        return std::make_pair(static_cast<int>(in.getStatus()), std::move(body));
+        auto connection =
+            UpstreamConnection::open(m_options.host, m_options.port, timeout, timeout);
+        const std::string message = "GET " + path + " HTTP/1.1\r\nHost: " + m_options.host + ":" +
+                                    std::to_string(m_options.port) +
+                                    "\r\nConnection: close\r\n\r\n";
+        UpstreamAnswer answer = connection->exchange(message, false);
+        return std::make_pair(answer.status, std::move(answer.body));
     } catch (const std::exception&) {
         return std::nullopt;
     }

@@ -5,14 +5,12 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "proxy/upstream_connection.hpp"
 #include "shop/http/message.hpp"
-
-namespace Poco::Net {
-class HTTPClientSession;
-}
 
 namespace shop::gateway {
 
@@ -38,7 +36,7 @@ struct UpstreamOptions {
 /// Parses `http://host:port`; throws std::invalid_argument otherwise.
 UpstreamOptions upstreamFromUrl(std::string name, const std::string& url);
 
-/// One upstream service reached over a pool of keep-alive connections.
+/// One upstream service reached over a pool of keep-alive connections (UpstreamConnection).
 /// forward() never throws: a refused connection becomes 503 UPSTREAM_UNAVAILABLE and a timeout
 /// 504 UPSTREAM_TIMEOUT, in the error envelope. Thread-safe.
 class Upstream final {
@@ -59,17 +57,20 @@ class Upstream final {
 
   private:
     struct Idle {
-        std::unique_ptr<Poco::Net::HTTPClientSession> session;
+        std::unique_ptr<UpstreamConnection> connection;
         std::chrono::steady_clock::time_point since;
     };
     /// A pooled or new connection, or null when all maxConnections stay busy for `timeout`.
-    std::unique_ptr<Poco::Net::HTTPClientSession> take(bool& reused);
-    void giveBack(std::unique_ptr<Poco::Net::HTTPClientSession> session);
+    std::unique_ptr<UpstreamConnection> take(bool& reused);
+    void giveBack(std::unique_ptr<UpstreamConnection> connection);
     /// Forgets a connection that failed (closing it frees its slot).
-    void discard(std::unique_ptr<Poco::Net::HTTPClientSession> session);
+    void discard(std::unique_ptr<UpstreamConnection> connection);
     /// Closes idle connections past maxIdleAge; the caller holds m_mutex.
     void pruneLocked(std::chrono::steady_clock::time_point now);
-    http::Response exchange(Poco::Net::HTTPClientSession& session, const http::Request& request);
+    /// 504 for a timeout, else 503, logged.
+    http::Response unreachable(const UpstreamError& error, const http::Request& request) const;
+    /// The request as it goes to the upstream: head and body in one buffer.
+    std::string serialize(const http::Request& request) const;
 
     UpstreamOptions m_options;
     std::mutex m_mutex;
