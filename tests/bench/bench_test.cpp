@@ -69,6 +69,18 @@ TEST(ParseHttpUrl, HostAndPort) {
     EXPECT_FALSE(parseHttpUrl("http://"));
 }
 
+TEST(OutcomeUnknown, NoAnswerOrA5xxMayHavePlacedTheOrder) {
+    EXPECT_TRUE(outcomeUnknown("timeout"));
+    EXPECT_TRUE(outcomeUnknown("connection_error"));
+    EXPECT_TRUE(outcomeUnknown("http_504_UPSTREAM_TIMEOUT"));
+    EXPECT_TRUE(outcomeUnknown("http_503_UPSTREAM_UNAVAILABLE"));
+    EXPECT_TRUE(outcomeUnknown("http_500"));
+    EXPECT_FALSE(outcomeUnknown("http_400_BAD_REQUEST"));
+    EXPECT_FALSE(outcomeUnknown("http_429_RATE_LIMITED"));
+    EXPECT_FALSE(outcomeUnknown("not_sent_overloaded"));
+    EXPECT_FALSE(outcomeUnknown("bad_201_body"));
+}
+
 TEST(Cents, ParseAndFormat) {
     EXPECT_EQ(parseCents("199.99"), 19999);
     EXPECT_EQ(parseCents("5"), 500);

@@ -196,6 +196,11 @@ std::string httpErrorKind(const Reply& reply) {
     return kind;
 }
 
+bool outcomeUnknown(std::string_view errorKind) {
+    return errorKind == "timeout" || errorKind == "connection_error" ||
+           errorKind.substr(0, 6) == "http_5";
+}
+
 // ---------------------------------------------------------------------------------------------
 
 struct PushListener::Impl {

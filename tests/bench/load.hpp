@@ -11,6 +11,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -103,6 +104,11 @@ class HttpConnection final {
 /// The error kind of an HTTP answer that was not the expected success:
 /// "http_<status>_<error.code>" (or "http_<status>" without an envelope).
 std::string httpErrorKind(const Reply& reply);
+
+/// Whether a request that failed with `errorKind` (httpErrorKind's or a TransportError's kind)
+/// may still have been carried out: it got no answer (timeout, connection_error) or a 5xx, which
+/// the gateway also gives when its upstream was too slow to answer but may have committed.
+bool outcomeUnknown(std::string_view errorKind);
 
 /// A final status as seen by the tool.
 struct FinalStatus {

@@ -366,8 +366,7 @@ void checkBalances(const Endpoint& gateway, Auth& auth, const std::vector<Accoun
     for (const auto& o : orders) {
         if (o.sample.accepted && o.finalStatus.empty()) {
             uncertain[o.account] = true;
-        } else if (o.sample.failed &&
-                   (o.errorKind == "timeout" || o.errorKind == "connection_error")) {
+        } else if (o.sample.failed && outcomeUnknown(o.errorKind)) {
             uncertain[o.account] = true;
         } else if (o.finalStatus == "FINISHED") {
             expected[o.account] -= o.amountCents;
@@ -770,7 +769,7 @@ int main(int argc, char** argv) {
             " s after the load (counted as lost; raise --drain to wait longer)");
     }
     log("balances: " + std::to_string(results.balancesUnverifiable) +
-        " skipped (an order of theirs is not final or its POST got no answer), " +
+        " skipped (an order of theirs is not final, or its POST got no answer or a 5xx), " +
         std::to_string(results.balancesChecked) + " checked, " +
         std::to_string(results.balanceMismatches) + " wrong");
     for (const auto& p : results.balanceProblems) {
