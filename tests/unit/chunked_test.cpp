@@ -17,7 +17,7 @@ ChunkedParse decode(std::string_view bytes, std::string& data, std::size_t limit
 
 TEST(Chunked, DecodesChunksWithExtensionsAndATrailerAndSaysWhereTheBodyEnds) {
     const std::string body =
-        "4;a=1;b=\"x y\"\r\nWiki\r\n5 \r\npedia\r\nE\r\n in\r\n\r\nchunks."
+        "4 ;a=1;b=\"x y\"\r\nWiki\r\n5\r\npedia\r\nE\r\n in\r\n\r\nchunks."
         "\r\n0\r\nExpires: never\r\nX-Other: 1\r\n\r\n";
     std::string data;
     const ChunkedParse parse = decode(body + "GET /next", data);
@@ -52,6 +52,27 @@ TEST(Chunked, RefusesWhatIsNotChunkedFraming) {
         std::string data;
         EXPECT_EQ(decode(body, data).state, State::Invalid) << body;
     }
+}
+
+TEST(Chunked, FedOneByteAtATimeItAnswersAsItDoesFedAtOnce) {
+    const std::string body = "3;x=y\r\nabc\r\n10\r\n0123456789abcdef\r\n0\r\nT: v\r\n\r\nNEXT";
+    ChunkedDecoder decoder(1024);
+    std::string data;
+    std::string pending;
+    std::size_t used = 0;
+    ChunkedParse parse;
+    for (const char c : body) {
+        pending.push_back(c);
+        parse = decoder.feed(pending, data);
+        used += parse.consumed;
+        pending.erase(0, parse.consumed);
+        if (parse.state != ChunkedParse::State::Incomplete) {
+            break;
+        }
+    }
+    EXPECT_EQ(parse.state, State::Complete);
+    EXPECT_EQ(data, "abc0123456789abcdef");
+    EXPECT_EQ(used, body.size() - 4);
 }
 
 TEST(Chunked, DataOverTheLimitIsTooLargeAsSoonAsASizeSaysSo) {

@@ -284,7 +284,7 @@ TEST_F(HttpLimitsTest, OverlongRequestTargetGets414) {
     expectRejected(get("/ping?q=" + std::string(1100, 'a')), 414);
 }
 
-TEST_F(HttpLimitsTest, RequestTargetBeyondPocosOwnCeilingGets414) {
+TEST_F(HttpLimitsTest, RequestTargetBeyondTheHighestLimitGets414) {
     expectRejected(get("/" + std::string(20000, 'a')), 414);
 }
 
@@ -436,7 +436,7 @@ TEST_F(HttpLimitsTest, AChunkedBodyWithExtensionsAndATrailerIsReadWholeAndTheCon
         client.send("POST /echo HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
                     "Transfer-Encoding: chunked\r\n\r\n"
                     "3;note=\"first\"\r\n{\"a\r\n"
-                    "4 \r\n\":1}\r\n"
+                    "4\r\n\":1}\r\n"
                     "0\r\nX-Checksum: none\r\n\r\n"));
     const auto response = client.readResponse();
     ASSERT_TRUE(response) << client.received();
@@ -540,6 +540,17 @@ TEST_F(HttpLimitsTest, ExpectContinueWithABodyOverTheLimitGets413WithoutAnInvita
     EXPECT_EQ(response->status, 413);
     EXPECT_EQ(client.received().find("100 Continue"), std::string::npos) << client.received();
     EXPECT_EQ(m_echoed.load(), 0);
+
+    // Over the limit but small enough that a body sent anyway would be read before the answer:
+    // one that was never invited is not waited for.
+    RawClient waiting(port());
+    ASSERT_TRUE(
+        waiting.send("POST /echo HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
+                     "Content-Length: 100000\r\nExpect: 100-continue\r\n\r\n"));
+    const auto refused = waiting.readResponse(kBodyTimeout / 2);
+    ASSERT_TRUE(refused) << "the 413 waited for a body that was not invited";
+    EXPECT_EQ(refused->status, 413);
+    EXPECT_EQ(refused->header("connection"), "close");
 }
 
 TEST_F(HttpLimitsTest, MalformedRequestLineGets400) {
@@ -759,7 +770,7 @@ TEST(ReadServerLimitsTest, DefaultsOverridesAndRanges) {
         core::EnvReader env(lookup);
         ServerOptions options;
         readServerLimits(env, options);
-        // URI and fields above Poco's ceilings, connections below 1, header block smaller
+        // URI and fields above the highest limits, connections below 1, header block smaller
         // than one header line.
         EXPECT_EQ(env.problems().size(), 4u);
     }

@@ -253,6 +253,7 @@ TEST(Upstream, AnAnswerThatIsNotHttpOrIsCutShortIs503) {
         "HTTP/1.1 200 OK\r\nContent-Length: 10\r\nContent-Length: 11\r\n\r\n",
         "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
         "HTTP/1.1 200 OK\r\nContent-Length: 10\r\nConnection: close\r\n\r\nshort",
+        "HTTP/1.1 201 Created\r\nLocation: /orders/1\nSet-Cookie: x\r\nContent-Length: 0\r\n\r\n",
         "close",
     };
     for (const std::string& reply : answers) {

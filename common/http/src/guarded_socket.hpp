@@ -81,17 +81,14 @@ class GuardedSocketImpl final : public Poco::Net::StreamSocketImpl {
     /// that uses by several threads all count.
     void doneWith() noexcept { m_uses.fetch_add(1, std::memory_order_acq_rel); }
 
-    /// From now on reads fail with a timeout at `deadline`. (How much a head may hold is the
-    /// head parser's to say.)
+    /// From now on readMore() gives up at `deadline`, and fault(), received() and sawEnd()
+    /// start afresh. (How much a head may hold is the head parser's to say.)
     void arm(Clock::time_point deadline) {
         m_deadline = deadline;
         m_received = 0;
         m_sawEnd = false;
         m_fault = Fault::None;
-        m_armed.store(true, std::memory_order_release);
     }
-    /// Reads are plain reads again (also for a WebSocket that takes the socket over).
-    void disarm() noexcept { m_armed.store(false, std::memory_order_release); }
 
     Fault fault() const noexcept { return m_fault; }
     std::size_t received() const noexcept { return m_received; }
@@ -107,12 +104,18 @@ class GuardedSocketImpl final : public Poco::Net::StreamSocketImpl {
     bool readMore() {
         const auto remaining =
             std::chrono::duration_cast<std::chrono::microseconds>(m_deadline - Clock::now());
-        if (remaining.count() <= 0 || !poll(timespan(remaining), Poco::Net::Socket::SELECT_READ)) {
-            m_fault = Fault::Timeout;
-            return false;
-        }
         char buffer[4096];
-        const int n = Poco::Net::StreamSocketImpl::receiveBytes(buffer, sizeof buffer, 0);
+        int n = 0;
+        try {
+            if (remaining.count() <= 0 ||
+                !poll(timespan(remaining), Poco::Net::Socket::SELECT_READ)) {
+                m_fault = Fault::Timeout;
+                return false;
+            }
+            n = Poco::Net::StreamSocketImpl::receiveBytes(buffer, sizeof buffer, 0);
+        } catch (const Poco::Exception&) {
+            n = 0;  // reset by the client: gone as surely as closed
+        }
         if (n <= 0) {
             m_sawEnd = true;
             return false;
@@ -132,8 +135,8 @@ class GuardedSocketImpl final : public Poco::Net::StreamSocketImpl {
     std::shared_ptr<SlotCounter> m_slots;
     std::atomic<bool> m_holdsSlot{false};
     std::atomic<unsigned> m_uses{0};
-    // Written by the connection's worker thread only; m_armed publishes them.
-    std::atomic<bool> m_armed{false};
+    // Used by the one thread serving the connection at a time (the idle set's locks order the
+    // hand-overs between threads).
     Clock::time_point m_deadline;
     std::size_t m_received = 0;
     bool m_sawEnd = false;

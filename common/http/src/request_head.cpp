@@ -10,9 +10,9 @@ namespace {
 
 using core::ErrorCode;
 
-/// Longer methods are not ones this server knows (and Poco refuses them).
+/// Longer methods are not ones this server knows.
 constexpr std::size_t kMaxMethodBytes = 32;
-/// Poco's own ceiling on a header name.
+/// Longer header names are not ones anyone sends.
 constexpr std::size_t kMaxNameBytes = 256;
 /// Empty lines skipped before a request line.
 constexpr int kMaxEmptyLinesBefore = 4;

@@ -1,6 +1,5 @@
 #include "shop/http/server.hpp"
 
-#include <Poco/Net/NetException.h>
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -10,16 +9,11 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
-#include <condition_variable>
 #include <cstring>
-#include <deque>
-#include <functional>
-#include <istream>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
 #include <unordered_map>
-#include <vector>
 
 #include "guarded_socket.hpp"
 #include "idle_connections.hpp"
@@ -212,8 +206,15 @@ bool sendAll(const Poco::Net::StreamSocket& socket, std::string_view bytes) {
 /// guard, handler or upgrade, response, log line.
 class DispatchHandler final {
   public:
-    DispatchHandler(Shared& shared, GuardedSocketImpl& guarded, Poco::Net::StreamSocket& socket)
-        : m_shared(shared), m_guarded(guarded), m_socket(socket) {}
+    /// `drainOversized`: read a body over the limit (up to kDrainLimit) before answering 413,
+    /// so that a client sending it before reading sees the answer; false when the client waits
+    /// to be invited to send it.
+    DispatchHandler(Shared& shared, GuardedSocketImpl& guarded, Poco::Net::StreamSocket& socket,
+                    bool drainOversized)
+        : m_shared(shared),
+          m_guarded(guarded),
+          m_socket(socket),
+          m_drainOversized(drainOversized) {}
 
     /// The socket now belongs to the upgrade handler.
     bool upgraded() const { return m_upgraded; }
@@ -265,7 +266,6 @@ class DispatchHandler final {
                     : errorResponse(ErrorCode::Internal, "internal error", request.requestId);
         }
 
-        m_guarded.disarm();
         m_upgraded = upgraded;
         m_mustClose = !upgraded && !bodyRead;
         if (upgraded) {
@@ -374,7 +374,7 @@ class DispatchHandler final {
         if (head.body == RequestHead::Body::Length && head.contentLength > limit) {
             // Read a moderately oversized body before answering: a client that sends its whole
             // body before reading would otherwise see a broken pipe instead of the 413.
-            if (head.contentLength <= kDrainLimit) {
+            if (m_drainOversized && head.contentLength <= kDrainLimit) {
                 bodyRead =
                     detail::skipBody(m_guarded, static_cast<std::size_t>(head.contentLength));
             }
@@ -395,7 +395,6 @@ class DispatchHandler final {
                 throw RequestFault{ErrorCode::BadRequest,
                                    "request body ended early or is malformed"};
         }
-        m_guarded.disarm();
         bodyRead = true;
 
         // Before routing: a caller the guard refuses learns nothing of which routes exist.
@@ -431,12 +430,13 @@ class DispatchHandler final {
     Shared& m_shared;
     GuardedSocketImpl& m_guarded;
     Poco::Net::StreamSocket& m_socket;
+    const bool m_drainOversized;
     bool m_upgraded = false;
     bool m_mustClose = false;
     bool m_keptAlive = false;
 };
 
-/// Why a request head was refused; nullopt from classify() means close without an answer.
+/// Why a request head was refused.
 struct Rejection {
     ErrorCode code;
     std::string message;
@@ -513,7 +513,6 @@ class RequestCycle final {
         // The head is at the start of the socket's pending bytes (or still arriving).
         const HeadParse checked = readHead(guarded);
         if (checked.state != HeadParse::State::Complete) {
-            guarded.disarm();
             if (checked.state == HeadParse::State::Invalid) {
                 return reject(Rejection{checked.error, checked.message}, started,
                               detail::headerOf(checked.head, "x-request-id"), checked.head.method);
@@ -531,14 +530,16 @@ class RequestCycle final {
         const RequestHead& head = checked.head;
         guarded.pending().erase(0, head.size);
         guarded.arm(Clock::now() + options.bodyTimeout);
-        // A body over the limit is not invited: it gets its 413 without being sent.
-        if (hasToken(detail::headerOf(head, "expect"), "100-continue") &&
-            !(head.body == RequestHead::Body::Length && head.contentLength > options.bodyLimit)) {
+        // A body over the limit is not invited: it gets its 413 without being sent, and is not
+        // waited for either.
+        const bool oversized =
+            head.body == RequestHead::Body::Length && head.contentLength > options.bodyLimit;
+        const bool waitsForInvitation = hasToken(detail::headerOf(head, "expect"), "100-continue");
+        if (waitsForInvitation && !oversized) {
             (void)sendAll(m_socket, "HTTP/1.1 100 Continue\r\n\r\n");
         }
-        DispatchHandler handler(m_shared, guarded, m_socket);
+        DispatchHandler handler(m_shared, guarded, m_socket, !waitsForInvitation);
         handler.handle(head, detail::wantsKeepAlive(head) && !m_shared.stopping.load());
-        guarded.disarm();
         if (handler.upgraded()) {
             return Outcome::Detached;
         }

@@ -23,11 +23,13 @@ bool await(GuardedSocketImpl& guarded, std::size_t size) {
 }
 
 BodyRead readChunked(GuardedSocketImpl& guarded, std::size_t limit, std::string& out) {
+    ChunkedDecoder decoder(limit);
     while (true) {
-        const ChunkedParse parse = decodeChunked(guarded.pending(), limit, out);
+        // Each byte is decoded once: what was decoded leaves pending() before more is read.
+        const ChunkedParse parse = decoder.feed(guarded.pending(), out);
+        guarded.pending().erase(0, parse.consumed);
         switch (parse.state) {
             case ChunkedParse::State::Complete:
-                guarded.pending().erase(0, parse.consumed);
                 return BodyRead::Complete;
             case ChunkedParse::State::TooLarge:
                 return BodyRead::TooLarge;

@@ -181,6 +181,9 @@ http::Response Upstream::forward(const http::Request& request) {
                 continue;
             }
             return unreachable(error, request);
+        } catch (...) {
+            discard(std::move(connection));  // its slot, whatever went wrong (out of memory)
+            throw;
         }
     }
     return failure(ErrorCode::UpstreamUnavailable, m_options.name + " is unavailable",

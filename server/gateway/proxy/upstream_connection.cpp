@@ -8,9 +8,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
+#include <vector>
 
 #include "shop/http/text.hpp"
 
@@ -91,8 +93,16 @@ std::unique_ptr<UpstreamConnection> UpstreamConnection::open(
         throw UpstreamError(Kind::Refused,
                             "cannot resolve " + host + ": " + ::gai_strerror(resolved));
     }
-    int lastError = ECONNREFUSED;
+    // IPv4 addresses first, as Poco chose: a host whose IPv6 address is not reachable would
+    // otherwise cost each new connection a connect timeout.
+    std::vector<const addrinfo*> addresses;
     for (const addrinfo* address = found; address != nullptr; address = address->ai_next) {
+        addresses.push_back(address);
+    }
+    std::stable_partition(addresses.begin(), addresses.end(),
+                          [](const addrinfo* address) { return address->ai_family == AF_INET; });
+    int lastError = ECONNREFUSED;
+    for (const addrinfo* address : addresses) {
         const int fd =
             ::socket(address->ai_family, address->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
         if (fd < 0) {
@@ -217,6 +227,13 @@ std::size_t UpstreamConnection::readHead(UpstreamAnswer& answer, bool& chunked, 
             }
             const std::string_view line = head.substr(at, next - at);
             at = next + 2;
+            for (const char c : line) {
+                // No bare CR or LF, NUL or other control character reaches a client.
+                const auto u = static_cast<unsigned char>(c);
+                if ((u < 0x20 && c != '\t') || u == 0x7f) {
+                    broken("the answer has a control character in a header field");
+                }
+            }
             const std::size_t colon = line.find(':');
             if (colon == std::string_view::npos || colon == 0) {
                 broken("the answer has a malformed header field");
