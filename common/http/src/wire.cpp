@@ -1,13 +1,13 @@
 #include "wire.hpp"
 
-#include "shop/http/chunked.hpp"
-#include "shop/http/text.hpp"
-
 #include <Poco/Base64Encoder.h>
 #include <Poco/SHA1Engine.h>
 
 #include <ctime>
 #include <sstream>
+
+#include "shop/http/chunked.hpp"
+#include "shop/http/text.hpp"
 
 namespace shop::http::detail {
 namespace {

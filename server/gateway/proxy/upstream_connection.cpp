@@ -14,6 +14,7 @@
 #include <cstring>
 #include <vector>
 
+#include "shop/http/chunked.hpp"
 #include "shop/http/text.hpp"
 
 namespace shop::gateway {
@@ -267,47 +268,24 @@ std::size_t UpstreamConnection::readHead(UpstreamAnswer& answer, bool& chunked, 
 }
 
 void UpstreamConnection::readChunked(std::string& body) {
+    // The server's decoder for request bodies, with the answer's ceiling.
+    http::ChunkedDecoder decoder(static_cast<std::size_t>(kMaxBodyBytes));
     while (true) {
-        std::size_t lineEnd = std::string::npos;
-        while ((lineEnd = m_buffer.find("\r\n", m_consumed)) == std::string::npos) {
-            if (m_buffer.size() - m_consumed > 1024) {
-                broken("a chunk size line is too long");
-            }
-            require(m_buffer.size() - m_consumed + 1);
+        const http::ChunkedParse parse =
+            decoder.feed(std::string_view(m_buffer).substr(m_consumed), body);
+        m_consumed += parse.consumed;
+        switch (parse.state) {
+            case http::ChunkedParse::State::Complete:
+                return;
+            case http::ChunkedParse::State::TooLarge:
+            case http::ChunkedParse::State::Invalid:
+                broken("the answer's chunked body is malformed or too long");
+            case http::ChunkedParse::State::Incomplete:
+                break;
         }
-        std::string_view line(m_buffer.data() + m_consumed, lineEnd - m_consumed);
-        line = http::trimBlanks(line.substr(0, line.find(';')));
-        unsigned long long size = 0;
-        const auto r = std::from_chars(line.data(), line.data() + line.size(), size, 16);
-        if (line.empty() || r.ec != std::errc() || r.ptr != line.data() + line.size() ||
-            size > static_cast<unsigned long long>(kMaxBodyBytes) - body.size()) {
-            broken("the answer's chunked body is malformed or too long");
+        if (!receiveMore()) {
+            broken("the connection closed in the middle of the answer");
         }
-        m_consumed = lineEnd + 2;
-        if (size == 0) {
-            // Trailer fields, ignored, up to the empty line that ends the message.
-            while (true) {
-                std::size_t end = std::string::npos;
-                while ((end = m_buffer.find("\r\n", m_consumed)) == std::string::npos) {
-                    if (m_buffer.size() - m_consumed > kMaxHeadBytes) {
-                        broken("the answer's trailer is too long");
-                    }
-                    require(m_buffer.size() - m_consumed + 1);
-                }
-                const bool last = end == m_consumed;
-                m_consumed = end + 2;
-                if (last) {
-                    return;
-                }
-            }
-        }
-        require(size + 2);
-        body.append(m_buffer, m_consumed, size);
-        m_consumed += size;
-        if (m_buffer.compare(m_consumed, 2, "\r\n") != 0) {
-            broken("a chunk of the answer does not end with CRLF");
-        }
-        m_consumed += 2;
     }
 }
 
