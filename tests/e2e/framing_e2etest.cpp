@@ -70,6 +70,7 @@ TEST(FramingE2eTest, EveryProcessRefusesAmbiguousFramingAndClosesTheConnection) 
         {"HTTP/2.0", "GET /health/live HTTP/2.0\r\nHost: x\r\n\r\n" + hidden, 505,
          "HTTP_VERSION_NOT_SUPPORTED"},
         {"no colon", "GET /health/live HTTP/1.1\r\nHost x\r\n\r\n" + hidden, 400, "BAD_REQUEST"},
+        {"no Host", "GET /health/live HTTP/1.1\r\n\r\n" + hidden, 400, "BAD_REQUEST"},
         {"TLS ClientHello", std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11), 400,
          "BAD_REQUEST"},
     };

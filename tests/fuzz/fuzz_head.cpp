@@ -1,6 +1,6 @@
 // libFuzzer target: the strict request-head parser (request line, header fields, framing). What
-// it accepts must frame the message one way only, and refusing early must be sound: bytes it
-// refuses can never become a valid head once more bytes arrive.
+// it accepts must frame the message one way only and name at most one Host, and refusing early
+// must be sound: bytes it refuses can never become a valid head once more bytes arrive.
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
@@ -62,11 +62,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             HeadParse::State::Incomplete);
     bool hasLength = false;
     bool hasCoding = false;
+    int hosts = 0;
     for (const auto& [name, value] : head.headers) {
         require(!name.empty());
         hasLength = hasLength || sameIgnoringCase(name, "content-length");
         hasCoding = hasCoding || sameIgnoringCase(name, "transfer-encoding");
+        hosts += sameIgnoringCase(name, "host") ? 1 : 0;
     }
+    // One Host, which HTTP/1.1 may not leave out.
+    require(hosts <= 1 && (hosts == 1 || head.version == "HTTP/1.0"));
     require(!(hasLength && hasCoding));
     require((head.body == RequestHead::Body::Chunked) == hasCoding);
     require((head.body == RequestHead::Body::Length) == hasLength);

@@ -356,6 +356,12 @@ TEST_F(HttpLimitsTest, AmbiguousOrMalformedFramingIsRefusedAndClosesTheConnectio
         {"length -1", post("Content-Length: -1\r\n"), 400},
         {"empty length", post("Content-Length: \r\n"), 400},
         {"length past 2^64", post("Content-Length: 18446744073709551617\r\n"), 400},
+        {"HTTP/1.1 without Host", "GET /ping HTTP/1.1\r\n\r\n" + smuggled, 400},
+        {"two Host fields", get("/ping", "Host: other\r\n") + smuggled, 400},
+        {"a path in Host", "GET /ping HTTP/1.1\r\nHost: a/b\r\n\r\n" + smuggled, 400},
+        {"a space in Host", "GET /ping HTTP/1.1\r\nHost: a b\r\n\r\n" + smuggled, 400},
+        {"two Host fields in HTTP/1.0",
+         "GET /ping HTTP/1.0\r\nHost: a\r\nHost: b\r\n\r\n" + smuggled, 400},
         {"chunked in HTTP/1.0",
          "POST /echo HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n" + smuggled, 400},
         {"HTTP/2.0", "GET /ping HTTP/2.0\r\nHost: test\r\n\r\n" + smuggled, 505},
@@ -551,6 +557,19 @@ TEST_F(HttpLimitsTest, ExpectContinueWithABodyOverTheLimitGets413WithoutAnInvita
     ASSERT_TRUE(refused) << "the 413 waited for a body that was not invited";
     EXPECT_EQ(refused->status, 413);
     EXPECT_EQ(refused->header("connection"), "close");
+}
+
+TEST_F(HttpLimitsTest, Http10ExpectContinueIsIgnored) {
+    // An HTTP/1.0 client cannot read an interim answer: it sends its body and gets the one answer.
+    RawClient client(port());
+    ASSERT_TRUE(
+        client.send("POST /echo HTTP/1.0\r\nContent-Type: application/json\r\n"
+                    "Content-Length: 7\r\nExpect: 100-continue\r\n\r\n{\"a\":1}"));
+    const auto response = client.readResponse();
+    ASSERT_TRUE(response) << client.received();
+    EXPECT_EQ(response->status, 200);
+    EXPECT_EQ(client.received().find("100 Continue"), std::string::npos) << client.received();
+    EXPECT_EQ(m_echoed.load(), 1);
 }
 
 TEST_F(HttpLimitsTest, MalformedRequestLineGets400) {

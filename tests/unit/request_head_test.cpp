@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "shop/http/request_head.hpp"
 
@@ -40,7 +42,7 @@ TEST(RequestHead, EveryPrefixOfAValidHeadIsIncomplete) {
 
 TEST(RequestHead, ChunkedIsTheOnlyCodingAndNeverBesideALength) {
     const auto framing = [](const std::string& fields) {
-        return parseRequestHead("POST / HTTP/1.1\r\n" + fields + "\r\n", HeadLimits{});
+        return parseRequestHead("POST / HTTP/1.1\r\nHost: a\r\n" + fields + "\r\n", HeadLimits{});
     };
     const HeadParse chunked = framing("Transfer-Encoding: Chunked\r\n");
     ASSERT_EQ(chunked.state, State::Complete);
@@ -50,6 +52,27 @@ TEST(RequestHead, ChunkedIsTheOnlyCodingAndNeverBesideALength) {
               core::ErrorCode::BadRequest);
     EXPECT_EQ(framing("Content-Length: 3, 3\r\nContent-Length: 3\r\n").head.contentLength, 3u);
     EXPECT_EQ(framing("").head.body, RequestHead::Body::None);
+}
+
+TEST(RequestHead, Http11NamesItsHostExactlyOnce) {
+    const auto parse = [](const std::string& version, const std::string& fields) {
+        return parseRequestHead("GET / " + version + "\r\n" + fields + "\r\n", HeadLimits{});
+    };
+    EXPECT_EQ(parse("HTTP/1.1", "Host: shop.example:8080\r\n").state, State::Complete);
+    EXPECT_EQ(parse("HTTP/1.1", "Host: [::1]:8080\r\n").state, State::Complete);
+    EXPECT_EQ(parse("HTTP/1.1", "Host:\r\n").state, State::Complete);  // no authority
+    EXPECT_EQ(parse("HTTP/1.0", "").state, State::Complete);
+    for (const auto& [version, fields] :
+         std::vector<std::pair<std::string, std::string>>{{"HTTP/1.1", ""},
+                                                          {"HTTP/1.1", "Host: a\r\nhost: a\r\n"},
+                                                          {"HTTP/1.0", "Host: a\r\nHost: b\r\n"},
+                                                          {"HTTP/1.1", "Host: a b\r\n"},
+                                                          {"HTTP/1.1", "Host: user@a\r\n"},
+                                                          {"HTTP/1.1", "Host: a/b\r\n"}}) {
+        const HeadParse refused = parse(version, fields);
+        EXPECT_EQ(refused.state, State::Invalid) << version << " " << fields;
+        EXPECT_EQ(refused.error, core::ErrorCode::BadRequest) << version << " " << fields;
+    }
 }
 
 TEST(RequestHead, ARefusalKeepsTheFieldsReadBeforeIt) {

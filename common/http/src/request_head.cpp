@@ -54,6 +54,37 @@ bool isValueChar(unsigned char c) {
     return c == '\t' || c == ' ' || isVisible(c) || c >= 0x80;
 }
 
+/// What `uri-host [ ":" port ]` may hold (RFC 3986: reg-name, IPv4, an IPv6 literal in brackets).
+bool isHostChar(unsigned char c) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
+        return true;
+    }
+    switch (c) {
+        case '-':
+        case '.':
+        case '_':
+        case '~':
+        case '%':
+        case '!':
+        case '$':
+        case '&':
+        case '\'':
+        case '(':
+        case ')':
+        case '*':
+        case '+':
+        case ',':
+        case ';':
+        case '=':
+        case ':':
+        case '[':
+        case ']':
+            return true;
+        default:
+            return false;
+    }
+}
+
 bool allOf(std::string_view text, bool (*accepts)(unsigned char)) {
     for (const char c : text) {
         if (!accepts(static_cast<unsigned char>(c))) {
@@ -226,6 +257,30 @@ std::optional<HeadParse> decideFraming(RequestHead& head) {
     return std::nullopt;
 }
 
+/// An HTTP/1.1 request names its host exactly once; HTTP/1.0 may leave it out (RFC 9112 3.2).
+std::optional<HeadParse> checkHost(const RequestHead& head) {
+    const std::string* host = nullptr;
+    for (const auto& [name, value] : head.headers) {
+        if (!equalsIgnoringCase(name, "host")) {
+            continue;
+        }
+        if (host != nullptr) {
+            return invalid(ErrorCode::BadRequest, "more than one Host header");
+        }
+        host = &value;
+    }
+    if (host == nullptr) {
+        if (head.version == "HTTP/1.1") {
+            return invalid(ErrorCode::BadRequest, "missing Host header");
+        }
+        return std::nullopt;
+    }
+    if (!allOf(*host, isHostChar)) {
+        return invalid(ErrorCode::BadRequest, "malformed Host header");
+    }
+    return std::nullopt;
+}
+
 }  // namespace
 
 HeadParse parseRequestHead(std::string_view bytes, const HeadLimits& limits) {
@@ -272,6 +327,9 @@ HeadParse parseRequestHead(std::string_view bytes, const HeadLimits& limits) {
         } else if (complete && line.empty()) {
             parse.head.size = lineFeed + 1;
             if (auto refusal = decideFraming(parse.head)) {
+                return refuse(std::move(*refusal));
+            }
+            if (auto refusal = checkHost(parse.head)) {
                 return refuse(std::move(*refusal));
             }
             parse.state = HeadParse::State::Complete;

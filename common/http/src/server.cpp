@@ -534,7 +534,9 @@ class RequestCycle final {
         // waited for either.
         const bool oversized =
             head.body == RequestHead::Body::Length && head.contentLength > options.bodyLimit;
-        const bool waitsForInvitation = hasToken(detail::headerOf(head, "expect"), "100-continue");
+        // An HTTP/1.0 client knows no 100 Continue: its expectation is ignored (RFC 9110 10.1.1).
+        const bool waitsForInvitation = head.version == "HTTP/1.1" &&
+                                        hasToken(detail::headerOf(head, "expect"), "100-continue");
         if (waitsForInvitation && !oversized) {
             (void)sendAll(m_socket, "HTTP/1.1 100 Continue\r\n\r\n");
         }

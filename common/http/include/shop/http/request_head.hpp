@@ -51,6 +51,8 @@ struct HeadParse {
 /// - framing: Transfer-Encoding must be exactly `chunked` (any other coding is 501), not
 ///   together with Content-Length (400); Content-Length is digits only, and repeated values
 ///   must agree (400 otherwise);
+/// - Host: exactly one in an HTTP/1.1 request, at most one in HTTP/1.0, its value an authority's
+///   host and port characters only (400 otherwise);
 /// - limits: 414 for the target, 431 for the fields.
 /// Invalid as soon as the bytes so far cannot start a valid head (binary junk is refused
 /// without waiting for more); Incomplete while they still can. Up to four empty lines before
