@@ -35,6 +35,7 @@ conf="$HOME/rabbitmq.conf"
     if [ "${RABBITMQ_MANAGEMENT:-0}" = 1 ]; then
         echo "management.tcp.port = 15672"
     fi
+    cat /etc/shop/rabbitmq.conf
 } >"$conf"
 if [ "${RABBITMQ_MANAGEMENT:-0}" = 1 ]; then
     echo '[rabbitmq_management].' >"$HOME/enabled_plugins"

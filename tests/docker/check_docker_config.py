@@ -84,6 +84,11 @@ for name, db, variable in (("orders", "orders-db", "ORDERS_DB_PASSWORD"),
 broker_password = services.get("rabbitmq", {}).get("environment", {}).get("RABBITMQ_DEFAULT_PASS")
 check("rabbitmq: RABBITMQ_DEFAULT_PASS is the required RABBITMQ_PASSWORD",
       required(broker_password, "RABBITMQ_PASSWORD"), broker_password)
+# The broker runs with the settings ./shop measured them with (docker/rabbitmq/shop.conf).
+mounts = [str(v) for v in services.get("rabbitmq", {}).get("volumes", [])]
+check("rabbitmq: mounts docker/rabbitmq/shop.conf into its conf.d, read-only",
+      any(re.fullmatch(r"\./rabbitmq/shop\.conf:/etc/rabbitmq/conf\.d/[\w-]+\.conf:ro", m) for m in mounts)
+      and (ROOT / "docker/rabbitmq/shop.conf").is_file(), mounts)
 for name in ("orders", "payments", "gateway"):
     passwords = url_passwords(services.get(name, {}).get("environment", {}).get("SHOP_AMQP_URL"))
     check(f"{name}: SHOP_AMQP_URL has the broker's password", passwords == [broker_password], passwords)

@@ -173,6 +173,9 @@ for target, text in images.items():
     check(f"{target}: has a HEALTHCHECK", "HEALTHCHECK" in text)
     for source in re.findall(r"^COPY (\S+) ", text, re.M):
         check(f"{target}: copies {source}, which exists", (ROOT / source).is_file())
+check("rabbitmq: the image holds docker/rabbitmq/shop.conf and the entrypoint adds it to the node's configuration",
+      re.search(r"^COPY docker/rabbitmq/shop\.conf /etc/shop/rabbitmq\.conf$", images.get("rabbitmq", ""), re.M)
+      and "cat /etc/shop/rabbitmq.conf" in (ROOT / "docker/ha/rabbitmq-entrypoint.sh").read_text())
 scripts = {"docker/ha/rabbitmq-entrypoint.sh": RABBITS, "docker/ha/db-init.sh": ("db-init",)}
 for script, users in scripts.items():
     path = ROOT / script
