@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <optional>
+#include <string_view>
 
 #include "shop/http/text.hpp"
 
@@ -19,8 +20,12 @@ constexpr int kMaxEmptyLinesBefore = 4;
 /// Room for the method, the version and the spaces around the target.
 constexpr std::size_t kRequestLineOverhead = 64;
 
+bool isAsciiAlnum(unsigned char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
 bool isTokenChar(unsigned char c) {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
+    if (isAsciiAlnum(c)) {
         return true;
     }
     switch (c) {
@@ -56,33 +61,8 @@ bool isValueChar(unsigned char c) {
 
 /// What `uri-host [ ":" port ]` may hold (RFC 3986: reg-name, IPv4, an IPv6 literal in brackets).
 bool isHostChar(unsigned char c) {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
-        return true;
-    }
-    switch (c) {
-        case '-':
-        case '.':
-        case '_':
-        case '~':
-        case '%':
-        case '!':
-        case '$':
-        case '&':
-        case '\'':
-        case '(':
-        case ')':
-        case '*':
-        case '+':
-        case ',':
-        case ';':
-        case '=':
-        case ':':
-        case '[':
-        case ']':
-            return true;
-        default:
-            return false;
-    }
+    constexpr std::string_view kPunctuation = "-._~%!$&'()*+,;=:[]";
+    return isAsciiAlnum(c) || kPunctuation.find(static_cast<char>(c)) != std::string_view::npos;
 }
 
 bool allOf(std::string_view text, bool (*accepts)(unsigned char)) {

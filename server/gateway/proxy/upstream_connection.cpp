@@ -283,9 +283,7 @@ void UpstreamConnection::readChunked(std::string& body) {
             case http::ChunkedParse::State::Incomplete:
                 break;
         }
-        if (!receiveMore()) {
-            broken("the connection closed in the middle of the answer");
-        }
+        require(m_buffer.size() - m_consumed + 1);  // more than the decoder has seen
     }
 }
 
