@@ -95,12 +95,18 @@ std::string insertOneSql(std::size_t offset, bool handed) {
 /// over: their seqs are parameter `n`, their ids parameter `n + 1` (see PublishedRows).
 /// A row a claim holds locked is skipped (the claimer deletes it once confirmed): the writer's
 /// commit never waits for a relay's publish.
+///
+/// Both scans are lookups of the listed seqs in the primary key, and nothing joins them: the
+/// rows locked become an array. (As `seq IN (subquery)` with a pair test, the generic plan made
+/// after a vacuum had left the outbox empty walked the whole index and ran the locking
+/// subquery once per outbox row, in every order's statement, until the next vacuum: issue 14's
+/// 25-second stalls.)
 std::string deletePublishedCte(std::size_t n) {
     const std::string seqs = "$" + std::to_string(n) + "::bigint[]";
     const std::string ids = "$" + std::to_string(n + 1) + "::uuid[]";
-    return "gone AS (DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox WHERE seq = ANY(" +
-           seqs + ") AND (seq, id) IN (SELECT * FROM unnest(" + seqs + ", " + ids +
-           ")) FOR UPDATE SKIP LOCKED))";
+    const std::string locked = "SELECT seq FROM outbox WHERE seq = ANY(" + seqs +
+                               ") AND id = ANY(" + ids + ") FOR UPDATE SKIP LOCKED";
+    return "gone AS (DELETE FROM outbox WHERE seq = ANY(ARRAY(" + locked + ")))";
 }
 
 std::string lowercase(std::string text) {

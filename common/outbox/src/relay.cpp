@@ -19,10 +19,8 @@ namespace {
 
 constexpr auto kKeepAliveEvery = std::chrono::seconds(10);
 
-// Rows are named by seq and message id together (see PublishedRows); `seq = ANY` lets the
-// primary key find them.
-const std::string kRows =
-    "seq = ANY($1::bigint[]) AND (seq, id) IN (SELECT * FROM unnest($1::bigint[], $2::uuid[]))";
+// Rows are named by seq and message id (see PublishedRows); the primary key finds them by seq.
+const std::string kRows = "seq = ANY($1::bigint[]) AND id = ANY($2::uuid[])";
 const std::string kDeleteRows = "DELETE FROM outbox WHERE " + kRows;
 // Retry after 0.2 s, 0.4 s, ... capped at a minute.
 const std::string kRescheduleRows =

@@ -45,9 +45,12 @@ struct HandedRow {
     std::chrono::steady_clock::time_point claimableAt;
 };
 
-/// Published outbox rows, to delete. Deleted by seq and message id together, so that a seq the
-/// database handed out again (after a failover that lost the end of the WAL) cannot delete
-/// another row.
+/// Published outbox rows, to delete. A row goes only when its seq is among `seqs` and its
+/// message id among `ids`: a seq the database handed out again (after a failover that lost the
+/// end of the WAL) holds another message, whose id is not listed, so it cannot be deleted (a
+/// listed id found at another listed seq is a copy of a published message). Two lists, not
+/// pairs: a pair test is a join, which the planner may turn, from the statistics a vacuum
+/// leaves, into a walk of the whole outbox in every statement (issue 14's stalls).
 struct PublishedRows {
     std::vector<std::int64_t> seqs;
     std::vector<std::string> ids;
