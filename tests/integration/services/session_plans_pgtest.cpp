@@ -3,7 +3,7 @@
 // although it was made from the statistics a vacuum leaves on empty tables (no pages, no rows),
 // as after an autovacuum that emptied and truncated a busy outbox. (Issue 14: re-planning and
 // full scans took 40 % of PostgreSQL's CPU at 1,100 orders/s; a plan made after such a vacuum
-// walked the whole outbox index in every order's statement, and stalled the service for 25 s.)
+// walked the whole outbox index in every order's statement, the likely cause of 25 s stalls.)
 #include <gtest/gtest.h>
 
 #include <chrono>
