@@ -1,5 +1,6 @@
 #include "shop/pg/pool.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 #include <utility>
 
@@ -100,6 +101,40 @@ void Pool::giveBack(std::unique_ptr<Connection> conn) noexcept {
     }
     m_freed.notify_one();
     conn.reset();  // outside the lock: closing sends a Terminate message
+}
+
+Pool::Warmed Pool::warm(std::size_t count, const std::stop_token& stop) {
+    Warmed warmed;
+    const std::size_t target = std::min(count, m_size);
+    while (!stop.stop_requested()) {
+        {
+            const std::lock_guard lock(m_mutex);
+            if (m_open >= target) {
+                break;
+            }
+            ++m_open;  // its slot is taken while it opens, as in acquire()
+        }
+        std::unique_ptr<Connection> conn;
+        try {
+            conn = std::make_unique<Connection>(m_conninfo, m_applicationName, m_serverOptions);
+        } catch (const std::exception& error) {
+            warmed.error = error.what();
+        }
+        {
+            const std::lock_guard lock(m_mutex);
+            if (conn) {
+                m_idle.push_back(std::move(conn));
+            } else {
+                --m_open;
+            }
+        }
+        m_freed.notify_one();
+        if (!warmed.error.empty()) {
+            break;
+        }
+        ++warmed.opened;
+    }
+    return warmed;
 }
 
 Pool::Stats Pool::stats() const {

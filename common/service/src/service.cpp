@@ -52,6 +52,8 @@ ServiceConfig readServiceConfig(core::EnvReader& env, std::string name,
                        std::to_string(auth::kMinInternalSecretBytes) + " bytes");
     }
     config.dbPoolSize = static_cast<int>(env.integer("SHOP_DB_POOL_SIZE", 16, 1, 256));
+    config.dbPoolWarm =
+        static_cast<int>(env.integer("SHOP_DB_POOL_WARM", config.dbPoolSize, 0, 256));
     const std::string roles = env.string("SHOP_ROLES", "api,relay,consumer");
     config.runApi = config.runRelay = config.runConsumer = false;
     std::string_view rest = roles;
@@ -167,6 +169,23 @@ bool ServiceHost::brokerConnected() const {
 
 void ServiceHost::start() {
     registerServiceMetrics(m_metrics, MetricSources{m_pool.get(), m_relay.get(), &m_consumers});
+    // The pool's connections (all of them unless SHOP_DB_POOL_WARM says otherwise) are opened now
+    // rather than by the first requests, which would each wait for a backend's start while the
+    // machine is already busy with the load (issue 14: on a fresh stack, the first second of a
+    // run at 500 orders/s completed 55-224 orders).
+    if (m_config.dbPoolWarm > 0) {
+        m_warmer = std::jthread([this](const std::stop_token& stop) {
+            const auto warmed = m_pool->warm(static_cast<std::size_t>(m_config.dbPoolWarm), stop);
+            if (warmed.error.empty()) {
+                core::logInfo("database connections opened",
+                              {{"opened", std::to_string(warmed.opened)}});
+            } else {
+                core::logWarn(
+                    "database connections not all opened at start; the rest open on demand",
+                    {{"opened", std::to_string(warmed.opened)}, {"error", warmed.error}});
+            }
+        });
+    }
     if (m_config.runApi) {
         m_server = std::make_unique<http::Server>(m_config.http, std::move(m_router));
         m_server->setObserver(
@@ -208,6 +227,10 @@ void ServiceHost::start() {
 }
 
 void ServiceHost::stop() {
+    if (m_warmer.joinable()) {
+        m_warmer.request_stop();
+        m_warmer.join();
+    }
     if (m_server) {
         m_server->stop();
     }

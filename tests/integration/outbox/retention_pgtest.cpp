@@ -105,6 +105,27 @@ TEST(RetentionConfig, DefaultsAndLimitsComeFromTheEnvironment) {
     EXPECT_NE(env.problems()[2].find("SHOP_RETENTION_INTERVAL"), std::string::npos);
 }
 
+TEST(ServiceConfigPool, WarmDefaultsToThePoolSizeAndZeroTurnsItOff) {
+    std::map<std::string, std::string, std::less<>> vars{
+        {"SHOP_DB_URL", "postgresql://x/y"},
+        {"SHOP_AMQP_URL", "amqp://x/"},
+        {"SHOP_INTERNAL_SECRET", std::string(32, 's')},
+        {"SHOP_DB_POOL_SIZE", "9"}};
+    auto read = [&vars] {
+        core::EnvReader env([&vars](std::string_view name) -> std::optional<std::string> {
+            const auto found = vars.find(name);
+            return found == vars.end() ? std::nullopt : std::optional<std::string>(found->second);
+        });
+        const auto config = service::readServiceConfig(env, "orders", "127.0.0.1:0");
+        return std::make_pair(config.dbPoolWarm, env.problems().size());
+    };
+    EXPECT_EQ(read(), std::make_pair(9, std::size_t{0}));
+    vars["SHOP_DB_POOL_WARM"] = "0";
+    EXPECT_EQ(read(), std::make_pair(0, std::size_t{0}));
+    vars["SHOP_DB_POOL_WARM"] = "-1";
+    EXPECT_EQ(read().second, 1u);
+}
+
 TEST_F(RetentionTest, NeverDeletesOutboxRowsHoweverOld) {
     const std::string old = outboxRow(30 * 24h);
     const std::string young = outboxRow(0s);

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <future>
 #include <optional>
+#include <stop_token>
 #include <thread>
 #include <vector>
 
@@ -48,6 +49,50 @@ TEST_F(PgTest, PoolOpensLazilyAndReusesConnections) {
     again = std::move(moved);  // gives the first connection back
     EXPECT_EQ(pool.stats().inUse, 1u);
     EXPECT_TRUE(pool.ping());
+}
+
+TEST_F(PgTest, WarmOpensConnectionsAheadOfTheFirstAcquire) {
+    Pool pool(url(), 3, 5s, "pg-it-warm");
+    Pool::Lease held = pool.acquire();  // one already open: warm() counts it
+    const int heldPid = held->backendPid();
+    const auto warmed = pool.warm(10);  // more than the size: stops at the size
+    EXPECT_EQ(warmed.opened, 2u);
+    EXPECT_EQ(warmed.error, "");
+    auto stats = pool.stats();
+    EXPECT_EQ(stats.inUse, 1u);
+    EXPECT_EQ(stats.idle, 2u);
+    // The warmed connections are the ones leased next, and none is opened on demand.
+    std::vector<int> pids;
+    {
+        Pool::Lease a = pool.acquire();
+        Pool::Lease b = pool.acquire();
+        pids = {a->backendPid(), b->backendPid()};
+        EXPECT_EQ(pool.stats().idle, 0u);
+        EXPECT_THROW(pool.acquire(100ms), pg::PoolTimeout);  // all three are open and leased
+    }
+    EXPECT_NE(pids[0], pids[1]);
+    EXPECT_NE(pids[0], heldPid);
+    EXPECT_NE(pids[1], heldPid);
+    EXPECT_EQ(pool.warm(3).opened, 0u);  // already warm
+
+    std::stop_source stopped;
+    stopped.request_stop();
+    Pool other(url(), 2, 5s, "pg-it-warm");
+    EXPECT_EQ(other.warm(2, stopped.get_token()).opened, 0u);
+    EXPECT_EQ(other.stats().idle, 0u);
+}
+
+TEST(PgPool, WarmStopsAtTheFirstConnectionThatFails) {
+    Pool pool("postgresql://nobody:PoolSecret@127.0.0.1:1/none", 4, 500ms, "pg-it");
+    const auto warmed = pool.warm(4);
+    EXPECT_EQ(warmed.opened, 0u);
+    EXPECT_NE(warmed.error, "");
+    EXPECT_EQ(warmed.error.find("PoolSecret"), std::string::npos);
+    const auto stats = pool.stats();
+    EXPECT_EQ(stats.idle, 0u);
+    EXPECT_EQ(stats.inUse, 0u);
+    // Its slots were given back: acquire() still tries (and fails) rather than waiting for them.
+    EXPECT_THROW(pool.acquire(), pg::ConnectionLost);
 }
 
 TEST(PgPool, StartsWhileTheDatabaseIsDown) {

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <memory>
 #include <mutex>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -64,6 +65,17 @@ class Pool final {
     Lease acquire(std::chrono::milliseconds timeout);
 
     Stats stats() const;
+
+    struct Warmed {
+        std::size_t opened = 0;  ///< connections this call opened
+        std::string error;       ///< why it stopped early (empty when it did not)
+    };
+    /// Opens connections one at a time until `count` (at most the size) are open, and leaves them
+    /// idle, so that the first requests after a start do not pay for them: a new connection is a
+    /// backend to start and a SCRAM exchange, about 20 ms of CPU on a small machine. Stops at the
+    /// first connection that fails (acquire() opens the rest on demand, as always) or when `stop`
+    /// is requested.
+    Warmed warm(std::size_t count, const std::stop_token& stop = {});
 
     /// Runs `SELECT 1` on a leased connection; false on any failure. For readiness checks.
     bool ping() noexcept;

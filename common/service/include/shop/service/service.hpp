@@ -3,6 +3,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "shop/core/config.hpp"
@@ -40,6 +41,9 @@ struct ServiceConfig {
     /// Shared with the gateway; every request but the health checks and /metrics must carry it.
     std::string internalSecret;
     int dbPoolSize = 16;
+    /// Connections opened in the background at start() (see pg::Pool::warm), at most the size;
+    /// 0 opens each on demand.
+    int dbPoolWarm = 16;
     bool runApi = true;
     bool runRelay = true;
     bool runConsumer = true;
@@ -48,7 +52,8 @@ struct ServiceConfig {
     outbox::RetentionOptions retention;
 };
 
-/// Reads SHOP_HTTP_ADDR, SHOP_HTTP_THREADS, SHOP_DB_URL, SHOP_DB_POOL_SIZE, SHOP_AMQP_URL,
+/// Reads SHOP_HTTP_ADDR, SHOP_HTTP_THREADS, SHOP_DB_URL, SHOP_DB_POOL_SIZE, SHOP_DB_POOL_WARM
+/// (0..256, default the pool size), SHOP_AMQP_URL,
 /// SHOP_INTERNAL_SECRET (required, at least 16 bytes) and SHOP_ROLES (comma list of api, relay,
 /// consumer; default all), and the retention settings
 /// SHOP_INBOX_RETENTION (7d, at least 1h), SHOP_IDEMPOTENCY_RETENTION (24h, at least 24h),
@@ -96,6 +101,7 @@ class ServiceHost final {
     std::unique_ptr<outbox::Relay> m_relay;
     std::vector<QueueConsumer> m_consumers;
     std::unique_ptr<outbox::RetentionJob> m_retention;
+    std::jthread m_warmer;  ///< opens the pool's connections after start(); last out, first joined
 };
 
 }  // namespace shop::service
