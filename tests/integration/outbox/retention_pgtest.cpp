@@ -1,6 +1,11 @@
 #include <gtest/gtest.h>
 
 #include <future>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "outbox_fixture.hpp"
 #include "shop/domain/uuid.hpp"
@@ -77,19 +82,31 @@ TEST(RetentionDuration, ParsesUnitsAndRejectsGarbage) {
     }
 }
 
-TEST(RetentionConfig, DefaultsAndLimitsComeFromTheEnvironment) {
-    std::map<std::string, std::string, std::less<>> vars{
-        {"SHOP_DB_URL", "postgresql://x/y"},
-        {"SHOP_AMQP_URL", "amqp://x/"},
-        {"SHOP_INTERNAL_SECRET", std::string(32, 's')}};
-    auto lookup = [&vars](std::string_view name) -> std::optional<std::string> {
+using Vars = std::map<std::string, std::string, std::less<>>;
+
+/// What readServiceConfig makes of `vars` (and nothing else of the environment): the
+/// configuration and the problems it found.
+std::pair<service::ServiceConfig, std::vector<std::string>> serviceConfigFrom(const Vars& vars) {
+    core::EnvReader env([&vars](std::string_view name) -> std::optional<std::string> {
         const auto found = vars.find(name);
         return found == vars.end() ? std::nullopt : std::optional<std::string>(found->second);
-    };
+    });
+    auto config = service::readServiceConfig(env, "orders", "127.0.0.1:0");
+    return {std::move(config), env.problems()};
+}
+
+/// The variables a service cannot start without.
+Vars requiredVars() {
+    return Vars{{"SHOP_DB_URL", "postgresql://x/y"},
+                {"SHOP_AMQP_URL", "amqp://x/"},
+                {"SHOP_INTERNAL_SECRET", std::string(32, 's')}};
+}
+
+TEST(RetentionConfig, DefaultsAndLimitsComeFromTheEnvironment) {
+    Vars vars = requiredVars();
     {
-        core::EnvReader env(lookup);
-        const auto config = service::readServiceConfig(env, "orders", "127.0.0.1:0");
-        EXPECT_TRUE(env.problems().empty());
+        const auto [config, problems] = serviceConfigFrom(vars);
+        EXPECT_TRUE(problems.empty());
         EXPECT_EQ(config.retention.inboxAge, std::chrono::hours(24 * 7));
         EXPECT_EQ(config.retention.idempotencyAge, std::chrono::hours(24));
         EXPECT_EQ(config.retention.batchSize, 1000);
@@ -97,27 +114,19 @@ TEST(RetentionConfig, DefaultsAndLimitsComeFromTheEnvironment) {
     vars["SHOP_INBOX_RETENTION"] = "30m";        // shorter than the dedupe minimum
     vars["SHOP_IDEMPOTENCY_RETENTION"] = "23h";  // the contract keeps keys >= 24 h
     vars["SHOP_RETENTION_INTERVAL"] = "soon";
-    core::EnvReader env(lookup);
-    const auto config = service::readServiceConfig(env, "orders", "127.0.0.1:0");
-    ASSERT_EQ(env.problems().size(), 3u);
-    EXPECT_NE(env.problems()[0].find("SHOP_INBOX_RETENTION"), std::string::npos);
-    EXPECT_NE(env.problems()[1].find("SHOP_IDEMPOTENCY_RETENTION"), std::string::npos);
-    EXPECT_NE(env.problems()[2].find("SHOP_RETENTION_INTERVAL"), std::string::npos);
+    const auto problems = serviceConfigFrom(vars).second;
+    ASSERT_EQ(problems.size(), 3u);
+    EXPECT_NE(problems[0].find("SHOP_INBOX_RETENTION"), std::string::npos);
+    EXPECT_NE(problems[1].find("SHOP_IDEMPOTENCY_RETENTION"), std::string::npos);
+    EXPECT_NE(problems[2].find("SHOP_RETENTION_INTERVAL"), std::string::npos);
 }
 
 TEST(ServiceConfigPool, WarmDefaultsToThePoolSizeAndZeroTurnsItOff) {
-    std::map<std::string, std::string, std::less<>> vars{
-        {"SHOP_DB_URL", "postgresql://x/y"},
-        {"SHOP_AMQP_URL", "amqp://x/"},
-        {"SHOP_INTERNAL_SECRET", std::string(32, 's')},
-        {"SHOP_DB_POOL_SIZE", "9"}};
-    auto read = [&vars] {
-        core::EnvReader env([&vars](std::string_view name) -> std::optional<std::string> {
-            const auto found = vars.find(name);
-            return found == vars.end() ? std::nullopt : std::optional<std::string>(found->second);
-        });
-        const auto config = service::readServiceConfig(env, "orders", "127.0.0.1:0");
-        return std::make_pair(config.dbPoolWarm, env.problems().size());
+    Vars vars = requiredVars();
+    vars["SHOP_DB_POOL_SIZE"] = "9";
+    const auto read = [&vars] {
+        const auto [config, problems] = serviceConfigFrom(vars);
+        return std::make_pair(config.dbPoolWarm, problems.size());
     };
     EXPECT_EQ(read(), std::make_pair(9, std::size_t{0}));
     vars["SHOP_DB_POOL_WARM"] = "0";
